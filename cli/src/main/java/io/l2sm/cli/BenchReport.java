@@ -1,0 +1,103 @@
+package io.l2sm.cli;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Benchmark results in the project's machine-readable form: {@code {"figures": [...], "references":
+ * [...]}}, each entry {@code {name, value, unit, runs, min, max}}; names are stable.
+ */
+final class BenchReport {
+  /**
+   * One measured figure.
+   *
+   * @param value the median of the runs
+   */
+  @JsonPropertyOrder({"name", "value", "unit", "runs", "min", "max"})
+  record Figure(String name, double value, String unit, int runs, double min, double max) {
+    static Figure ofSamples(String name, String unit, double[] samples) {
+      double[] sorted = samples.clone();
+      Arrays.sort(sorted);
+      double median =
+          sorted.length % 2 == 1
+              ? sorted[sorted.length / 2]
+              : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      return new Figure(
+          name,
+          round(median),
+          unit,
+          sorted.length,
+          round(sorted[0]),
+          round(sorted[sorted.length - 1]));
+    }
+
+    static Figure ratio(String name, double value) {
+      return new Figure(name, round(value), "ratio", 1, round(value), round(value));
+    }
+
+    private static double round(double v) {
+      return Math.round(v * 100.0) / 100.0;
+    }
+  }
+
+  @JsonPropertyOrder({"figures", "references"})
+  record Document(List<Figure> figures, List<Figure> references) {}
+
+  private final List<Figure> figures = new ArrayList<>();
+  private final List<Figure> references = new ArrayList<>();
+
+  void figure(Figure f) {
+    figures.add(f);
+  }
+
+  void reference(Figure f) {
+    references.add(f);
+  }
+
+  /** Prints the figures, then the references, as an aligned table. */
+  void print(PrintWriter out) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"FIGURE", "MEDIAN", "UNIT", "RUNS", "MIN", "MAX"});
+    figures.forEach(f -> rows.add(row(f)));
+    references.forEach(
+        f ->
+            rows.add(
+                row(
+                    new Figure(
+                        "(reference) " + f.name(),
+                        f.value(),
+                        f.unit(),
+                        f.runs(),
+                        f.min(),
+                        f.max()))));
+    Table.print(out, rows);
+    out.flush();
+  }
+
+  private static String[] row(Figure f) {
+    return new String[] {
+      f.name(), fmt(f.value()), f.unit(), Integer.toString(f.runs()), fmt(f.min()), fmt(f.max())
+    };
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  void writeJson(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), new Document(figures, references));
+  }
+}

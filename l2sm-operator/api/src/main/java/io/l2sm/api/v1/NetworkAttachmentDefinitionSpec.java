@@ -1,0 +1,24 @@
+package io.l2sm.api.v1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The spec of a Multus NetworkAttachmentDefinition: a CNI config as a JSON string. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NetworkAttachmentDefinitionSpec {
+  private String config;
+
+  public NetworkAttachmentDefinitionSpec() {}
+
+  public NetworkAttachmentDefinitionSpec(String config) {
+    this.config = config;
+  }
+
+  /** The CNI configuration JSON; null when the NAD names a config file on the node instead. */
+  public String getConfig() {
+    return config;
+  }
+
+  public void setConfig(String config) {
+    this.config = config;
+  }
+}
