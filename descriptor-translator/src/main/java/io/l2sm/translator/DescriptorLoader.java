@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -87,10 +88,26 @@ public final class DescriptorLoader {
           return true;
         }
       } catch (InvalidInputException e) {
-        return true; // a broken descriptor still makes this a package: report it when loaded
+        // A broken descriptor still makes this a package (its errors are reported on load); a
+        // broken YAML file of another kind does not.
+        if (looksLikeDescriptor(candidate)) {
+          return true;
+        }
       }
     }
     return false;
+  }
+
+  private static final Pattern DESCRIPTOR_KEY =
+      Pattern.compile(
+          "(?m)^(nsd|vnfd|nsd:nsd-catalog|vnfd:vnfd-catalog|nsd-catalog|vnfd-catalog)\\s*:");
+
+  private static boolean looksLikeDescriptor(Path file) {
+    try {
+      return DESCRIPTOR_KEY.matcher(Files.readString(file)).find();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static List<LoadedDescriptor> loadFolder(Path folder) throws InvalidInputException {

@@ -127,7 +127,8 @@ public final class DescriptorResolver {
                   "no OSM package here: no descriptor at its root and no package folders,"
                       + " tarballs or descriptor files inside"));
         }
-        return List.of();
+        // Its packages are all loaded already; naming it keeps "where we looked" in messages.
+        return List.of(nsdPath);
       }
       out.addAll(DescriptorLoader.load(nsdPath));
     } catch (InvalidInputException e) {
