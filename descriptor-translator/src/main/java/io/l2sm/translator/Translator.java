@@ -92,6 +92,10 @@ public final class Translator {
       throw new InvalidInputException(problems);
     }
     List<PlannedAttachment> attachments = buildAttachments();
+    checkValuesFileNames(attachments);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems);
+    }
     List<PlannedNetwork> networks = buildNetworks(attachments);
     return new Plan(nsName, options.namespace(), networks, attachments, warnings);
   }
@@ -495,6 +499,28 @@ public final class Translator {
       }
     }
     return attachments;
+  }
+
+  /** Each attached KDU gets its own values file: no two (profile, KDU) pairs may share a name. */
+  private void checkValuesFileNames(List<PlannedAttachment> attachments) {
+    Map<String, String> owners = new HashMap<>();
+    for (PlannedAttachment a : attachments) {
+      String pod = a.vnfProfile() + "/" + a.kdu();
+      String other = owners.putIfAbsent(Renderer.valuesStem(a.vnfProfile(), a.kdu()), pod);
+      if (other != null && !other.equals(pod)) {
+        problems.add(
+            nsdProblem(
+                profiles.get(a.vnfProfile()).path() + ".id",
+                "vnf-profile/kdu '"
+                    + pod
+                    + "' and '"
+                    + other
+                    + "' would share the values file kdu-values/"
+                    + Renderer.valuesStem(a.vnfProfile(), a.kdu())
+                    + ".yaml; rename one"));
+        owners.put(Renderer.valuesStem(a.vnfProfile(), a.kdu()), pod);
+      }
+    }
   }
 
   /** The KDUs whose services name the connection point, or all KDUs when none does. */

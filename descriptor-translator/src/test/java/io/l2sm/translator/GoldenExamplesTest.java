@@ -57,6 +57,13 @@ class GoldenExamplesTest {
         .isEqualTo(Translation.run(folder, List.of(), options).files());
   }
 
+  private static TranslationOptions options(Path folder, String clusterMapFile)
+      throws InvalidInputException {
+    ClusterMap map =
+        clusterMapFile == null ? null : ClusterMap.load(folder.resolve(clusterMapFile));
+    return new TranslationOptions(null, null, null, map);
+  }
+
   static SortedMap<String, String> readTree(Path root) throws IOException {
     SortedMap<String, String> files = new TreeMap<>();
     try (Stream<Path> paths = Files.walk(root)) {

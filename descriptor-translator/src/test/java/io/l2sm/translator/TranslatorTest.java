@@ -207,6 +207,19 @@ class TranslatorTest {
   }
 
   @Test
+  @DisplayName("two (profile, KDU) pairs that would share a values file are refused")
+  void valuesFileClash() throws Exception {
+    Path a = knf("a", List.of("b-c"), "x");
+    Path b = knf("b", List.of("c"), "x");
+    Path n = nsd(List.of("l"), List.of("p=a", "p-b=b"), List.of("p/x->l", "p-b/x->l"));
+    assertThatThrownBy(() -> translate(n, List.of(a, b)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(
+            "$.nsd.nsd[0].df[0].vnf-profile[1].id: vnf-profile/kdu 'p-b/c' and 'p/b-c' would share"
+                + " the values file kdu-values/p-b-c.yaml; rename one");
+  }
+
+  @Test
   @DisplayName("DNS-1123 normalisation: lower case, runs of other characters become one dash")
   void dnsNames() {
     assertThat(Names.toDnsLabel("Smart_Campus..Net 1")).contains("smart-campus-net-1");
