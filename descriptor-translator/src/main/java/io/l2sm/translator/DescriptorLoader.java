@@ -73,6 +73,9 @@ public final class DescriptorLoader {
    * yields nothing instead of an error: for folders that hold packages among other files.
    */
   public static List<LoadedDescriptor> loadIfDescriptor(Path path) throws InvalidInputException {
+    if (Files.isDirectory(path)) {
+      return packageDescriptors(path);
+    }
     if (Files.isRegularFile(path) && isYaml(path)) {
       LoadedDescriptor one = readDescriptor(path, path.toString(), readBytes(path));
       return one == null ? List.of() : List.of(one);
@@ -82,20 +85,35 @@ public final class DescriptorLoader {
 
   /** True when {@code folder} holds a descriptor at its root, i.e. is a package folder. */
   public static boolean isPackageFolder(Path folder) {
+    try {
+      return !packageDescriptors(folder).isEmpty();
+    } catch (InvalidInputException e) {
+      return true; // a broken descriptor still makes this a package: its errors come on load
+    }
+  }
+
+  /**
+   * The descriptors at a folder's root (or under Definitions/), each file parsed once; empty when
+   * the folder is not a package. A broken file that looks like a descriptor is an error; broken
+   * YAML of another kind (a multi-document manifest, a values file) is passed over.
+   */
+  private static List<LoadedDescriptor> packageDescriptors(Path folder)
+      throws InvalidInputException {
+    List<LoadedDescriptor> found = new ArrayList<>();
     for (Path candidate : descriptorCandidates(folder)) {
       try {
-        if (readDescriptor(candidate, candidate.toString(), readBytes(candidate)) != null) {
-          return true;
+        LoadedDescriptor descriptor =
+            readDescriptor(folder, candidate.toString(), readBytes(candidate));
+        if (descriptor != null) {
+          found.add(descriptor);
         }
       } catch (InvalidInputException e) {
-        // A broken descriptor still makes this a package (its errors are reported on load); a
-        // broken YAML file of another kind does not.
         if (looksLikeDescriptor(candidate)) {
-          return true;
+          throw e;
         }
       }
     }
-    return false;
+    return found;
   }
 
   private static final Pattern DESCRIPTOR_KEY =
@@ -111,14 +129,7 @@ public final class DescriptorLoader {
   }
 
   private static List<LoadedDescriptor> loadFolder(Path folder) throws InvalidInputException {
-    List<LoadedDescriptor> found = new ArrayList<>();
-    for (Path candidate : descriptorCandidates(folder)) {
-      LoadedDescriptor descriptor =
-          readDescriptor(folder, candidate.toString(), readBytes(candidate));
-      if (descriptor != null) {
-        found.add(descriptor);
-      }
-    }
+    List<LoadedDescriptor> found = packageDescriptors(folder);
     if (found.isEmpty()) {
       throw new InvalidInputException(
           Problem.ofFile(

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class DescriptorResolver {
         break;
       }
       searched.add(root.toString());
-      searchSiblings(root, nsds.get(0).origin(), missing, available);
+      searchSiblings(root, loadedOrigins(nsCandidates), missing, available);
     }
 
     Map<String, VnfdInput> vnfds = new LinkedHashMap<>();
@@ -166,7 +167,7 @@ public final class DescriptorResolver {
       return children
           .filter(
               p ->
-                  (Files.isDirectory(p) && DescriptorLoader.isPackageFolder(p))
+                  Files.isDirectory(p)
                       || DescriptorLoader.isTarball(p)
                       || (Files.isRegularFile(p) && DescriptorLoader.isYaml(p)))
           .sorted()
@@ -182,10 +183,12 @@ public final class DescriptorResolver {
    * missing is reported by the reference check.
    */
   private static void searchSiblings(
-      Path root, Path nsOrigin, Set<String> missing, Map<String, LoadedDescriptor> available) {
-    Path skip = nsOrigin.toAbsolutePath().normalize();
+      Path root,
+      Set<Path> alreadyLoaded,
+      Set<String> missing,
+      Map<String, LoadedDescriptor> available) {
     for (Path candidate : packageCandidates(root)) {
-      if (candidate.toAbsolutePath().normalize().equals(skip)) {
+      if (alreadyLoaded.contains(candidate.toAbsolutePath().normalize())) {
         continue;
       }
       try {
@@ -202,6 +205,13 @@ public final class DescriptorResolver {
         return;
       }
     }
+  }
+
+  /** Where the NS side's descriptors came from, so the sibling search does not read them again. */
+  private static Set<Path> loadedOrigins(List<LoadedDescriptor> loaded) {
+    Set<Path> origins = new HashSet<>();
+    loaded.forEach(d -> origins.add(d.origin().toAbsolutePath().normalize()));
+    return origins;
   }
 
   private static void addVnfds(

@@ -518,7 +518,6 @@ public final class Translator {
                     + "' would share the values file kdu-values/"
                     + Renderer.valuesStem(a.vnfProfile(), a.kdu())
                     + ".yaml; rename one"));
-        owners.put(Renderer.valuesStem(a.vnfProfile(), a.kdu()), pod);
       }
     }
   }
