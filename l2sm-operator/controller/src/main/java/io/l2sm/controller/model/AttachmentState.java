@@ -1,0 +1,24 @@
+package io.l2sm.controller.model;
+
+/**
+ * A switch port joined to a network.
+ *
+ * @param id unique id, e.g. {@code <containerId>/<ifName>}
+ * @param network the network's name
+ * @param node the node whose switch has the port
+ * @param port OpenFlow port number
+ * @param mac the only source MAC accepted from the port, lower case
+ * @param enabled false when an operator shut the port
+ * @param rateKbps ingress rate limit, 0 for none
+ */
+public record AttachmentState(
+    String id, String network, String node, int port, String mac, boolean enabled, long rateKbps) {
+
+  public AttachmentState withEnabled(boolean value) {
+    return new AttachmentState(id, network, node, port, mac, value, rateKbps);
+  }
+
+  public AttachmentState withRateKbps(long value) {
+    return new AttachmentState(id, network, node, port, mac, enabled, value);
+  }
+}

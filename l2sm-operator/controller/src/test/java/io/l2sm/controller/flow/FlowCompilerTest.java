@@ -1,0 +1,206 @@
+package io.l2sm.controller.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.l2sm.controller.flow.FlowSimulator.Delivery;
+import io.l2sm.controller.model.AttachmentState;
+import io.l2sm.controller.model.DesiredState;
+import io.l2sm.controller.model.Kind;
+import io.l2sm.controller.model.Link;
+import io.l2sm.controller.model.NetworkState;
+import io.l2sm.controller.model.SwitchState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FlowCompilerTest {
+  private static final String BCAST = "ff:ff:ff:ff:ff:ff";
+
+  private final Map<String, NetworkState> networks = new HashMap<>();
+  private final Map<String, AttachmentState> attachments = new HashMap<>();
+  private final Map<String, SwitchState> switches = new HashMap<>();
+  private final java.util.Set<Link> shut = new java.util.HashSet<>();
+
+  /** Switches n1..nk; tunnels per link get ports 100 + index of the peer. */
+  private void overlay(String... links) {
+    Map<String, Map<String, Integer>> tunnels = new HashMap<>();
+    for (String l : links) {
+      Link link = Link.parse(l);
+      tunnels.computeIfAbsent(link.a(), k -> new HashMap<>()).put(link.b(), portTo(link.b()));
+      tunnels.computeIfAbsent(link.b(), k -> new HashMap<>()).put(link.a(), portTo(link.a()));
+    }
+    tunnels.forEach((n, t) -> switches.put(n, new SwitchState(n, n.hashCode(), t)));
+  }
+
+  private static int portTo(String node) {
+    return 100 + Integer.parseInt(node.substring(1));
+  }
+
+  private void network(String name, Kind kind, int vni) {
+    networks.put(name, new NetworkState(name, kind, vni, true, List.of()));
+  }
+
+  private void attach(String id, String network, String node, int port, String mac) {
+    attachments.put(id, new AttachmentState(id, network, node, port, mac, true, 0));
+  }
+
+  private FlowSimulator sim() {
+    return new FlowSimulator(DesiredState.of(networks, attachments, switches, shut));
+  }
+
+  private void twoNetworksOnTwoNodes() {
+    overlay("n1~n2");
+    network("a", Kind.VNET, 10);
+    network("b", Kind.VNET, 11);
+    attach("a1", "a", "n1", 1, "02:00:00:00:0a:01");
+    attach("a2", "a", "n2", 1, "02:00:00:00:0a:02");
+    attach("b1", "b", "n1", 2, "02:00:00:00:0b:01");
+    attach("b2", "b", "n2", 2, "02:00:00:00:0b:02");
+  }
+
+  @Test
+  void unicastReachesTheMemberAcrossTheTunnel() {
+    twoNetworksOnTwoNodes();
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:0a:02"))
+        .containsExactly(new Delivery("n2", 1));
+  }
+
+  @Test
+  void broadcastReachesOnlyTheOwnNetwork() {
+    twoNetworksOnTwoNodes();
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", BCAST))
+        .containsExactly(new Delivery("n2", 1));
+    assertThat(sim().send("n2", 2, "02:00:00:00:0b:02", "33:33:00:00:00:01"))
+        .containsExactly(new Delivery("n1", 2));
+  }
+
+  @Test
+  void framesToAnotherNetworksMacStayInTheirOwnNetwork() {
+    twoNetworksOnTwoNodes();
+    // Unknown in network a: flooded within a only, never delivered to b's port.
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:0b:02"))
+        .containsExactly(new Delivery("n2", 1));
+  }
+
+  @Test
+  void forgedSourceMacIsDroppedAtIngress() {
+    twoNetworksOnTwoNodes();
+    assertThat(sim().send("n1", 1, "02:00:00:00:0b:01", BCAST)).isEmpty();
+    assertThat(sim().send("n1", 1, "02:00:00:00:66:66", "02:00:00:00:0a:02")).isEmpty();
+  }
+
+  @Test
+  void framesFromAnUnknownPortOrVniAreDropped() {
+    twoNetworksOnTwoNodes();
+    assertThat(sim().send("n1", 7, "02:00:00:00:0a:01", BCAST)).isEmpty();
+  }
+
+  @Test
+  void ringFloodsExactlyOncePerMember() {
+    overlay("n1~n2", "n2~n3", "n1~n3");
+    network("a", Kind.VNET, 10);
+    attach("a1", "a", "n1", 1, "02:00:00:00:0a:01");
+    attach("a2", "a", "n2", 1, "02:00:00:00:0a:02");
+    attach("a3", "a", "n3", 1, "02:00:00:00:0a:03");
+    attach("a4", "a", "n3", 2, "02:00:00:00:0a:04");
+    for (AttachmentState from : attachments.values()) {
+      List<Delivery> got = sim().send(from.node(), from.port(), from.mac(), BCAST);
+      assertThat(got)
+          .as("broadcast from %s", from.id())
+          .hasSize(3)
+          .doesNotHaveDuplicates()
+          .doesNotContain(new Delivery(from.node(), from.port()));
+    }
+  }
+
+  @Test
+  void fullMeshOfFiveFloodsOnceAndUnicastsExactly() {
+    overlay(
+        "n1~n2", "n1~n3", "n1~n4", "n1~n5", "n2~n3", "n2~n4", "n2~n5", "n3~n4", "n3~n5", "n4~n5");
+    network("a", Kind.VNET, 10);
+    for (int i = 1; i <= 5; i++) {
+      attach("a" + i, "a", "n" + i, 1, "02:00:00:00:0a:0" + i);
+    }
+    assertThat(sim().send("n4", 1, "02:00:00:00:0a:04", BCAST)).hasSize(4).doesNotHaveDuplicates();
+    assertThat(sim().send("n5", 1, "02:00:00:00:0a:05", "02:00:00:00:0a:02"))
+        .containsExactly(new Delivery("n2", 1));
+  }
+
+  @Test
+  void transitSwitchWithoutMembersCarriesTheNetwork() {
+    overlay("n1~n2", "n2~n3");
+    network("a", Kind.VNET, 10);
+    attach("a1", "a", "n1", 1, "02:00:00:00:0a:01");
+    attach("a3", "a", "n3", 1, "02:00:00:00:0a:03");
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", BCAST))
+        .containsExactly(new Delivery("n3", 1));
+  }
+
+  @Test
+  void explicitPathIsFollowedAndACutPathCarriesNothing() {
+    overlay("n1~n2", "n2~n3", "n1~n3");
+    networks.put("v", new NetworkState("v", Kind.VLINK, 20, true, List.of("n1", "n2", "n3")));
+    attach("v1", "v", "n1", 1, "02:00:00:00:0c:01");
+    attach("v3", "v", "n3", 1, "02:00:00:00:0c:03");
+    Map<String, List<FlowRule>> flows =
+        new FlowCompiler().compile(DesiredState.of(networks, attachments, switches, shut));
+    assertThat(flows.get("n2")).anyMatch(r -> "tun_id=0x14".equals(tunMatch(r)));
+    assertThat(sim().send("n1", 1, "02:00:00:00:0c:01", "02:00:00:00:0c:03"))
+        .containsExactly(new Delivery("n3", 1));
+    shut.add(new Link("n2", "n3"));
+    assertThat(sim().send("n1", 1, "02:00:00:00:0c:01", "02:00:00:00:0c:03")).isEmpty();
+  }
+
+  private static String tunMatch(FlowRule r) {
+    return r.match().tunnelId() == null
+        ? null
+        : "tun_id=0x" + Long.toHexString(r.match().tunnelId());
+  }
+
+  @Test
+  void shutPortAndNetworkStopTraffic() {
+    twoNetworksOnTwoNodes();
+    attachments.put("a2", attachments.get("a2").withEnabled(false));
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", BCAST)).isEmpty();
+    attachments.put("a2", attachments.get("a2").withEnabled(true));
+    networks.put("a", networks.get("a").withEnabled(false));
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", BCAST)).isEmpty();
+    assertThat(sim().send("n1", 2, "02:00:00:00:0b:01", BCAST)).hasSize(1);
+  }
+
+  @Test
+  void shutLinkOnARingReroutesAndOnALineCuts() {
+    overlay("n1~n2", "n2~n3", "n1~n3");
+    network("a", Kind.VNET, 10);
+    attach("a1", "a", "n1", 1, "02:00:00:00:0a:01");
+    attach("a2", "a", "n2", 1, "02:00:00:00:0a:02");
+    shut.add(new Link("n1", "n2"));
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:0a:02"))
+        .containsExactly(new Delivery("n2", 1));
+    shut.add(new Link("n1", "n3"));
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:0a:02")).isEmpty();
+  }
+
+  @Test
+  void outputIsDeterministicAndCookiesAreUniqueAndTagged() {
+    twoNetworksOnTwoNodes();
+    DesiredState s = DesiredState.of(networks, attachments, switches, Set.of());
+    Map<String, List<FlowRule>> one = new FlowCompiler().compile(s);
+    Map<String, List<FlowRule>> two = new FlowCompiler().compile(s);
+    assertThat(one).isEqualTo(two);
+    List<FlowRule> n1 = one.get("n1");
+    assertThat(n1.stream().map(FlowRule::cookie).distinct()).hasSize(n1.size());
+    assertThat(n1).allMatch(r -> FlowRule.isOurs(r.cookie()));
+    assertThat(n1.stream().map(FlowRule::toString))
+        .contains(
+            "table=0,priority=100,in_port=1,dl_src=02:00:00:00:0a:01,"
+                + "actions=write_metadata:0xa,goto_table:1",
+            "table=0,priority=100,in_port=102,tun_id=0xa,actions=write_metadata:0xa,goto_table:1",
+            "table=1,priority=100,metadata=0xa,dl_dst=02:00:00:00:0a:02,"
+                + "actions=set_field:0xa->tun_id,output:102",
+            "table=1,priority=10,metadata=0xa,actions=output:1,set_field:0xa->tun_id,output:102",
+            "table=0,priority=0,actions=drop");
+  }
+}

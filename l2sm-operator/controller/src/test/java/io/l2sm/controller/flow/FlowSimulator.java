@@ -1,0 +1,89 @@
+package io.l2sm.controller.flow;
+
+import io.l2sm.controller.model.DesiredState;
+import io.l2sm.controller.model.SwitchState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs frames through compiled flow tables the way an OpenFlow 1.3 switch would, across the
+ * overlay's tunnels, and records where each copy is delivered. A hop limit catches loops.
+ */
+final class FlowSimulator {
+  /** A copy of a frame that left a switch through an attachment port. */
+  record Delivery(String node, int port) {}
+
+  private final DesiredState state;
+  private final Map<String, List<FlowRule>> tables;
+  private int hops;
+
+  FlowSimulator(DesiredState state) {
+    this.state = state;
+    this.tables = new FlowCompiler().compile(state);
+  }
+
+  List<Delivery> send(String node, int inPort, String src, String dst) {
+    hops = 0;
+    List<Delivery> out = new ArrayList<>();
+    process(node, inPort, null, src, dst, out);
+    return out;
+  }
+
+  private void process(
+      String node, int inPort, Long tunId, String src, String dst, List<Delivery> out) {
+    if (++hops > 1000) {
+      throw new AssertionError("forwarding loop");
+    }
+    FlowRule c = lookup(node, FlowCompiler.TABLE_CLASSIFY, inPort, tunId, null, src, dst);
+    if (c == null || c.gotoTable() == null) {
+      return;
+    }
+    FlowRule f = lookup(node, c.gotoTable(), inPort, tunId, c.writeMetadata(), src, dst);
+    if (f == null) {
+      return;
+    }
+    Long tun = null;
+    SwitchState sw = state.switches().get(node);
+    for (FlowAction a : f.actions()) {
+      if (a instanceof FlowAction.SetTunnelId t) {
+        tun = t.vni();
+      } else if (a instanceof FlowAction.Output o) {
+        if (o.port() == inPort) {
+          continue;
+        }
+        String peer =
+            sw.tunnels().entrySet().stream()
+                .filter(e -> e.getValue() == o.port())
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+        if (peer == null) {
+          out.add(new Delivery(node, o.port()));
+        } else {
+          SwitchState p = state.switches().get(peer);
+          process(peer, p.tunnels().get(node), tun, src, dst, out);
+        }
+      }
+    }
+  }
+
+  private FlowRule lookup(
+      String node, int table, int inPort, Long tunId, Long metadata, String src, String dst) {
+    return tables.get(node).stream()
+        .filter(r -> r.table() == table)
+        .filter(r -> matches(r.match(), inPort, tunId, metadata, src, dst))
+        .max(Comparator.comparingInt(FlowRule::priority))
+        .orElse(null);
+  }
+
+  private static boolean matches(
+      FlowMatch m, int inPort, Long tunId, Long metadata, String src, String dst) {
+    return (m.inPort() == null || m.inPort() == inPort)
+        && (m.tunnelId() == null || m.tunnelId().equals(tunId))
+        && (m.metadata() == null || m.metadata().equals(metadata))
+        && (m.ethSrc() == null || m.ethSrc().equals(src))
+        && (m.ethDst() == null || m.ethDst().equals(dst));
+  }
+}
