@@ -10,7 +10,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "L2S-M for OSM: isolated link-layer virtual networks for Kubernetes workloads.",
-    subcommands = {TranslateCommand.class, BenchCommand.class},
+    subcommands = {
+      TranslateCommand.class,
+      ControllerCommand.class,
+      AgentCommand.class,
+      CtlCommand.class,
+      BenchCommand.class
+    },
     footer = {"", "Exit codes: 0 success, 1 runtime failure, 2 invalid input or usage."})
 public class L2smCommand implements Runnable {
   @Spec CommandSpec spec;

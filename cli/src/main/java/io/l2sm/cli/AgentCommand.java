@@ -1,0 +1,147 @@
+package io.l2sm.cli;
+
+import io.l2sm.agent.AgentConfig;
+import io.l2sm.agent.AgentSocketServer;
+import io.l2sm.agent.NodeAgent;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm agent}: the node agent process. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Run the L2S-M node agent: it owns the node's Open vSwitch bridge (OpenFlow 1.3,"
+          + " fail_mode=secure) and its VXLAN tunnels, registers the switch with the controller"
+          + " and plumbs one veth pair per pod attachment when the CNI shim asks.",
+      "",
+      "Restart-safe: every port carries its identity in OVS external_ids, so a restarted agent"
+          + " rebuilds its view from OVS and removes the ports of pods that went away."
+    })
+public class AgentCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--node", required = true, description = "This node's name.")
+  String node;
+
+  @Option(
+      names = "--controller",
+      paramLabel = "HOST:PORT",
+      required = true,
+      description = "The controller's gRPC address.")
+  String controller;
+
+  @Option(
+      names = "--openflow-target",
+      paramLabel = "TARGET",
+      required = true,
+      description = "Where the switch dials the controller, e.g. tcp:10.0.0.1:6653.")
+  String openflowTarget;
+
+  @Option(
+      names = "--peer",
+      paramLabel = "NODE=IP",
+      description = "An overlay neighbour and its underlay IP; one VXLAN tunnel each. Repeatable.")
+  List<String> peers = List.of();
+
+  @Option(
+      names = "--bridge",
+      defaultValue = "br-l2sm",
+      description = "The bridge the agent owns (default: ${DEFAULT-VALUE}).")
+  String bridge;
+
+  @Option(
+      names = "--datapath",
+      defaultValue = "system",
+      description =
+          "system (kernel datapath, production) or netdev (userspace, no kernel module)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String datapath;
+
+  @Option(
+      names = "--ovs-db",
+      defaultValue = "unix:/var/run/openvswitch/db.sock",
+      description = "OVSDB target (default: ${DEFAULT-VALUE}).")
+  String ovsDb;
+
+  @Option(
+      names = "--socket",
+      defaultValue = "/var/run/l2sm/agent.sock",
+      description = "Unix socket for the CNI shim (default: ${DEFAULT-VALUE}).")
+  Path socket;
+
+  @Option(
+      names = "--mtu",
+      defaultValue = "1450",
+      description = "Pod interface MTU when the network sets none (default: ${DEFAULT-VALUE}).")
+  int mtu;
+
+  @Option(
+      names = "--install-cni",
+      paramLabel = "DIR",
+      description = "Install the CNI plugin shim as DIR/l2sm before serving.")
+  Path installCni;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> peerMap = new LinkedHashMap<>();
+    for (String p : peers) {
+      int i = p.indexOf('=');
+      if (i <= 0 || i == p.length() - 1) {
+        throw new ParameterException(spec.commandLine(), "--peer '" + p + "' is not NODE=IP");
+      }
+      peerMap.put(p.substring(0, i), p.substring(i + 1));
+    }
+    AgentConfig config;
+    try {
+      config =
+          new AgentConfig(
+              node, bridge, datapath, ovsDb, openflowTarget, controller, socket, peerMap, mtu);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Daemons.infoLogging();
+    if (installCni != null) {
+      installShim(installCni.resolve("l2sm"));
+    }
+    try (NodeAgent agent = new NodeAgent(config);
+        AgentSocketServer server = startServing(agent, config)) {
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return ExitCodes.OK;
+  }
+
+  private static AgentSocketServer startServing(NodeAgent agent, AgentConfig config)
+      throws java.io.IOException {
+    agent.start();
+    AgentSocketServer server = new AgentSocketServer(agent, config.socket());
+    System.err.println("l2sm agent: node " + config.node() + " ready on " + config.socket());
+    return server;
+  }
+
+  static void installShim(Path target) throws java.io.IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling(".l2sm.tmp");
+    try (InputStream in = NodeAgent.class.getResourceAsStream("l2sm-cni")) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,105 @@
+package io.l2sm.cli;
+
+import io.l2sm.controller.ControllerDaemon;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm controller}: the SDN controller process. */
+@Command(
+    name = "controller",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Run the L2S-M SDN controller: switches dial it over OpenFlow 1.3; node agents, the"
+          + " operator and the OSM adapter use its gRPC API; /healthz, /status and /metrics are"
+          + " served over HTTP.",
+      "",
+      "Its desired state (networks, attachments, switches) is kept in --state-dir and survives"
+          + " restarts: a restarted controller reconciles each switch by difference, so"
+          + " forwarding never stops."
+    })
+public class ControllerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--openflow",
+      paramLabel = "HOST:PORT",
+      defaultValue = ":6653",
+      description = "OpenFlow listen address (default: ${DEFAULT-VALUE}).")
+  String openflow;
+
+  @Option(
+      names = "--grpc",
+      paramLabel = "HOST:PORT",
+      defaultValue = ":9650",
+      description = "gRPC listen address (default: ${DEFAULT-VALUE}).")
+  String grpc;
+
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      defaultValue = ":9651",
+      description =
+          "HTTP listen address for health, status and metrics (default: ${DEFAULT-VALUE}).")
+  String http;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      defaultValue = "/var/lib/l2sm/controller",
+      description = "Where the desired state is kept (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(
+      names = "--vni-range",
+      paramLabel = "MIN-MAX",
+      defaultValue = "4096-16777215",
+      description = "VNIs the controller allocates from (default: ${DEFAULT-VALUE}).")
+  String vniRange;
+
+  @Option(
+      names = "--push-timeout",
+      paramLabel = "MS",
+      defaultValue = "10000",
+      description =
+          "How long a change may wait for switches to confirm (default: ${DEFAULT-VALUE}).")
+  long pushTimeoutMs;
+
+  @Override
+  public Integer call() throws Exception {
+    String[] range = vniRange.split("-", 2);
+    int min;
+    int max;
+    try {
+      min = Integer.parseInt(range[0]);
+      max = Integer.parseInt(range[1]);
+      if (min < 1 || max > 16777215 || min > max) {
+        throw new NumberFormatException();
+      }
+    } catch (RuntimeException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--vni-range '" + vniRange + "' is not MIN-MAX within 1-16777215");
+    }
+    ControllerDaemon.Config config =
+        new ControllerDaemon.Config(
+            Daemons.address(spec, "--openflow", openflow),
+            Daemons.address(spec, "--grpc", grpc),
+            Daemons.address(spec, "--http", http),
+            stateDir,
+            min,
+            max,
+            Duration.ofMillis(pushTimeoutMs));
+    Daemons.infoLogging();
+    try (ControllerDaemon d = new ControllerDaemon(config)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(d::close));
+      d.awaitTermination();
+    }
+    return ExitCodes.OK;
+  }
+}

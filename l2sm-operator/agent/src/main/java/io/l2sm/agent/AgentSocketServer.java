@@ -1,0 +1,128 @@
+package io.l2sm.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The unix socket the CNI shim talks to. One request per connection: a JSON object {@code {"env":
+ * {...CNI_* variables...}, "stdin": "<network config>"}}; one reply: {@code {"exit": 0, "stdout":
+ * "<CNI result>"}} or {@code {"exit": 1, "stdout": "<CNI error JSON>"}}. The shim prints {@code
+ * stdout} and exits with {@code exit}, as the CNI spec asks of a plugin.
+ */
+public final class AgentSocketServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSocketServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_REQUEST = 1 << 20;
+
+  private final NodeAgent agent;
+  private final Path path;
+  private final ServerSocketChannel server;
+  private final ExecutorService workers = Executors.newCachedThreadPool();
+
+  public AgentSocketServer(NodeAgent agent, Path path) throws IOException {
+    this.agent = agent;
+    this.path = path;
+    Files.createDirectories(path.getParent());
+    Files.deleteIfExists(path);
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(path));
+    Thread t = new Thread(this::accept, "cni-socket");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void accept() {
+    while (server.isOpen()) {
+      try {
+        SocketChannel c = server.accept();
+        workers.submit(() -> serve(c));
+      } catch (IOException e) {
+        if (server.isOpen()) {
+          LOG.warn("accept on {}: {}", path, e.toString());
+        }
+      }
+    }
+  }
+
+  private void serve(SocketChannel c) {
+    try (c;
+        InputStream in = Channels.newInputStream(c);
+        OutputStream out = Channels.newOutputStream(c)) {
+      byte[] req = in.readNBytes(MAX_REQUEST);
+      ObjectNode reply = handle(req);
+      out.write(JSON.writeValueAsBytes(reply));
+    } catch (IOException e) {
+      LOG.warn("CNI request on {}: {}", path, e.toString());
+    }
+  }
+
+  ObjectNode handle(byte[] req) {
+    ObjectNode reply = JSON.createObjectNode();
+    String cniVersion = "1.0.0";
+    try {
+      JsonNode r = JSON.readTree(req);
+      Map<String, String> env = new HashMap<>();
+      r.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+      String stdin = r.path("stdin").asText("");
+      try {
+        cniVersion = JSON.readTree(stdin).path("cniVersion").asText("1.0.0");
+      } catch (IOException | RuntimeException ignored) {
+        // the agent reports the decode error itself
+      }
+      String out = agent.handle(env, stdin);
+      reply.put("exit", 0).put("stdout", out);
+    } catch (CniException e) {
+      reply.put("exit", 1).put("stdout", error(cniVersion, e.code(), e.getMessage(), e.details()));
+    } catch (IOException e) {
+      reply
+          .put("exit", 1)
+          .put(
+              "stdout",
+              error(cniVersion, CniException.DECODE_FAILURE, "bad request", e.toString()));
+    } catch (RuntimeException e) {
+      LOG.error("CNI request failed", e);
+      reply
+          .put("exit", 1)
+          .put("stdout", error(cniVersion, CniException.IO_FAILURE, e.getMessage(), ""));
+    }
+    return reply;
+  }
+
+  static String error(String version, int code, String msg, String details) {
+    ObjectNode e =
+        JSON.createObjectNode().put("cniVersion", version).put("code", code).put("msg", msg);
+    if (details != null && !details.isEmpty()) {
+      e.put("details", details);
+    }
+    return e.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    workers.shutdownNow();
+    Files.deleteIfExists(path);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

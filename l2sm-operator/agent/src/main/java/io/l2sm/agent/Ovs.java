@@ -1,0 +1,81 @@
+package io.l2sm.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The node's Open vSwitch, through ovs-vsctl on its database socket. */
+public final class Ovs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An interface of the bridge with its OpenFlow port and our external ids. */
+  public record Port(String name, int ofport, Map<String, String> externalIds, String error) {}
+
+  private final String db;
+
+  /**
+   * @param db the OVSDB target, e.g. {@code unix:/var/run/openvswitch/db.sock}
+   */
+  public Ovs(String db) {
+    this.db = db;
+  }
+
+  public String vsctl(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=" + db, "--timeout=20"));
+    cmd.addAll(List.of(args));
+    return Exec.run(cmd);
+  }
+
+  public String vsctl(List<String> args) {
+    return vsctl(args.toArray(String[]::new));
+  }
+
+  /** All interfaces of the database (one bridge per agent), with external ids parsed. */
+  public List<Port> ports() {
+    String out =
+        vsctl(
+            "--format=json", "--", "--columns=name,ofport,external_ids,error", "list", "Interface");
+    try {
+      JsonNode root = JSON.readTree(out);
+      List<String> headings = new ArrayList<>();
+      root.get("headings").forEach(h -> headings.add(h.asText()));
+      List<Port> ports = new ArrayList<>();
+      for (JsonNode row : root.get("data")) {
+        Map<String, JsonNode> cols = new HashMap<>();
+        for (int i = 0; i < headings.size(); i++) {
+          cols.put(headings.get(i), row.get(i));
+        }
+        Map<String, String> ids = new HashMap<>();
+        JsonNode map = cols.get("external_ids");
+        if (map != null && map.isArray() && "map".equals(map.get(0).asText())) {
+          for (JsonNode kv : map.get(1)) {
+            ids.put(kv.get(0).asText(), kv.get(1).asText());
+          }
+        }
+        JsonNode of = cols.get("ofport");
+        int ofport = of != null && of.isInt() ? of.asInt() : -1;
+        JsonNode err = cols.get("error");
+        String error = err != null && err.isTextual() ? err.asText() : null;
+        ports.add(new Port(cols.get("name").asText(), ofport, ids, error));
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse ovs-vsctl output: " + out, e);
+    }
+  }
+
+  /** The OpenFlow port number OVS gave an interface, or -1 if it has none (yet). */
+  public int ofport(String iface) {
+    String v = vsctl("get", "Interface", iface, "ofport").strip();
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

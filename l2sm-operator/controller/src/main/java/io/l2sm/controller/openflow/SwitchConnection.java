@@ -1,0 +1,158 @@
+package io.l2sm.controller.openflow;
+
+import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * One switch's OpenFlow connection after the handshake: send batches confirmed by a barrier, read
+ * the flow table back. Thread-safe; replies complete futures on the Netty event loop.
+ */
+public final class SwitchConnection {
+  private final Channel channel;
+  private final long dpid;
+  private final AtomicLong xids = new AtomicLong(0x1000);
+  private final Map<Long, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
+  private final Map<Long, Long> batchOfXid = new ConcurrentHashMap<>();
+  private final Map<Long, String> batchErrors = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<List<OFFlowStatsEntry>>> stats =
+      new ConcurrentHashMap<>();
+  private final Map<Long, List<OFFlowStatsEntry>> partialStats = new ConcurrentHashMap<>();
+
+  SwitchConnection(Channel channel, long dpid) {
+    this.channel = channel;
+    this.dpid = dpid;
+  }
+
+  public long dpid() {
+    return dpid;
+  }
+
+  public String remote() {
+    return String.valueOf(channel.remoteAddress());
+  }
+
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
+  long nextXid() {
+    return xids.incrementAndGet();
+  }
+
+  /**
+   * Sends the messages, then a barrier. The future completes when the switch has processed them
+   * all, or fails with the first error the switch reported for one of them.
+   */
+  public CompletableFuture<Void> send(List<? extends OFMessage> messages) {
+    long barrierXid = nextXid();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    barriers.put(barrierXid, done);
+    List<OFMessage> out = new ArrayList<>(messages.size() + 1);
+    for (OFMessage m : messages) {
+      long xid = nextXid();
+      batchOfXid.put(xid, barrierXid);
+      out.add(m.createBuilder().setXid(xid).build());
+    }
+    out.add(OfMessages.OF13.buildBarrierRequest().setXid(barrierXid).build());
+    for (OFMessage m : out) {
+      channel.write(m);
+    }
+    channel.flush();
+    done.whenComplete((v, e) -> out.forEach(m -> batchOfXid.remove(m.getXid())));
+    return done;
+  }
+
+  /** Reads every flow entry of every table. */
+  public CompletableFuture<List<OFFlowStatsEntry>> flowStats() {
+    long xid = nextXid();
+    CompletableFuture<List<OFFlowStatsEntry>> f = new CompletableFuture<>();
+    stats.put(xid, f);
+    partialStats.put(xid, new ArrayList<>());
+    channel.writeAndFlush(
+        OfMessages.OF13
+            .buildFlowStatsRequest()
+            .setXid(xid)
+            .setTableId(TableId.ALL)
+            .setOutPort(OFPort.ANY)
+            .setOutGroup(OFGroup.ANY)
+            .setCookie(U64.ZERO)
+            .setCookieMask(U64.ZERO)
+            .setMatch(OfMessages.OF13.buildMatch().build())
+            .build());
+    return f;
+  }
+
+  void received(OFMessage m) {
+    if (m instanceof OFBarrierReply) {
+      CompletableFuture<Void> f = barriers.remove(m.getXid());
+      if (f != null) {
+        String err = batchErrors.remove(m.getXid());
+        if (err == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(new OpenFlowException(err));
+        }
+      }
+    } else if (m instanceof OFErrorMsg e) {
+      Long batch = batchOfXid.get(m.getXid());
+      String text = "switch " + dpidHex() + " refused a message: " + e.getErrType();
+      if (batch != null) {
+        batchErrors.putIfAbsent(batch, text);
+      }
+      CompletableFuture<List<OFFlowStatsEntry>> s = stats.remove(m.getXid());
+      if (s != null) {
+        partialStats.remove(m.getXid());
+        s.completeExceptionally(new OpenFlowException(text));
+      }
+    } else if (m instanceof OFFlowStatsReply r) {
+      List<OFFlowStatsEntry> acc = partialStats.get(m.getXid());
+      if (acc == null) {
+        return;
+      }
+      acc.addAll(r.getEntries());
+      if (!r.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+        partialStats.remove(m.getXid());
+        CompletableFuture<List<OFFlowStatsEntry>> f = stats.remove(m.getXid());
+        if (f != null) {
+          f.complete(acc);
+        }
+      }
+    }
+  }
+
+  void closed() {
+    OpenFlowException gone = new OpenFlowException("switch " + dpidHex() + " disconnected");
+    barriers.values().forEach(f -> f.completeExceptionally(gone));
+    stats.values().forEach(f -> f.completeExceptionally(gone));
+    barriers.clear();
+    stats.clear();
+  }
+
+  public void close() {
+    channel.close();
+  }
+
+  public String dpidHex() {
+    return String.format("%016x", dpid);
+  }
+
+  @Override
+  public String toString() {
+    return "of:" + dpidHex() + "@" + remote();
+  }
+}

@@ -1,0 +1,687 @@
+package io.l2sm.controller.service;
+
+import static io.l2sm.controller.service.ControllerException.Reason.ALREADY_EXISTS;
+import static io.l2sm.controller.service.ControllerException.Reason.DEADLINE_EXCEEDED;
+import static io.l2sm.controller.service.ControllerException.Reason.FAILED_PRECONDITION;
+import static io.l2sm.controller.service.ControllerException.Reason.INVALID_ARGUMENT;
+import static io.l2sm.controller.service.ControllerException.Reason.NOT_FOUND;
+import static io.l2sm.controller.service.ControllerException.Reason.RESOURCE_EXHAUSTED;
+import static io.l2sm.controller.service.ControllerException.Reason.UNAVAILABLE;
+
+import io.l2sm.controller.flow.FlowCompiler;
+import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.model.AttachmentState;
+import io.l2sm.controller.model.DesiredState;
+import io.l2sm.controller.model.Kind;
+import io.l2sm.controller.model.Link;
+import io.l2sm.controller.model.NetworkState;
+import io.l2sm.controller.model.SwitchState;
+import io.l2sm.controller.openflow.SwitchConnection;
+import io.l2sm.controller.openflow.SwitchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's core: validates requests, keeps the desired state (persisted before it is
+ * applied), compiles it and brings every connected switch to it. Mutations are serialised; the
+ * returned futures complete when every connected switch concerned has confirmed its flows.
+ */
+public final class ControllerService implements SwitchListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9._/]{0,251}[a-z0-9])?");
+  private static final Pattern NODE = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+  public static final int VNI_MAX = (1 << 24) - 1;
+  private static final long MAX_PORT = 0xffffff00L;
+
+  /** A change, for watchers. */
+  public record Event(String kind, String name, String action) {}
+
+  private final StateStore store;
+  private final FlowCompiler compiler = new FlowCompiler();
+  private final int vniMin;
+  private final int vniMax;
+  private final Duration pushTimeout;
+  private final Map<Long, SwitchSync> syncs = new ConcurrentHashMap<>();
+  private final Map<String, List<CompletableFuture<SwitchSync>>> waiters = new HashMap<>();
+  private final List<Consumer<Event>> watchers = new CopyOnWriteArrayList<>();
+  private final AtomicLong packetIns = new AtomicLong();
+  private final AtomicLong flowMods = new AtomicLong();
+  private DesiredState state;
+  private SortedMap<String, List<FlowRule>> desired;
+
+  public ControllerService(StateStore store, int vniMin, int vniMax, Duration pushTimeout) {
+    if (vniMin < 1 || vniMax > VNI_MAX || vniMin > vniMax) {
+      throw new IllegalArgumentException(
+          "VNI range " + vniMin + "-" + vniMax + " is not within 1-" + VNI_MAX);
+    }
+    this.store = store;
+    this.vniMin = vniMin;
+    this.vniMax = vniMax;
+    this.pushTimeout = pushTimeout;
+    this.state = store.load();
+    this.desired = compiler.compile(state);
+  }
+
+  // ---- queries ----
+
+  public synchronized DesiredState state() {
+    return state;
+  }
+
+  public synchronized SortedMap<String, List<FlowRule>> desiredFlows() {
+    return desired;
+  }
+
+  public boolean isConnected(String node) {
+    SwitchState s = state().switches().get(node);
+    return s != null && syncs.containsKey(s.dpid());
+  }
+
+  public int installedFlows(String node) {
+    SwitchState s = state().switches().get(node);
+    SwitchSync sync = s == null ? null : syncs.get(s.dpid());
+    return sync == null ? 0 : sync.installedCount();
+  }
+
+  public long packetIns() {
+    return packetIns.get();
+  }
+
+  public long flowMods() {
+    return flowMods.get();
+  }
+
+  public int connectedSwitches() {
+    return syncs.size();
+  }
+
+  public void watch(Consumer<Event> w) {
+    watchers.add(w);
+  }
+
+  public void unwatch(Consumer<Event> w) {
+    watchers.remove(w);
+  }
+
+  // ---- networks ----
+
+  public CompletableFuture<NetworkState> createNetwork(String name, Kind kind, int vni) {
+    NetworkState[] made = new NetworkState[1];
+    return change(
+            s -> {
+              checkName("network", name);
+              if (kind == null) {
+                throw new ControllerException(
+                    INVALID_ARGUMENT, "network " + name + ": kind must be VNET or VLINK");
+              }
+              NetworkState old = s.networks().get(name);
+              if (old != null) {
+                if (old.kind() == kind && (vni == 0 || vni == old.vni())) {
+                  made[0] = old;
+                  return s;
+                }
+                throw new ControllerException(
+                    ALREADY_EXISTS,
+                    "network "
+                        + name
+                        + " already exists as "
+                        + old.kind()
+                        + " with VNI "
+                        + old.vni());
+              }
+              int v = vni == 0 ? freeVni(s) : checkVni(s, name, vni);
+              made[0] = new NetworkState(name, kind, v, true, List.of());
+              return with(s, networks -> networks.put(name, made[0]), null, null, null);
+            },
+            new Event("network", name, "added"))
+        .thenApply(v -> made[0]);
+  }
+
+  private int checkVni(DesiredState s, String name, int vni) {
+    if (vni < 1 || vni > VNI_MAX) {
+      throw new ControllerException(
+          INVALID_ARGUMENT, "network " + name + ": VNI " + vni + " is outside 1-" + VNI_MAX);
+    }
+    for (NetworkState n : s.networks().values()) {
+      if (n.vni() == vni) {
+        throw new ControllerException(
+            ALREADY_EXISTS, "VNI " + vni + " is already used by network " + n.name());
+      }
+    }
+    return vni;
+  }
+
+  private int freeVni(DesiredState s) {
+    BitSet used = new BitSet();
+    s.networks().values().forEach(n -> used.set(n.vni()));
+    int v = used.nextClearBit(vniMin);
+    if (v > vniMax) {
+      throw new ControllerException(
+          RESOURCE_EXHAUSTED,
+          "no free VNI: all "
+              + (vniMax - vniMin + 1)
+              + " VNIs of the range "
+              + vniMin
+              + "-"
+              + vniMax
+              + " are in use");
+    }
+    return v;
+  }
+
+  public CompletableFuture<Void> deleteNetwork(String name, boolean force) {
+    return change(
+        s -> {
+          network(s, name);
+          List<String> left =
+              s.attachments().values().stream()
+                  .filter(a -> a.network().equals(name))
+                  .map(AttachmentState::id)
+                  .toList();
+          if (!left.isEmpty() && !force) {
+            throw new ControllerException(
+                FAILED_PRECONDITION,
+                "network "
+                    + name
+                    + " still has "
+                    + left.size()
+                    + " attachment(s): "
+                    + String.join(", ", left));
+          }
+          return with(
+              s,
+              networks -> networks.remove(name),
+              attachments -> left.forEach(attachments::remove),
+              null,
+              null);
+        },
+        new Event("network", name, "removed"));
+  }
+
+  // ---- attachments ----
+
+  public CompletableFuture<AttachmentState> attach(
+      String id, String network, String node, long port, String macText) {
+    AttachmentState[] made = new AttachmentState[1];
+    CompletableFuture<Void> pushed =
+        change(
+            s -> {
+              if (id == null || id.isBlank() || id.length() > 512) {
+                throw new ControllerException(
+                    INVALID_ARGUMENT, "attachment id must be 1-512 characters");
+              }
+              NetworkState n = network(s, network);
+              if (!s.switches().containsKey(node)) {
+                throw new ControllerException(
+                    NOT_FOUND, "attachment " + id + ": no switch is registered for node " + node);
+              }
+              if (port < 1 || port > MAX_PORT) {
+                throw new ControllerException(
+                    INVALID_ARGUMENT, "attachment " + id + ": port " + port + " is not valid");
+              }
+              String mac = mac(id, macText);
+              AttachmentState a = new AttachmentState(id, network, node, (int) port, mac, true, 0);
+              AttachmentState old = s.attachments().get(id);
+              if (old != null
+                  && old.network().equals(network)
+                  && old.node().equals(node)
+                  && old.port() == port
+                  && old.mac().equals(mac)) {
+                made[0] = old;
+                return s;
+              }
+              List<AttachmentState> members = new ArrayList<>();
+              for (AttachmentState o : s.attachments().values()) {
+                if (o.id().equals(id)) {
+                  continue;
+                }
+                if (o.node().equals(node) && o.port() == port) {
+                  throw new ControllerException(
+                      ALREADY_EXISTS,
+                      "attachment "
+                          + id
+                          + ": port "
+                          + port
+                          + " of node "
+                          + node
+                          + " is already attachment "
+                          + o.id());
+                }
+                if (o.network().equals(network)) {
+                  members.add(o);
+                  if (o.mac().equals(mac)) {
+                    throw new ControllerException(
+                        ALREADY_EXISTS,
+                        "attachment "
+                            + id
+                            + ": MAC "
+                            + mac
+                            + " is already used in network "
+                            + network
+                            + " by attachment "
+                            + o.id());
+                  }
+                }
+              }
+              if (n.kind() == Kind.VLINK && members.size() >= 2) {
+                throw new ControllerException(
+                    FAILED_PRECONDITION,
+                    "network "
+                        + network
+                        + " is a vlink and already has its two endpoints: "
+                        + members.get(0).id()
+                        + ", "
+                        + members.get(1).id());
+              }
+              made[0] = old == null ? a : a.withRateKbps(old.rateKbps()).withEnabled(old.enabled());
+              return with(s, null, attachments -> attachments.put(id, made[0]), null, null);
+            },
+            new Event("attachment", id, "added"));
+    return pushed.thenCompose(v -> ownSwitch(node)).thenApply(v -> made[0]);
+  }
+
+  /** Completes when the node's switch is connected and holds the current rules. */
+  private CompletableFuture<Void> ownSwitch(String node) {
+    CompletableFuture<SwitchSync> sw;
+    synchronized (this) {
+      SwitchState s = state.switches().get(node);
+      SwitchSync sync = s == null ? null : syncs.get(s.dpid());
+      if (sync != null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      sw = new CompletableFuture<>();
+      waiters.computeIfAbsent(node, k -> new ArrayList<>()).add(sw);
+    }
+    return sw.orTimeout(pushTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (sync, e) -> {
+              if (e != null) {
+                throw new ControllerException(
+                    UNAVAILABLE,
+                    "the switch of node " + node + " is not connected to the controller");
+              }
+              return sync;
+            })
+        .thenCompose(sync -> sync.submit(desiredFlows().get(node)));
+  }
+
+  public CompletableFuture<Void> detach(String id) {
+    return change(
+        s -> {
+          if (!s.attachments().containsKey(id)) {
+            throw new ControllerException(NOT_FOUND, "no attachment " + id);
+          }
+          return with(s, null, attachments -> attachments.remove(id), null, null);
+        },
+        new Event("attachment", id, "removed"));
+  }
+
+  // ---- topology ----
+
+  public CompletableFuture<SwitchState> registerSwitch(
+      String node, long dpid, Map<String, Long> tunnels) {
+    SwitchState[] made = new SwitchState[1];
+    return change(
+            s -> {
+              checkNode(node);
+              if (dpid == 0) {
+                throw new ControllerException(INVALID_ARGUMENT, "node " + node + ": dpid is 0");
+              }
+              Map<String, Integer> t = new TreeMap<>();
+              tunnels.forEach(
+                  (peer, port) -> {
+                    checkNode(peer);
+                    if (peer.equals(node) || port < 1 || port > MAX_PORT) {
+                      throw new ControllerException(
+                          INVALID_ARGUMENT,
+                          "node "
+                              + node
+                              + ": tunnel to "
+                              + peer
+                              + " on port "
+                              + port
+                              + " is not valid");
+                    }
+                    t.put(peer, port.intValue());
+                  });
+              for (SwitchState o : s.switches().values()) {
+                if (o.dpid() == dpid && !o.node().equals(node)) {
+                  throw new ControllerException(
+                      ALREADY_EXISTS,
+                      "dpid " + SwitchState.dpidHex(dpid) + " is already node " + o.node());
+                }
+              }
+              made[0] = new SwitchState(node, dpid, t);
+              if (made[0].equals(s.switches().get(node))) {
+                return s;
+              }
+              return with(s, null, null, switches -> switches.put(node, made[0]), null);
+            },
+            new Event("switch", node, "changed"))
+        .thenApply(
+            v -> {
+              wakeWaiters(node);
+              return made[0];
+            });
+  }
+
+  public CompletableFuture<Void> unregisterSwitch(String node) {
+    return change(
+        s -> {
+          if (!s.switches().containsKey(node)) {
+            throw new ControllerException(NOT_FOUND, "no switch is registered for node " + node);
+          }
+          List<String> left =
+              s.attachments().values().stream()
+                  .filter(a -> a.node().equals(node))
+                  .map(AttachmentState::id)
+                  .toList();
+          if (!left.isEmpty()) {
+            throw new ControllerException(
+                FAILED_PRECONDITION,
+                "node "
+                    + node
+                    + " still has "
+                    + left.size()
+                    + " attachment(s): "
+                    + String.join(", ", left));
+          }
+          return with(s, null, null, switches -> switches.remove(node), null);
+        },
+        new Event("switch", node, "removed"));
+  }
+
+  // ---- admin ----
+
+  public CompletableFuture<Void> setPortEnabled(String id, boolean enabled) {
+    return change(
+        s -> {
+          AttachmentState a = s.attachments().get(id);
+          if (a == null) {
+            throw new ControllerException(NOT_FOUND, "no attachment " + id);
+          }
+          return with(s, null, m -> m.put(id, a.withEnabled(enabled)), null, null);
+        },
+        new Event("attachment", id, enabled ? "enabled" : "disabled"));
+  }
+
+  public CompletableFuture<Void> setNetworkEnabled(String name, boolean enabled) {
+    return change(
+        s -> {
+          NetworkState n = network(s, name);
+          return with(s, m -> m.put(name, n.withEnabled(enabled)), null, null, null);
+        },
+        new Event("network", name, enabled ? "enabled" : "disabled"));
+  }
+
+  public CompletableFuture<Void> setLinkEnabled(String text, boolean enabled) {
+    Link link;
+    try {
+      link = Link.parse(text);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new ControllerException(INVALID_ARGUMENT, e.getMessage()));
+    }
+    return change(
+        s -> {
+          if (!s.links().contains(link)) {
+            throw new ControllerException(
+                NOT_FOUND, "no overlay link " + link + " (links: " + s.links() + ")");
+          }
+          return with(
+              s,
+              null,
+              null,
+              null,
+              links -> {
+                if (enabled) {
+                  links.remove(link);
+                } else {
+                  links.add(link);
+                }
+              });
+        },
+        new Event("link", link.toString(), enabled ? "enabled" : "disabled"));
+  }
+
+  public CompletableFuture<Void> setPath(String name, List<String> nodes) {
+    return change(
+        s -> {
+          NetworkState n = network(s, name);
+          if (n.kind() != Kind.VLINK) {
+            throw new ControllerException(
+                FAILED_PRECONDITION, "network " + name + " is a vnet; only a vlink takes a path");
+          }
+          if (!nodes.isEmpty()) {
+            if (nodes.size() < 2 || new TreeSet<>(nodes).size() != nodes.size()) {
+              throw new ControllerException(
+                  INVALID_ARGUMENT,
+                  "path " + nodes + " must list at least two distinct nodes, none twice");
+            }
+            Set<Link> links = s.links();
+            for (int i = 0; i + 1 < nodes.size(); i++) {
+              Link l = new Link(nodes.get(i), nodes.get(i + 1));
+              if (!links.contains(l)) {
+                throw new ControllerException(
+                    INVALID_ARGUMENT, "path " + nodes + ": there is no overlay link " + l);
+              }
+            }
+          }
+          return with(s, m -> m.put(name, n.withPath(nodes)), null, null, null);
+        },
+        new Event("network", name, "changed"));
+  }
+
+  // ---- switch events ----
+
+  @Override
+  public void connected(SwitchConnection conn) {
+    String node;
+    SwitchSync sync;
+    List<FlowRule> rules;
+    synchronized (this) {
+      node = nodeOf(conn.dpid());
+      sync = new SwitchSync(conn, node, flowMods);
+      SwitchSync old = syncs.put(conn.dpid(), sync);
+      if (old != null) {
+        old.connection().close();
+      }
+      rules = node == null ? null : desired.get(node);
+    }
+    emit(new Event("switch", node == null ? conn.dpidHex() : node, "connected"));
+    if (rules != null) {
+      sync.submit(rules)
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  LOG.warn("switch {} could not be reconciled: {}", conn, e.toString());
+                }
+                wakeWaiters(node);
+              });
+    }
+  }
+
+  @Override
+  public void disconnected(SwitchConnection conn) {
+    syncs.remove(conn.dpid(), syncsGet(conn));
+    String node = nodeOf(conn.dpid());
+    emit(new Event("switch", node == null ? conn.dpidHex() : node, "disconnected"));
+  }
+
+  private SwitchSync syncsGet(SwitchConnection conn) {
+    SwitchSync s = syncs.get(conn.dpid());
+    return s != null && s.connection() == conn ? s : null;
+  }
+
+  @Override
+  public void packetIn(SwitchConnection sw) {
+    packetIns.incrementAndGet();
+  }
+
+  // ---- internals ----
+
+  private synchronized String nodeOf(long dpid) {
+    for (SwitchState s : state.switches().values()) {
+      if (s.dpid() == dpid) {
+        return s.node();
+      }
+    }
+    return null;
+  }
+
+  private void wakeWaiters(String node) {
+    List<CompletableFuture<SwitchSync>> ready;
+    SwitchSync sync;
+    synchronized (this) {
+      SwitchState s = state.switches().get(node);
+      sync = s == null ? null : syncs.get(s.dpid());
+      if (sync == null) {
+        return;
+      }
+      ready = waiters.remove(node);
+    }
+    if (ready != null) {
+      ready.forEach(f -> f.complete(sync));
+    }
+  }
+
+  /**
+   * Applies a change: validate and build the new state, persist it, compile, push to every
+   * connected switch whose rules changed. Futures complete when the switches confirm.
+   */
+  private CompletableFuture<Void> change(UnaryOperator<DesiredState> op, Event event) {
+    List<CompletableFuture<Void>> pushes = new ArrayList<>();
+    synchronized (this) {
+      DesiredState next;
+      try {
+        next = op.apply(state);
+      } catch (ControllerException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      if (next == state) {
+        return CompletableFuture.completedFuture(null);
+      }
+      store.save(next);
+      SortedMap<String, List<FlowRule>> compiled = compiler.compile(next);
+      for (SwitchState s : next.switches().values()) {
+        SwitchSync sync = syncs.get(s.dpid());
+        List<FlowRule> rules = compiled.get(s.node());
+        if (sync != null && !Objects.equals(rules, desired.get(s.node()))) {
+          pushes.add(sync.submit(rules));
+        }
+      }
+      state = next;
+      desired = compiled;
+    }
+    emit(event);
+    return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
+        .orTimeout(pushTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (v, e) -> {
+              if (e == null) {
+                return null;
+              }
+              Throwable c = e.getCause() != null ? e.getCause() : e;
+              if (c instanceof TimeoutException) {
+                throw new ControllerException(
+                    DEADLINE_EXCEEDED,
+                    "switches did not confirm the new flows within "
+                        + pushTimeout.toMillis()
+                        + " ms");
+              }
+              throw new ControllerException(UNAVAILABLE, c.getMessage());
+            });
+  }
+
+  private static DesiredState with(
+      DesiredState s,
+      Consumer<Map<String, NetworkState>> networks,
+      Consumer<Map<String, AttachmentState>> attachments,
+      Consumer<Map<String, SwitchState>> switches,
+      Consumer<Set<Link>> disabledLinks) {
+    Map<String, NetworkState> n = new TreeMap<>(s.networks());
+    Map<String, AttachmentState> a = new TreeMap<>(s.attachments());
+    Map<String, SwitchState> w = new TreeMap<>(s.switches());
+    Set<Link> l = new TreeSet<>(s.disabledLinks());
+    if (networks != null) {
+      networks.accept(n);
+    }
+    if (attachments != null) {
+      attachments.accept(a);
+    }
+    if (switches != null) {
+      switches.accept(w);
+    }
+    if (disabledLinks != null) {
+      disabledLinks.accept(l);
+    }
+    return DesiredState.of(n, a, w, l);
+  }
+
+  private void emit(Event e) {
+    watchers.forEach(w -> w.accept(e));
+  }
+
+  private static NetworkState network(DesiredState s, String name) {
+    NetworkState n = s.networks().get(name);
+    if (n == null) {
+      throw new ControllerException(NOT_FOUND, "no network " + name);
+    }
+    return n;
+  }
+
+  private static void checkName(String what, String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new ControllerException(
+          INVALID_ARGUMENT,
+          what
+              + " name '"
+              + name
+              + "' is not valid: lower-case letters, digits, '-', '.', '/',"
+              + " at most 253 characters, starting and ending with a letter or digit");
+    }
+  }
+
+  private static void checkNode(String node) {
+    if (node == null || !NODE.matcher(node).matches()) {
+      throw new ControllerException(
+          INVALID_ARGUMENT, "node name '" + node + "' is not a valid DNS-1123 subdomain");
+    }
+  }
+
+  private static String mac(String id, String text) {
+    String mac = text == null ? "" : text.toLowerCase(java.util.Locale.ROOT);
+    if (!MAC.matcher(mac).matches()) {
+      throw new ControllerException(
+          INVALID_ARGUMENT, "attachment " + id + ": MAC '" + text + "' is not aa:bb:cc:dd:ee:ff");
+    }
+    int first = Integer.parseInt(mac.substring(0, 2), 16);
+    if ((first & 1) == 1 || mac.equals("00:00:00:00:00:00")) {
+      throw new ControllerException(
+          INVALID_ARGUMENT,
+          "attachment " + id + ": MAC " + mac + " is a multicast or zero address");
+    }
+    return mac;
+  }
+}
