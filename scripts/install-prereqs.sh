@@ -3,17 +3,34 @@
 # Installs only what is missing, so it is cheap to run again.
 set -euo pipefail
 
-# Debian packages and the command each one provides.
+# Debian packages and what each one provides: a command, or py:MODULE for a module of
+# Debian's /usr/bin/python3. Build: Java and Maven. Data plane, lab and tests: Open vSwitch
+# (userspace datapath, started by hand, no systemd needed), capture, traffic and frame tools.
 packages=(
   "openjdk-17-jdk-headless:javac"
   "maven:mvn"
+  "openvswitch-switch:ovs-vswitchd"
+  "iproute2:ip"
+  "tcpdump:tcpdump"
+  "iperf3:iperf3"
+  "ethtool:ethtool"
+  "iputils-ping:ping"
+  "arping:arping"
+  "python3-scapy:py:scapy"
 )
+
+has() {
+  case "$1" in
+    py:*) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ${1#py:}" >/dev/null 2>&1 ;;
+    *) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
+  esac
+}
 
 missing=()
 for entry in "${packages[@]}"; do
   pkg=${entry%%:*}
-  cmd=${entry#*:}
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  what=${entry#*:}
+  has "$what" || missing+=("$pkg")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
