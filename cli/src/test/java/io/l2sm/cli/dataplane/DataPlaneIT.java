@@ -108,7 +108,10 @@ class DataPlaneIT {
     lab.grpc().createNetwork(CreateNetworkRequest.newBuilder().setName(name).setKind(kind).build());
   }
 
-  /** tcpdump in a pod's namespace, writing to a file until stopped. */
+  /**
+   * tcpdump in a pod's namespace, writing to a file until stopped: frames the pod received (not
+   * those it sent), each handed over as it arrives.
+   */
   static final class Capture implements AutoCloseable {
     final Path file;
     final Process p;
@@ -122,6 +125,9 @@ class DataPlaneIT {
                   "exec",
                   podNs,
                   "tcpdump",
+                  "--immediate-mode",
+                  "-Q",
+                  "in",
                   "-i",
                   "net1",
                   "-U",
@@ -326,6 +332,80 @@ class DataPlaneIT {
 
   @Test
   @Order(5)
+  void aMirroredNetworkIsCopiedToTheMonitorAndNothingElseIs() throws Exception {
+    create("mon", NetworkKind.VNET);
+    String pm = lab.pod("mon");
+    lab.attach("n3", pm, "mon", "10.30.0.1/24", "02:00:00:00:0d:01");
+    mirror("a", "ctr-" + pm + "/net1");
+    try (Capture mon = new Capture(pm)) {
+      assertThat(ping(pa1, "10.10.0.2", 3)).isEqualTo(3);
+      assertThat(ping(pb1, "10.10.0.12", 3)).isEqualTo(3);
+      List<String> seen = mon.frames();
+      assertThat(count(seen, "10.10.0.1 > 10.10.0.2: ICMP echo request"))
+          .as("echo requests at the monitor in %s", seen)
+          .isEqualTo(3);
+      assertThat(count(seen, "10.10.0.2 > 10.10.0.1: ICMP echo reply")).isEqualTo(3);
+      assertThat(seen)
+          .as("frames at the monitor that are not network a's")
+          .filteredOn(f -> f.matches("(?s)^\\S+ ([0-9a-f:]{17}) >.*"))
+          .filteredOn(
+              f ->
+                  !(f.contains(" " + A1 + " >")
+                      || f.contains(" " + A2 + " >")
+                      || f.contains(" " + A3 + " >")))
+          .isEmpty();
+    }
+    mirror("a", "");
+    try (Capture mon = new Capture(pm)) {
+      assertThat(ping(pa1, "10.10.0.2", 3)).isEqualTo(3);
+      assertThat(count(mon.frames(), "ICMP echo")).as("after the mirror is removed").isZero();
+    }
+  }
+
+  static void mirror(String network, String monitor) {
+    lab.grpc()
+        .setMirror(
+            io.l2sm.api.grpc.v1.SetMirrorRequest.newBuilder()
+                .setSourceNetwork(network)
+                .setMonitorAttachment(monitor)
+                .build());
+  }
+
+  @Test
+  @Order(6)
+  void aRateLimitedAttachmentSendsNoFasterThanItsMeter() throws Exception {
+    String id = "ctr-" + pa1 + "/net1";
+    rate(id, 20_000);
+    double limited = tcpMbps(pa1, pa2, "10.10.0.2");
+    rate(id, 0);
+    double free = tcpMbps(pa1, pa2, "10.10.0.2");
+    assertThat(limited).as("Mbit/s through a 20 Mbit/s meter").isBetween(2.0, 25.0);
+    assertThat(free).as("Mbit/s without the meter").isGreaterThan(100.0);
+  }
+
+  static void rate(String id, long kbps) {
+    lab.grpc()
+        .setRateLimit(
+            io.l2sm.api.grpc.v1.SetRateLimitRequest.newBuilder()
+                .setAttachment(id)
+                .setKbps(kbps)
+                .build());
+  }
+
+  /** TCP goodput from one pod to another over 2 s, as iperf3's receiver measured it. */
+  static double tcpMbps(String from, String to, String toIp) throws Exception {
+    lab.in(to, "iperf3 -s -1 -D -p 5202");
+    Thread.sleep(300);
+    String json = lab.in(from, "iperf3 -c " + toIp + " -p 5202 -t 2 -J");
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(json)
+            .at("/end/sum_received/bits_per_second")
+            .asDouble()
+        / 1e6;
+  }
+
+  @Test
+  @Order(7)
   void badInputGetsPreciseErrorsAndLeavesNothingBehind() throws Exception {
     String before = lab.footprint();
     String p = lab.pod("bad");
@@ -366,7 +446,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void controllerKill9DuringAPingLosesNothingAndANewAttachmentWorksSoonAfterRestart()
       throws Exception {
     Process ping =
@@ -392,7 +472,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void agentKill9KeepsPodsForwardingAndRestartLeaksNothing() throws Exception {
     String before = lab.footprint();
     lab.killAgent("n1");
@@ -403,7 +483,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void hundredAttachDetachCyclesLeaveEverythingAsItWas() throws Exception {
     String p = lab.pod("cycle");
     String before = lab.footprint();

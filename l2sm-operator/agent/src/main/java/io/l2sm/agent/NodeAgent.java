@@ -321,6 +321,7 @@ public final class NodeAgent implements AutoCloseable {
           sh.append("ethtool -K ").append(ifName).append(" tx off >/dev/null\n");
         }
         Exec.run(List.of("nsenter", "--net=" + netns, "sh", "-s"), sh.toString());
+        quiet(host);
         Exec.run("ip", "link", "set", "dev", host, "up");
         ovs.vsctl(
             "add-port",
@@ -465,6 +466,21 @@ public final class NodeAgent implements AutoCloseable {
         Exec.run("ip", "link", "del", "dev", host);
       } catch (Exec.Failure e) {
         LOG.warn("cleanup: {}", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The node's end of a pod link must stay silent: without this its kernel sends IPv6 duplicate
+   * address probes and MLD reports straight into the pod, which pods would see as noise.
+   */
+  private static void quiet(String host) {
+    Path knob = Path.of("/proc/sys/net/ipv6/conf", host, "disable_ipv6");
+    if (Files.exists(knob)) {
+      try {
+        Files.writeString(knob, "1");
+      } catch (java.io.IOException e) {
+        throw new Exec.Failure(List.of("write", knob.toString()), 1, e.toString());
       }
     }
   }

@@ -3,19 +3,25 @@ package io.l2sm.controller.flow;
 import io.l2sm.controller.model.AttachmentState;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.model.Kind;
+import io.l2sm.controller.model.Link;
+import io.l2sm.controller.model.MirrorState;
 import io.l2sm.controller.model.NetworkState;
 import io.l2sm.controller.model.SwitchState;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Compiles the desired state into one flow table set per switch. Pure: no I/O, deterministic.
+ * Compiles the desired state into one program (flows and meters) per switch. Pure: no I/O,
+ * deterministic.
  *
  * <p>The pipeline has two tables.
  *
@@ -23,47 +29,119 @@ import java.util.TreeMap;
  *   <li><b>Table 0, classification.</b> A frame from an attachment port is accepted only with that
  *       attachment's source MAC (anti-spoofing), and a frame from a tunnel only with the VNI of a
  *       network whose tree uses that tunnel. Either way the network's VNI is written to the
- *       metadata. Everything else is dropped.
+ *       metadata. A rate-limited attachment's frames pass its meter first. Everything else is
+ *       dropped.
  *   <li><b>Table 1, forwarding, per network.</b> A frame addressed to a member's MAC goes to that
  *       member's port, or into the tunnel towards it along the network's tree. Any other frame
  *       (broadcast, multicast, unknown unicast) is flooded to the network's local members and to
  *       its tree tunnels; OpenFlow never outputs a frame back to its ingress port, which is what
  *       keeps flooding along a tree loop-free.
  * </ul>
+ *
+ * <p><b>Mirrors</b> copy frames to a monitor attachment. Copies are taken where a frame enters the
+ * network (table 0 of the sender's switch), so a network mirror copies each frame of the network
+ * once. An attachment mirror also copies what is delivered to the attachment (table 1 of its
+ * switch), except frames it sent itself, which were copied on the way in. A copy travels in the
+ * monitor's network: its tree is extended to the sources' switches, and on the monitor's switch the
+ * copy is flooded to that network's members, so the monitor network should hold only the monitor.
  */
 public final class FlowCompiler {
   public static final int TABLE_CLASSIFY = 0;
   public static final int TABLE_FORWARD = 1;
   public static final int PRIORITY_MEMBER = 100;
+  public static final int PRIORITY_FLOOD_MIRRORED = 20;
   public static final int PRIORITY_FLOOD = 10;
   public static final int PRIORITY_DROP = 0;
 
-  /** Flows per node; every registered switch gets an entry, at least its two drop rules. */
-  public SortedMap<String, List<FlowRule>> compile(DesiredState state) {
-    SortedMap<String, List<FlowRule>> out = new TreeMap<>();
+  /** A resolved mirror: who is copied, to which monitor. */
+  private record Mirror(
+      boolean ofNetwork, List<AttachmentState> sources, AttachmentState monitor, NetworkState to) {}
+
+  /** Programs per node; every registered switch gets one, with at least its drop rules. */
+  public SortedMap<String, SwitchProgram> compile(DesiredState state) {
+    Map<String, List<FlowRule>> flows = new TreeMap<>();
+    Map<String, SortedMap<Integer, Long>> meters = new TreeMap<>();
     for (String node : state.switches().keySet()) {
       List<FlowRule> base = new ArrayList<>();
       base.add(FlowRule.drop(TABLE_CLASSIFY, PRIORITY_DROP, FlowMatch.any()));
       base.add(FlowRule.drop(TABLE_FORWARD, PRIORITY_DROP, FlowMatch.any()));
-      out.put(node, base);
+      flows.put(node, base);
+      meters.put(node, new TreeMap<>());
     }
     Map<String, List<AttachmentState>> byNetwork = new HashMap<>();
     for (AttachmentState a : state.attachments().values()) {
-      if (a.enabled() && state.switches().containsKey(a.node())) {
+      NetworkState n = state.networks().get(a.network());
+      if (a.enabled() && n != null && n.enabled() && state.switches().containsKey(a.node())) {
         byNetwork.computeIfAbsent(a.network(), k -> new ArrayList<>()).add(a);
       }
     }
-    Set<io.l2sm.controller.model.Link> links = state.usableLinks();
+    byNetwork
+        .values()
+        .forEach(
+            l ->
+                l.sort(
+                    Comparator.comparing(AttachmentState::node)
+                        .thenComparing(AttachmentState::port)));
+    List<Mirror> mirrors = mirrors(state, byNetwork);
+    Map<String, Set<String>> extraNodes = new HashMap<>();
+    for (Mirror m : mirrors) {
+      Set<String> extra = extraNodes.computeIfAbsent(m.to().name(), k -> new TreeSet<>());
+      m.sources().forEach(s -> extra.add(s.node()));
+    }
+    Set<Link> links = state.usableLinks();
+    Map<String, NetworkTree> trees = new HashMap<>();
     for (NetworkState n : state.networks().values()) {
       List<AttachmentState> members = byNetwork.getOrDefault(n.name(), List.of());
-      if (!n.enabled() || members.isEmpty()) {
+      if (!members.isEmpty()) {
+        trees.put(n.name(), tree(n, members, extraNodes.getOrDefault(n.name(), Set.of()), links));
+      }
+    }
+    for (NetworkState n : state.networks().values()) {
+      NetworkTree tree = trees.get(n.name());
+      if (tree == null) {
         continue;
       }
-      members.sort(
-          Comparator.comparing(AttachmentState::node).thenComparing(AttachmentState::port));
-      NetworkTree tree = tree(n, members, links);
+      List<AttachmentState> members = byNetwork.get(n.name());
       for (String node : tree.nodes()) {
-        out.get(node).addAll(compileNetwork(n, members, tree, state.switches().get(node)));
+        flows
+            .get(node)
+            .addAll(
+                compileNetwork(
+                    n, members, tree, state.switches().get(node), mirrors, trees, state));
+        for (AttachmentState a : members) {
+          if (a.node().equals(node) && a.rateKbps() > 0) {
+            meters.get(node).put(a.port(), a.rateKbps());
+          }
+        }
+      }
+    }
+    SortedMap<String, SwitchProgram> out = new TreeMap<>();
+    flows.forEach((node, f) -> out.put(node, new SwitchProgram(f, meters.get(node))));
+    return out;
+  }
+
+  private static List<Mirror> mirrors(
+      DesiredState state, Map<String, List<AttachmentState>> byNetwork) {
+    List<Mirror> out = new ArrayList<>();
+    for (MirrorState m : state.mirrors().values()) {
+      AttachmentState monitor = state.attachments().get(m.monitor());
+      if (monitor == null
+          || !byNetwork.getOrDefault(monitor.network(), List.of()).contains(monitor)) {
+        continue;
+      }
+      List<AttachmentState> sources = new ArrayList<>();
+      if (m.ofNetwork()) {
+        sources.addAll(byNetwork.getOrDefault(m.sourceName(), List.of()));
+      } else {
+        AttachmentState a = state.attachments().get(m.sourceName());
+        if (a != null && byNetwork.getOrDefault(a.network(), List.of()).contains(a)) {
+          sources.add(a);
+        }
+      }
+      sources.remove(monitor);
+      if (!sources.isEmpty()) {
+        out.add(
+            new Mirror(m.ofNetwork(), sources, monitor, state.networks().get(monitor.network())));
       }
     }
     return out;
@@ -71,32 +149,47 @@ public final class FlowCompiler {
 
   /** The tree a network uses: its explicit path if it has one, else a shortest-path tree. */
   public static NetworkTree tree(
-      NetworkState n, List<AttachmentState> members, Set<io.l2sm.controller.model.Link> links) {
+      NetworkState n, List<AttachmentState> members, Collection<String> extra, Set<Link> links) {
     if (n.kind() == Kind.VLINK && !n.path().isEmpty()) {
       return NetworkTree.path(n.path(), links);
     }
-    return NetworkTree.spanning(members.stream().map(AttachmentState::node).toList(), links);
+    Set<String> nodes = new TreeSet<>(extra);
+    members.forEach(a -> nodes.add(a.node()));
+    return NetworkTree.spanning(nodes, links);
   }
 
   private static List<FlowRule> compileNetwork(
-      NetworkState n, List<AttachmentState> members, NetworkTree tree, SwitchState sw) {
+      NetworkState n,
+      List<AttachmentState> members,
+      NetworkTree tree,
+      SwitchState sw,
+      List<Mirror> mirrors,
+      Map<String, NetworkTree> trees,
+      DesiredState state) {
     long vni = n.vni();
     String node = sw.node();
     List<FlowRule> rules = new ArrayList<>();
     List<FlowAction> flood = new ArrayList<>();
-    for (AttachmentState a : members) {
-      if (!a.node().equals(node)) {
-        continue;
+    List<Integer> ingressPorts = new ArrayList<>();
+    List<AttachmentState> local = members.stream().filter(a -> a.node().equals(node)).toList();
+    for (AttachmentState a : local) {
+      List<FlowAction> copies = new ArrayList<>();
+      for (Mirror m : mirrors) {
+        if (m.sources().contains(a)) {
+          copies.addAll(copyActions(node, m, trees, state));
+        }
       }
       rules.add(
-          FlowRule.classify(
+          new FlowRule(
               TABLE_CLASSIFY,
               PRIORITY_MEMBER,
               FlowMatch.port(a.port()).withEthSrc(a.mac()),
-              null,
+              a.rateKbps() > 0 ? a.port() : null,
+              copies,
               vni,
               TABLE_FORWARD));
       flood.add(new FlowAction.Output(a.port()));
+      ingressPorts.add(a.port());
     }
     boolean tunnelled = false;
     for (String peer : tree.neighbours(node)) {
@@ -114,13 +207,25 @@ public final class FlowCompiler {
         tunnelled = true;
       }
       flood.add(new FlowAction.Output(port));
+      ingressPorts.add(port);
+    }
+    Map<AttachmentState, List<FlowAction>> egressCopies = new HashMap<>();
+    for (Mirror m : mirrors) {
+      if (!m.ofNetwork() && m.sources().get(0).node().equals(node)) {
+        AttachmentState a = m.sources().get(0);
+        if (a.network().equals(n.name())) {
+          egressCopies
+              .computeIfAbsent(a, k -> new ArrayList<>())
+              .addAll(copyActions(node, m, trees, state));
+        }
+      }
     }
     for (AttachmentState a : members) {
       FlowMatch match = FlowMatch.network(vni).withEthDst(a.mac());
       if (a.node().equals(node)) {
-        rules.add(
-            FlowRule.apply(
-                TABLE_FORWARD, PRIORITY_MEMBER, match, List.of(new FlowAction.Output(a.port()))));
+        List<FlowAction> out = new ArrayList<>(List.of(new FlowAction.Output(a.port())));
+        out.addAll(egressCopies.getOrDefault(a, List.of()));
+        rules.add(FlowRule.apply(TABLE_FORWARD, PRIORITY_MEMBER, match, out));
         continue;
       }
       String hop = tree.nextHop(node, a.node());
@@ -135,9 +240,48 @@ public final class FlowCompiler {
                     new FlowAction.Output(sw.tunnels().get(hop)))));
       }
     }
-    if (!flood.isEmpty()) {
-      rules.add(FlowRule.apply(TABLE_FORWARD, PRIORITY_FLOOD, FlowMatch.network(vni), flood));
+    if (flood.isEmpty()) {
+      return rules;
+    }
+    rules.add(FlowRule.apply(TABLE_FORWARD, PRIORITY_FLOOD, FlowMatch.network(vni), flood));
+    if (!egressCopies.isEmpty()) {
+      // Floods reaching a mirrored attachment are copied too, unless it sent them itself.
+      for (int in : ingressPorts) {
+        List<FlowAction> actions = new ArrayList<>(flood);
+        Set<FlowAction> copies = new LinkedHashSet<>();
+        egressCopies.forEach(
+            (a, c) -> {
+              if (a.port() != in) {
+                copies.addAll(c);
+              }
+            });
+        if (copies.isEmpty()) {
+          continue;
+        }
+        actions.addAll(copies);
+        rules.add(
+            FlowRule.apply(
+                TABLE_FORWARD,
+                PRIORITY_FLOOD_MIRRORED,
+                new FlowMatch(in, null, null, vni, null),
+                actions));
+      }
     }
     return rules;
+  }
+
+  /** Actions that send a copy from {@code node} towards a mirror's monitor. */
+  private static List<FlowAction> copyActions(
+      String node, Mirror m, Map<String, NetworkTree> trees, DesiredState state) {
+    if (m.monitor().node().equals(node)) {
+      return List.of(new FlowAction.Output(m.monitor().port()));
+    }
+    String hop = trees.get(m.to().name()).nextHop(node, m.monitor().node());
+    if (hop == null) {
+      return List.of();
+    }
+    return List.of(
+        new FlowAction.SetTunnelId(m.to().vni()),
+        new FlowAction.Output(state.switches().get(node).tunnels().get(hop)));
   }
 }

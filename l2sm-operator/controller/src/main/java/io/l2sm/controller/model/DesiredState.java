@@ -9,16 +9,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Everything the flow compiler needs: networks, attachments, switches and shut links. An immutable
- * snapshot; the service builds a new one on every change.
+ * Everything the flow compiler needs: networks, attachments, switches, shut links and mirrors
+ * (keyed by their source). An immutable snapshot; the service builds a new one on every change.
  */
 public record DesiredState(
     SortedMap<String, NetworkState> networks,
     SortedMap<String, AttachmentState> attachments,
     SortedMap<String, SwitchState> switches,
-    SortedSet<Link> disabledLinks) {
+    SortedSet<Link> disabledLinks,
+    SortedMap<String, MirrorState> mirrors) {
 
   public DesiredState {
+    mirrors = Collections.unmodifiableSortedMap(new TreeMap<>(mirrors));
     networks = Collections.unmodifiableSortedMap(new TreeMap<>(networks));
     attachments = Collections.unmodifiableSortedMap(new TreeMap<>(attachments));
     switches = Collections.unmodifiableSortedMap(new TreeMap<>(switches));
@@ -30,11 +32,21 @@ public record DesiredState(
       Map<String, AttachmentState> attachments,
       Map<String, SwitchState> switches,
       Set<Link> disabledLinks) {
+    return of(networks, attachments, switches, disabledLinks, Map.of());
+  }
+
+  public static DesiredState of(
+      Map<String, NetworkState> networks,
+      Map<String, AttachmentState> attachments,
+      Map<String, SwitchState> switches,
+      Set<Link> disabledLinks,
+      Map<String, MirrorState> mirrors) {
     return new DesiredState(
         new TreeMap<>(networks),
         new TreeMap<>(attachments),
         new TreeMap<>(switches),
-        new TreeSet<>(disabledLinks));
+        new TreeSet<>(disabledLinks),
+        new TreeMap<>(mirrors));
   }
 
   public static DesiredState empty() {

@@ -163,18 +163,18 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
 
   @Override
   public void setMirror(SetMirrorRequest r, StreamObserver<SetMirrorResponse> out) {
-    out.onError(
-        Status.UNIMPLEMENTED
-            .withDescription("mirroring is not implemented yet in this controller")
-            .asException());
+    reply(
+        core.setMirror(r.getSourceNetwork(), r.getSourceAttachment(), r.getMonitorAttachment()),
+        v -> SetMirrorResponse.getDefaultInstance(),
+        out);
   }
 
   @Override
   public void setRateLimit(SetRateLimitRequest r, StreamObserver<SetRateLimitResponse> out) {
-    out.onError(
-        Status.UNIMPLEMENTED
-            .withDescription("rate limits are not implemented yet in this controller")
-            .asException());
+    reply(
+        core.setRateLimit(r.getAttachment(), r.getKbps()),
+        v -> SetRateLimitResponse.getDefaultInstance(),
+        out);
   }
 
   @Override

@@ -5,10 +5,14 @@ import io.l2sm.controller.flow.FlowMatch;
 import io.l2sm.controller.flow.FlowRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFMeterFlags;
+import org.projectfloodlight.openflow.protocol.OFMeterMod;
+import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
@@ -46,6 +50,28 @@ public final class OfMessages {
         .setCookie(U64.of(cookie))
         .setCookieMask(U64.NO_MASK)
         .setMatch(OF13.buildMatch().build())
+        .build();
+  }
+
+  /**
+   * Adds or changes a drop-band meter of {@code kbps}; the burst allows 100 ms at that rate, so
+   * short bursts pass and the long-run rate is held.
+   */
+  public static OFMeterMod meterMod(OFMeterModCommand command, long id, long kbps) {
+    return OF13.buildMeterMod()
+        .setCommand(command)
+        .setMeterId(id)
+        .setFlags(Set.of(OFMeterFlags.KBPS, OFMeterFlags.BURST, OFMeterFlags.STATS))
+        .setMeters(List.of(OF13.meterBands().drop(kbps, Math.max(kbps / 10, 64))))
+        .build();
+  }
+
+  public static OFMeterMod meterDelete(long id) {
+    return OF13.buildMeterMod()
+        .setCommand(OFMeterModCommand.DELETE)
+        .setMeterId(id)
+        .setFlags(Set.of())
+        .setMeters(List.of())
         .build();
   }
 

@@ -12,7 +12,11 @@ import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterConfig;
+import org.projectfloodlight.openflow.protocol.OFMeterConfigStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.meterband.OFMeterBand;
+import org.projectfloodlight.openflow.protocol.meterband.OFMeterBandDrop;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -32,6 +36,9 @@ public final class SwitchConnection {
   private final Map<Long, CompletableFuture<List<OFFlowStatsEntry>>> stats =
       new ConcurrentHashMap<>();
   private final Map<Long, List<OFFlowStatsEntry>> partialStats = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<Map<Long, Long>>> meterReplies =
+      new ConcurrentHashMap<>();
+  private final Map<Long, Map<Long, Long>> partialMeters = new ConcurrentHashMap<>();
 
   SwitchConnection(Channel channel, long dpid) {
     this.channel = channel;
@@ -97,6 +104,17 @@ public final class SwitchConnection {
     return f;
   }
 
+  /** Reads every meter's configuration: meter id to the rate of its first drop band. */
+  public CompletableFuture<Map<Long, Long>> meters() {
+    long xid = nextXid();
+    CompletableFuture<Map<Long, Long>> f = new CompletableFuture<>();
+    meterReplies.put(xid, f);
+    partialMeters.put(xid, new java.util.HashMap<>());
+    channel.writeAndFlush(
+        OfMessages.OF13.buildMeterConfigStatsRequest().setXid(xid).setMeterId(0xffffffffL).build());
+    return f;
+  }
+
   void received(OFMessage m) {
     if (m instanceof OFBarrierReply) {
       CompletableFuture<Void> f = barriers.remove(m.getXid());
@@ -119,6 +137,32 @@ public final class SwitchConnection {
         partialStats.remove(m.getXid());
         s.completeExceptionally(new OpenFlowException(text));
       }
+      CompletableFuture<Map<Long, Long>> mr = meterReplies.remove(m.getXid());
+      if (mr != null) {
+        partialMeters.remove(m.getXid());
+        mr.completeExceptionally(new OpenFlowException(text));
+      }
+    } else if (m instanceof OFMeterConfigStatsReply r) {
+      Map<Long, Long> acc = partialMeters.get(m.getXid());
+      if (acc == null) {
+        return;
+      }
+      for (OFMeterConfig c : r.getEntries()) {
+        long rate = 0;
+        for (OFMeterBand b : c.getEntries()) {
+          if (b instanceof OFMeterBandDrop d) {
+            rate = d.getRate();
+          }
+        }
+        acc.put(c.getMeterId(), rate);
+      }
+      if (!r.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+        partialMeters.remove(m.getXid());
+        CompletableFuture<Map<Long, Long>> f = meterReplies.remove(m.getXid());
+        if (f != null) {
+          f.complete(acc);
+        }
+      }
     } else if (m instanceof OFFlowStatsReply r) {
       List<OFFlowStatsEntry> acc = partialStats.get(m.getXid());
       if (acc == null) {
@@ -139,8 +183,10 @@ public final class SwitchConnection {
     OpenFlowException gone = new OpenFlowException("switch " + dpidHex() + " disconnected");
     barriers.values().forEach(f -> f.completeExceptionally(gone));
     stats.values().forEach(f -> f.completeExceptionally(gone));
+    meterReplies.values().forEach(f -> f.completeExceptionally(gone));
     barriers.clear();
     stats.clear();
+    meterReplies.clear();
   }
 
   public void close() {

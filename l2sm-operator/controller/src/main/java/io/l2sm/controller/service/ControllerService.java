@@ -9,11 +9,12 @@ import static io.l2sm.controller.service.ControllerException.Reason.RESOURCE_EXH
 import static io.l2sm.controller.service.ControllerException.Reason.UNAVAILABLE;
 
 import io.l2sm.controller.flow.FlowCompiler;
-import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.flow.SwitchProgram;
 import io.l2sm.controller.model.AttachmentState;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.model.Kind;
 import io.l2sm.controller.model.Link;
+import io.l2sm.controller.model.MirrorState;
 import io.l2sm.controller.model.NetworkState;
 import io.l2sm.controller.model.SwitchState;
 import io.l2sm.controller.openflow.SwitchConnection;
@@ -68,7 +69,7 @@ public final class ControllerService implements SwitchListener {
   private final AtomicLong packetIns = new AtomicLong();
   private final AtomicLong flowMods = new AtomicLong();
   private DesiredState state;
-  private SortedMap<String, List<FlowRule>> desired;
+  private SortedMap<String, SwitchProgram> desired;
 
   public ControllerService(StateStore store, int vniMin, int vniMax, Duration pushTimeout) {
     if (vniMin < 1 || vniMax > VNI_MAX || vniMin > vniMax) {
@@ -89,7 +90,7 @@ public final class ControllerService implements SwitchListener {
     return state;
   }
 
-  public synchronized SortedMap<String, List<FlowRule>> desiredFlows() {
+  public synchronized SortedMap<String, SwitchProgram> desiredPrograms() {
     return desired;
   }
 
@@ -323,7 +324,7 @@ public final class ControllerService implements SwitchListener {
               }
               return sync;
             })
-        .thenCompose(sync -> sync.submit(desiredFlows().get(node)));
+        .thenCompose(sync -> sync.submit(desiredPrograms().get(node)));
   }
 
   public CompletableFuture<Void> detach(String id) {
@@ -493,13 +494,76 @@ public final class ControllerService implements SwitchListener {
         new Event("network", name, "changed"));
   }
 
+  /**
+   * Mirrors a network or an attachment (exactly one of the two) to a monitor attachment; an empty
+   * monitor removes the source's mirror.
+   */
+  public CompletableFuture<Void> setMirror(String network, String attachment, String monitor) {
+    return change(
+        s -> {
+          boolean byNetwork = network != null && !network.isEmpty();
+          boolean byAttachment = attachment != null && !attachment.isEmpty();
+          if (byNetwork == byAttachment) {
+            throw new ControllerException(
+                INVALID_ARGUMENT, "a mirror needs exactly one source: a network or an attachment");
+          }
+          String source =
+              byNetwork ? MirrorState.NETWORK + network : MirrorState.ATTACHMENT + attachment;
+          if (byNetwork) {
+            network(s, network);
+          } else if (!s.attachments().containsKey(attachment)) {
+            throw new ControllerException(NOT_FOUND, "no attachment " + attachment);
+          }
+          if (monitor == null || monitor.isEmpty()) {
+            if (!s.mirrors().containsKey(source)) {
+              throw new ControllerException(NOT_FOUND, "no mirror of " + source);
+            }
+            return with(s, null, null, null, null, m -> m.remove(source));
+          }
+          AttachmentState mon = s.attachments().get(monitor);
+          if (mon == null) {
+            throw new ControllerException(NOT_FOUND, "no monitor attachment " + monitor);
+          }
+          if (byNetwork ? mon.network().equals(network) : monitor.equals(attachment)) {
+            throw new ControllerException(
+                INVALID_ARGUMENT, "monitor " + monitor + " cannot watch its own network or itself");
+          }
+          MirrorState ms = new MirrorState(source, monitor);
+          return with(s, null, null, null, null, m -> m.put(source, ms));
+        },
+        new Event("mirror", byName(network, attachment), "changed"));
+  }
+
+  private static String byName(String network, String attachment) {
+    return network != null && !network.isEmpty()
+        ? "network:" + network
+        : "attachment:" + attachment;
+  }
+
+  /** Limits what an attachment may send, in kbit/s (an OpenFlow meter); 0 removes the limit. */
+  public CompletableFuture<Void> setRateLimit(String id, long kbps) {
+    return change(
+        s -> {
+          AttachmentState a = s.attachments().get(id);
+          if (a == null) {
+            throw new ControllerException(NOT_FOUND, "no attachment " + id);
+          }
+          if (kbps < 0 || kbps > 100_000_000L) {
+            throw new ControllerException(
+                INVALID_ARGUMENT, "rate " + kbps + " kbit/s is not within 0-100000000");
+          }
+          return with(s, null, m -> m.put(id, a.withRateKbps(kbps)), null, null);
+        },
+        new Event("attachment", id, "changed"));
+  }
+
   // ---- switch events ----
 
   @Override
   public void connected(SwitchConnection conn) {
     String node;
     SwitchSync sync;
-    List<FlowRule> rules;
+    SwitchProgram rules;
     synchronized (this) {
       node = nodeOf(conn.dpid());
       sync = new SwitchSync(conn, node, flowMods);
@@ -583,10 +647,10 @@ public final class ControllerService implements SwitchListener {
         return CompletableFuture.completedFuture(null);
       }
       store.save(next);
-      SortedMap<String, List<FlowRule>> compiled = compiler.compile(next);
+      SortedMap<String, SwitchProgram> compiled = compiler.compile(next);
       for (SwitchState s : next.switches().values()) {
         SwitchSync sync = syncs.get(s.dpid());
-        List<FlowRule> rules = compiled.get(s.node());
+        SwitchProgram rules = compiled.get(s.node());
         if (sync != null && !Objects.equals(rules, desired.get(s.node()))) {
           pushes.add(sync.submit(rules));
         }
@@ -620,10 +684,24 @@ public final class ControllerService implements SwitchListener {
       Consumer<Map<String, AttachmentState>> attachments,
       Consumer<Map<String, SwitchState>> switches,
       Consumer<Set<Link>> disabledLinks) {
+    return with(s, networks, attachments, switches, disabledLinks, null);
+  }
+
+  private static DesiredState with(
+      DesiredState s,
+      Consumer<Map<String, NetworkState>> networks,
+      Consumer<Map<String, AttachmentState>> attachments,
+      Consumer<Map<String, SwitchState>> switches,
+      Consumer<Set<Link>> disabledLinks,
+      Consumer<Map<String, MirrorState>> mirrors) {
     Map<String, NetworkState> n = new TreeMap<>(s.networks());
     Map<String, AttachmentState> a = new TreeMap<>(s.attachments());
     Map<String, SwitchState> w = new TreeMap<>(s.switches());
     Set<Link> l = new TreeSet<>(s.disabledLinks());
+    Map<String, MirrorState> m = new TreeMap<>(s.mirrors());
+    if (mirrors != null) {
+      mirrors.accept(m);
+    }
     if (networks != null) {
       networks.accept(n);
     }
@@ -636,7 +714,15 @@ public final class ControllerService implements SwitchListener {
     if (disabledLinks != null) {
       disabledLinks.accept(l);
     }
-    return DesiredState.of(n, a, w, l);
+    // A mirror lives only as long as its source and its monitor.
+    m.values()
+        .removeIf(
+            x ->
+                !a.containsKey(x.monitor())
+                    || (x.ofNetwork()
+                        ? !n.containsKey(x.sourceName())
+                        : !a.containsKey(x.sourceName())));
+    return DesiredState.of(n, a, w, l, m);
   }
 
   private void emit(Event e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.l2sm.controller.model.AttachmentState;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.model.Link;
+import io.l2sm.controller.model.MirrorState;
 import io.l2sm.controller.model.NetworkState;
 import io.l2sm.controller.model.SwitchState;
 import java.io.IOException;
@@ -38,7 +39,8 @@ public final class StateStore {
       List<NetworkState> networks,
       List<AttachmentState> attachments,
       List<SwitchState> switches,
-      List<String> disabledLinks) {}
+      List<String> disabledLinks,
+      List<MirrorState> mirrors) {}
 
   public StateStore(Path dir) {
     this.file = dir.resolve(FILE);
@@ -58,7 +60,10 @@ public final class StateStore {
           byKey(s.networks(), NetworkState::name),
           byKey(s.attachments(), AttachmentState::id),
           byKey(s.switches(), SwitchState::node),
-          s.disabledLinks().stream().map(Link::parse).collect(Collectors.toSet()));
+          s.disabledLinks() == null
+              ? java.util.Set.of()
+              : s.disabledLinks().stream().map(Link::parse).collect(Collectors.toSet()),
+          byKey(s.mirrors(), MirrorState::source));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read controller state " + file + ": " + e, e);
     }
@@ -77,7 +82,8 @@ public final class StateStore {
             List.copyOf(s.networks().values()),
             List.copyOf(s.attachments().values()),
             List.copyOf(s.switches().values()),
-            new TreeSet<>(s.disabledLinks()).stream().map(Link::toString).toList());
+            new TreeSet<>(s.disabledLinks()).stream().map(Link::toString).toList(),
+            List.copyOf(s.mirrors().values()));
     Path tmp = file.resolveSibling(FILE + ".tmp");
     try {
       Files.createDirectories(file.getParent());

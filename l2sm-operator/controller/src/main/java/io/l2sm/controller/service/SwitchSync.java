@@ -1,9 +1,11 @@
 package io.l2sm.controller.service;
 
 import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.flow.SwitchProgram;
 import io.l2sm.controller.openflow.OfMessages;
 import io.l2sm.controller.openflow.SwitchConnection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,14 +15,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings one connected switch's flow table to the desired rules by difference: it learns what the
- * switch holds once (flow-stats readback, by cookie), then sends only the rules to add and the
- * cookies to delete, adds first so a changed rule never leaves a gap, then a barrier. Requests are
- * applied one after the other; the table is never flushed.
+ * Brings one connected switch to its desired program by difference. It learns what the switch holds
+ * once (flow and meter readback; flows are recognised by cookie), then sends only what changes, in
+ * an order that never leaves a gap: new and changed meters, new flows, removed flows, removed
+ * meters, then a barrier. Requests are applied one after the other; the table is never flushed.
  */
 final class SwitchSync {
   private static final Logger LOG = LoggerFactory.getLogger(SwitchSync.class);
@@ -29,6 +32,7 @@ final class SwitchSync {
   private final String node;
   private final AtomicLong flowMods;
   private Set<Long> installed;
+  private Map<Long, Long> meters;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
   SwitchSync(SwitchConnection conn, String node, AtomicLong flowMods) {
@@ -45,68 +49,98 @@ final class SwitchSync {
     return installed == null ? 0 : installed.size();
   }
 
-  synchronized CompletableFuture<Void> submit(List<FlowRule> rules) {
-    tail = tail.exceptionally(e -> null).thenCompose(v -> apply(rules));
+  synchronized CompletableFuture<Void> submit(SwitchProgram program) {
+    tail = tail.exceptionally(e -> null).thenCompose(v -> apply(program));
     return tail;
   }
 
-  private CompletableFuture<Void> apply(List<FlowRule> rules) {
-    Set<Long> known;
+  private CompletableFuture<Void> apply(SwitchProgram program) {
+    Set<Long> knownFlows;
+    Map<Long, Long> knownMeters;
     synchronized (this) {
-      known = installed;
+      knownFlows = installed;
+      knownMeters = meters;
     }
-    if (known != null) {
-      return diff(rules, known);
+    if (knownFlows != null && knownMeters != null) {
+      return diff(program, knownFlows, knownMeters);
     }
     long start = System.nanoTime();
     return conn.flowStats()
+        .thenCombine(conn.meters(), (flows, m) -> new Object[] {flows, m})
         .thenCompose(
-            entries -> {
+            read -> {
+              @SuppressWarnings("unchecked")
+              List<OFFlowStatsEntry> entries = (List<OFFlowStatsEntry>) read[0];
+              @SuppressWarnings("unchecked")
+              Map<Long, Long> m = (Map<Long, Long>) read[1];
               Set<Long> cookies = new HashSet<>();
-              for (OFFlowStatsEntry e : entries) {
-                cookies.add(e.getCookie().getValue());
-              }
-              return diff(rules, cookies)
+              entries.forEach(e -> cookies.add(e.getCookie().getValue()));
+              return diff(program, cookies, m)
                   .thenRun(
                       () ->
                           LOG.info(
-                              "switch {} ({}) reconciled in {} ms: it held {} flows, now {}",
+                              "switch {} ({}) reconciled in {} ms: it held {} flows and {}"
+                                  + " meters, now {} and {}",
                               conn.dpidHex(),
                               node,
                               (System.nanoTime() - start) / 1_000_000,
                               entries.size(),
-                              rules.size()));
+                              m.size(),
+                              program.flows().size(),
+                              program.meters().size()));
             });
   }
 
-  private CompletableFuture<Void> diff(List<FlowRule> rules, Set<Long> have) {
+  private CompletableFuture<Void> diff(
+      SwitchProgram program, Set<Long> haveFlows, Map<Long, Long> haveMeters) {
     Map<Long, FlowRule> want = new LinkedHashMap<>();
-    rules.forEach(r -> want.put(r.cookie(), r));
+    program.flows().forEach(r -> want.put(r.cookie(), r));
+    Map<Long, Long> wantMeters = new HashMap<>();
+    program.meters().forEach((id, kbps) -> wantMeters.put((long) id, kbps));
     List<OFMessage> msgs = new ArrayList<>();
+    wantMeters.forEach(
+        (id, kbps) -> {
+          Long have = haveMeters.get(id);
+          if (have == null) {
+            msgs.add(OfMessages.meterMod(OFMeterModCommand.ADD, id, kbps));
+          } else if (!have.equals(kbps)) {
+            msgs.add(OfMessages.meterMod(OFMeterModCommand.MODIFY, id, kbps));
+          }
+        });
     want.forEach(
         (cookie, r) -> {
-          if (!have.contains(cookie)) {
+          if (!haveFlows.contains(cookie)) {
             msgs.add(OfMessages.flowAdd(r));
           }
         });
-    for (long cookie : have) {
+    for (long cookie : haveFlows) {
       if (!want.containsKey(cookie)) {
         msgs.add(OfMessages.flowDeleteByCookie(cookie));
       }
     }
-    if (msgs.isEmpty()) {
-      synchronized (this) {
-        installed = new HashSet<>(want.keySet());
+    for (long id : haveMeters.keySet()) {
+      if (!wantMeters.containsKey(id)) {
+        msgs.add(OfMessages.meterDelete(id));
       }
+    }
+    if (msgs.isEmpty()) {
+      record(want.keySet(), wantMeters);
       return CompletableFuture.completedFuture(null);
     }
     flowMods.addAndGet(msgs.size());
     return conn.send(msgs)
         .whenComplete(
             (v, e) -> {
-              synchronized (this) {
-                installed = e == null ? new HashSet<>(want.keySet()) : null;
+              if (e == null) {
+                record(want.keySet(), wantMeters);
+              } else {
+                record(null, null);
               }
             });
+  }
+
+  private synchronized void record(Set<Long> flows, Map<Long, Long> m) {
+    installed = flows == null ? null : new HashSet<>(flows);
+    meters = m == null ? null : new HashMap<>(m);
   }
 }

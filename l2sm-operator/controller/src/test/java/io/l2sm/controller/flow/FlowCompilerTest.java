@@ -7,6 +7,7 @@ import io.l2sm.controller.model.AttachmentState;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.model.Kind;
 import io.l2sm.controller.model.Link;
+import io.l2sm.controller.model.MirrorState;
 import io.l2sm.controller.model.NetworkState;
 import io.l2sm.controller.model.SwitchState;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ class FlowCompilerTest {
   private final Map<String, AttachmentState> attachments = new HashMap<>();
   private final Map<String, SwitchState> switches = new HashMap<>();
   private final java.util.Set<Link> shut = new java.util.HashSet<>();
+  private final Map<String, MirrorState> mirrors = new HashMap<>();
 
   /** Switches n1..nk; tunnels per link get ports 100 + index of the peer. */
   private void overlay(String... links) {
@@ -47,7 +49,7 @@ class FlowCompilerTest {
   }
 
   private FlowSimulator sim() {
-    return new FlowSimulator(DesiredState.of(networks, attachments, switches, shut));
+    return new FlowSimulator(DesiredState.of(networks, attachments, switches, shut, mirrors));
   }
 
   private void twoNetworksOnTwoNodes() {
@@ -144,9 +146,9 @@ class FlowCompilerTest {
     networks.put("v", new NetworkState("v", Kind.VLINK, 20, true, List.of("n1", "n2", "n3")));
     attach("v1", "v", "n1", 1, "02:00:00:00:0c:01");
     attach("v3", "v", "n3", 1, "02:00:00:00:0c:03");
-    Map<String, List<FlowRule>> flows =
+    Map<String, SwitchProgram> flows =
         new FlowCompiler().compile(DesiredState.of(networks, attachments, switches, shut));
-    assertThat(flows.get("n2")).anyMatch(r -> "tun_id=0x14".equals(tunMatch(r)));
+    assertThat(flows.get("n2").flows()).anyMatch(r -> "tun_id=0x14".equals(tunMatch(r)));
     assertThat(sim().send("n1", 1, "02:00:00:00:0c:01", "02:00:00:00:0c:03"))
         .containsExactly(new Delivery("n3", 1));
     shut.add(new Link("n2", "n3"));
@@ -187,10 +189,10 @@ class FlowCompilerTest {
   void outputIsDeterministicAndCookiesAreUniqueAndTagged() {
     twoNetworksOnTwoNodes();
     DesiredState s = DesiredState.of(networks, attachments, switches, Set.of());
-    Map<String, List<FlowRule>> one = new FlowCompiler().compile(s);
-    Map<String, List<FlowRule>> two = new FlowCompiler().compile(s);
+    Map<String, SwitchProgram> one = new FlowCompiler().compile(s);
+    Map<String, SwitchProgram> two = new FlowCompiler().compile(s);
     assertThat(one).isEqualTo(two);
-    List<FlowRule> n1 = one.get("n1");
+    List<FlowRule> n1 = one.get("n1").flows();
     assertThat(n1.stream().map(FlowRule::cookie).distinct()).hasSize(n1.size());
     assertThat(n1).allMatch(r -> FlowRule.isOurs(r.cookie()));
     assertThat(n1.stream().map(FlowRule::toString))
@@ -202,5 +204,72 @@ class FlowCompilerTest {
                 + "actions=set_field:0xa->tun_id,output:102",
             "table=1,priority=10,metadata=0xa,actions=output:1,set_field:0xa->tun_id,output:102",
             "table=0,priority=0,actions=drop");
+  }
+
+  /** Network a on n1 and n2, b on n1 and n2, a monitor network on n3 (transit via the ring). */
+  private void mirrorLab() {
+    overlay("n1~n2", "n2~n3", "n1~n3");
+    network("a", Kind.VNET, 10);
+    network("b", Kind.VNET, 11);
+    network("mon", Kind.VNET, 12);
+    attach("a1", "a", "n1", 1, "02:00:00:00:0a:01");
+    attach("a2", "a", "n2", 1, "02:00:00:00:0a:02");
+    attach("a3", "a", "n1", 3, "02:00:00:00:0a:03");
+    attach("b1", "b", "n1", 2, "02:00:00:00:0b:01");
+    attach("b2", "b", "n2", 2, "02:00:00:00:0b:02");
+    attach("m", "mon", "n3", 9, "02:00:00:00:0d:01");
+  }
+
+  @Test
+  void networkMirrorCopiesEachFrameOfTheNetworkOnceAndNothingElse() {
+    mirrorLab();
+    mirrors.put("network:a", new MirrorState("network:a", "m"));
+    Delivery monitor = new Delivery("n3", 9);
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:0a:02"))
+        .containsExactlyInAnyOrder(new Delivery("n2", 1), monitor);
+    assertThat(sim().send("n2", 1, "02:00:00:00:0a:02", BCAST))
+        .containsExactlyInAnyOrder(new Delivery("n1", 1), new Delivery("n1", 3), monitor);
+    assertThat(sim().send("n1", 2, "02:00:00:00:0b:01", BCAST))
+        .containsExactly(new Delivery("n2", 2));
+  }
+
+  @Test
+  void attachmentMirrorCopiesWhatItSendsAndReceivesOnce() {
+    mirrorLab();
+    mirrors.put("attachment:a1", new MirrorState("attachment:a1", "m"));
+    Delivery monitor = new Delivery("n3", 9);
+    assertThat(sim().send("n2", 1, "02:00:00:00:0a:02", "02:00:00:00:0a:01"))
+        .as("unicast to a1")
+        .containsExactlyInAnyOrder(new Delivery("n1", 1), monitor);
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:0a:02"))
+        .as("unicast from a1")
+        .containsExactlyInAnyOrder(new Delivery("n2", 1), monitor);
+    assertThat(sim().send("n1", 3, "02:00:00:00:0a:03", BCAST))
+        .as("broadcast from a local neighbour")
+        .containsExactlyInAnyOrder(new Delivery("n1", 1), new Delivery("n2", 1), monitor);
+    assertThat(sim().send("n2", 1, "02:00:00:00:0a:02", BCAST))
+        .as("broadcast arriving through the tunnel")
+        .containsExactlyInAnyOrder(new Delivery("n1", 1), new Delivery("n1", 3), monitor);
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", BCAST))
+        .as("broadcast from a1 itself, copied once on the way in")
+        .containsExactlyInAnyOrder(new Delivery("n1", 3), new Delivery("n2", 1), monitor);
+    assertThat(sim().send("n2", 1, "02:00:00:00:0a:02", "02:00:00:00:0a:03"))
+        .as("unicast between others")
+        .containsExactly(new Delivery("n1", 3));
+  }
+
+  @Test
+  void rateLimitedAttachmentGoesThroughItsMeter() {
+    twoNetworksOnTwoNodes();
+    attachments.put("a1", attachments.get("a1").withRateKbps(5000));
+    SwitchProgram n1 =
+        new FlowCompiler()
+            .compile(DesiredState.of(networks, attachments, switches, shut, mirrors))
+            .get("n1");
+    assertThat(n1.meters()).containsExactly(Map.entry(1, 5000L));
+    assertThat(n1.flows().stream().map(FlowRule::toString))
+        .contains(
+            "table=0,priority=100,in_port=1,dl_src=02:00:00:00:0a:01,"
+                + "actions=meter:1,write_metadata:0xa,goto_table:1");
   }
 }

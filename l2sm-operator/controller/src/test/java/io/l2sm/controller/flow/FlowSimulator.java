@@ -16,7 +16,7 @@ final class FlowSimulator {
   record Delivery(String node, int port) {}
 
   private final DesiredState state;
-  private final Map<String, List<FlowRule>> tables;
+  private final Map<String, SwitchProgram> tables;
   private int hops;
 
   FlowSimulator(DesiredState state) {
@@ -37,16 +37,30 @@ final class FlowSimulator {
       throw new AssertionError("forwarding loop");
     }
     FlowRule c = lookup(node, FlowCompiler.TABLE_CLASSIFY, inPort, tunId, null, src, dst);
-    if (c == null || c.gotoTable() == null) {
+    if (c == null) {
+      return;
+    }
+    Long tun = execute(node, inPort, tunId, c.actions(), src, dst, out);
+    if (c.gotoTable() == null) {
       return;
     }
     FlowRule f = lookup(node, c.gotoTable(), inPort, tunId, c.writeMetadata(), src, dst);
-    if (f == null) {
-      return;
+    if (f != null) {
+      execute(node, inPort, tun, f.actions(), src, dst, out);
     }
-    Long tun = null;
+  }
+
+  /** Applies actions in order; returns the tunnel id they leave set. */
+  private Long execute(
+      String node,
+      int inPort,
+      Long tun,
+      List<FlowAction> actions,
+      String src,
+      String dst,
+      List<Delivery> out) {
     SwitchState sw = state.switches().get(node);
-    for (FlowAction a : f.actions()) {
+    for (FlowAction a : actions) {
       if (a instanceof FlowAction.SetTunnelId t) {
         tun = t.vni();
       } else if (a instanceof FlowAction.Output o) {
@@ -67,11 +81,12 @@ final class FlowSimulator {
         }
       }
     }
+    return tun;
   }
 
   private FlowRule lookup(
       String node, int table, int inPort, Long tunId, Long metadata, String src, String dst) {
-    return tables.get(node).stream()
+    return tables.get(node).flows().stream()
         .filter(r -> r.table() == table)
         .filter(r -> matches(r.match(), inPort, tunId, metadata, src, dst))
         .max(Comparator.comparingInt(FlowRule::priority))
