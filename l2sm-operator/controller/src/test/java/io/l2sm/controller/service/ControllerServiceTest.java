@@ -1,0 +1,226 @@
+package io.l2sm.controller.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.model.Kind;
+import io.l2sm.controller.openflow.FakeSwitch;
+import io.l2sm.controller.service.ControllerException.Reason;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+class ControllerServiceTest {
+  /** The fake switches answer inline, so a reconcile is done when connected() returns. */
+  @TempDir Path dir;
+
+  ControllerService core;
+  FakeSwitch s1 = new FakeSwitch(0x11);
+  FakeSwitch s2 = new FakeSwitch(0x22);
+
+  @BeforeEach
+  void setUp() {
+    core = service(100, 103);
+    done(core.registerSwitch("n1", 0x11, Map.of("n2", 7L)));
+    done(core.registerSwitch("n2", 0x22, Map.of("n1", 7L)));
+    core.connected(s1.connect());
+    core.connected(s2.connect());
+  }
+
+  ControllerService service(int vniMin, int vniMax) {
+    return new ControllerService(new StateStore(dir), vniMin, vniMax, Duration.ofMillis(500));
+  }
+
+  static <T> T done(CompletableFuture<T> f) {
+    try {
+      return f.get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static void refused(ThrowingCallable call, Reason reason, String message) {
+    assertThatThrownBy(call)
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(ControllerException.class)
+        .hasMessage(message)
+        .matches(e -> ((ControllerException) e).reason() == reason, "reason " + reason);
+  }
+
+  @Test
+  void networksGetTheLowestFreeVniAndCreateIsIdempotent() {
+    assertThat(done(core.createNetwork("a", Kind.VNET, 0)).vni()).isEqualTo(100);
+    assertThat(done(core.createNetwork("b", Kind.VLINK, 0)).vni()).isEqualTo(101);
+    assertThat(done(core.createNetwork("a", Kind.VNET, 0)).vni()).isEqualTo(100);
+    refused(
+        () -> done(core.createNetwork("a", Kind.VLINK, 0)),
+        Reason.ALREADY_EXISTS,
+        "network a already exists as VNET with VNI 100");
+    refused(
+        () -> done(core.createNetwork("c", Kind.VNET, 101)),
+        Reason.ALREADY_EXISTS,
+        "VNI 101 is already used by network b");
+    refused(
+        () -> done(core.createNetwork("c", Kind.VNET, 1 << 24)),
+        Reason.INVALID_ARGUMENT,
+        "network c: VNI 16777216 is outside 1-16777215");
+    refused(
+        () -> done(core.createNetwork("Bad_Name", Kind.VNET, 0)),
+        Reason.INVALID_ARGUMENT,
+        "network name 'Bad_Name' is not valid: lower-case letters, digits, '-', '.', '/', at most"
+            + " 253 characters, starting and ending with a letter or digit");
+  }
+
+  @Test
+  void vniExhaustionIsReportedWithTheRange() {
+    for (String n : new String[] {"a", "b", "c", "d"}) {
+      done(core.createNetwork(n, Kind.VNET, 0));
+    }
+    refused(
+        () -> done(core.createNetwork("e", Kind.VNET, 0)),
+        Reason.RESOURCE_EXHAUSTED,
+        "no free VNI: all 4 VNIs of the range 100-103 are in use");
+    done(core.deleteNetwork("b", false));
+    assertThat(done(core.createNetwork("e", Kind.VNET, 0)).vni()).isEqualTo(101);
+  }
+
+  @Test
+  void attachmentsAreValidated() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    done(core.createNetwork("v", Kind.VLINK, 0));
+    refused(
+        () -> done(core.attach("x", "nope", "n1", 1, "02:00:00:00:00:01")),
+        Reason.NOT_FOUND,
+        "no network nope");
+    refused(
+        () -> done(core.attach("x", "a", "n9", 1, "02:00:00:00:00:01")),
+        Reason.NOT_FOUND,
+        "attachment x: no switch is registered for node n9");
+    refused(
+        () -> done(core.attach("x", "a", "n1", 1, "02:00:00:00:00")),
+        Reason.INVALID_ARGUMENT,
+        "attachment x: MAC '02:00:00:00:00' is not aa:bb:cc:dd:ee:ff");
+    refused(
+        () -> done(core.attach("x", "a", "n1", 1, "01:00:5e:00:00:01")),
+        Reason.INVALID_ARGUMENT,
+        "attachment x: MAC 01:00:5e:00:00:01 is a multicast or zero address");
+    refused(
+        () -> done(core.attach("x", "a", "n1", 0, "02:00:00:00:00:01")),
+        Reason.INVALID_ARGUMENT,
+        "attachment x: port 0 is not valid");
+    done(core.attach("x", "a", "n1", 1, "02:00:00:00:00:01"));
+    done(core.attach("x", "a", "n1", 1, "02:00:00:00:00:01"));
+    refused(
+        () -> done(core.attach("y", "a", "n2", 2, "02:00:00:00:00:01")),
+        Reason.ALREADY_EXISTS,
+        "attachment y: MAC 02:00:00:00:00:01 is already used in network a by attachment x");
+    refused(
+        () -> done(core.attach("y", "v", "n1", 1, "02:00:00:00:00:02")),
+        Reason.ALREADY_EXISTS,
+        "attachment y: port 1 of node n1 is already attachment x");
+    done(core.attach("v1", "v", "n1", 5, "02:00:00:00:00:05"));
+    done(core.attach("v2", "v", "n2", 5, "02:00:00:00:00:06"));
+    refused(
+        () -> done(core.attach("v3", "v", "n2", 6, "02:00:00:00:00:07")),
+        Reason.FAILED_PRECONDITION,
+        "network v is a vlink and already has its two endpoints: v1, v2");
+    refused(
+        () -> done(core.deleteNetwork("v", false)),
+        Reason.FAILED_PRECONDITION,
+        "network v still has 2 attachment(s): v1, v2");
+    done(core.deleteNetwork("v", true));
+    assertThat(core.state().attachments()).containsOnlyKeys("x");
+  }
+
+  @Test
+  void switchesGetExactlyTheCompiledFlowsAndARestartChangesNothing() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    done(core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
+    done(core.attach("a2", "a", "n2", 1, "02:00:00:00:00:02"));
+    done(core.setRateLimit("a1", 1000));
+    assertThat(s1.flows().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            core.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+    assertThat(s1.meters()).containsExactly(Map.entry(1L, 1000L));
+    s1.takeMods();
+    s2.takeMods();
+
+    // A new controller over the same state file, reconnecting to the same switches.
+    ControllerService restarted = service(100, 103);
+    restarted.connected(s1.connect());
+    restarted.connected(s2.connect());
+    assertThat(s1.takeMods()).as("flow or meter mods after a restart").isEmpty();
+    assertThat(s2.takeMods()).isEmpty();
+    assertThat(restarted.state()).isEqualTo(core.state());
+  }
+
+  @Test
+  void aReconnectRemovesForeignFlowsAndOnlyThose() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    done(core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
+    OFFlowAdd foreign =
+        io.l2sm.controller.openflow.OfMessages.OF13
+            .buildFlowAdd()
+            .setCookie(U64.of(0x1234))
+            .setTableId(TableId.of(0))
+            .setPriority(500)
+            .build();
+    s1.inject(foreign);
+    s1.takeMods();
+    core.connected(s1.connect());
+    assertThat(s1.takeMods())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            OFFlowDelete.class, d -> assertThat(d.getCookie().getValue()).isEqualTo(0x1234));
+    assertThat(s1.flows()).doesNotContainKey(0x1234L);
+  }
+
+  @Test
+  void anAttachmentOnADisconnectedSwitchFailsClearly() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    done(core.registerSwitch("n3", 0x33, Map.of()));
+    refused(
+        () -> done(core.attach("a3", "a", "n3", 1, "02:00:00:00:00:03")),
+        Reason.UNAVAILABLE,
+        "the switch of node n3 is not connected to the controller");
+  }
+
+  @Test
+  void mirrorsAreValidated() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    done(core.createNetwork("mon", Kind.VNET, 0));
+    done(core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
+    done(core.attach("m", "mon", "n2", 9, "02:00:00:00:00:09"));
+    refused(
+        () -> done(core.setMirror("a", "a1", "m")),
+        Reason.INVALID_ARGUMENT,
+        "a mirror needs exactly one source: a network or an attachment");
+    refused(
+        () -> done(core.setMirror("a", "", "nobody")),
+        Reason.NOT_FOUND,
+        "no monitor attachment nobody");
+    refused(
+        () -> done(core.setMirror("mon", "", "m")),
+        Reason.INVALID_ARGUMENT,
+        "monitor m cannot watch its own network or itself");
+    done(core.setMirror("a", "", "m"));
+    assertThat(core.state().mirrors()).containsOnlyKeys("network:a");
+    done(core.detach("m"));
+    assertThat(core.state().mirrors()).as("a mirror dies with its monitor").isEmpty();
+  }
+}
