@@ -11,7 +11,8 @@ import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.api.grpc.v1.SetAdminStateRequest;
 import io.l2sm.api.grpc.v1.SetPathRequest;
-import io.l2sm.cli.dataplane.TestLab.Cni;
+import io.l2sm.cli.testbed.Testbed;
+import io.l2sm.cli.testbed.Testbed.Cni;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ class DataPlaneIT {
               "qinq",
               3L));
 
-  static TestLab lab;
+  static Testbed lab;
   static String pa1;
   static String pa2;
   static String pa3;
@@ -82,7 +83,8 @@ class DataPlaneIT {
 
   @BeforeAll
   static void up() throws Exception {
-    lab = new TestLab("l2d", 41, 3, "n1~n2", "n2~n3", "n1~n3");
+    TestLab.requireLab();
+    lab = new Testbed("l2d", 41, "100-163", 3, "n1~n2", "n2~n3", "n1~n3");
     create("a", NetworkKind.VNET);
     create("b", NetworkKind.VNET);
     pa1 = lab.pod("a1");
@@ -148,7 +150,7 @@ class DataPlaneIT {
     /** Frames captured, one line each, with link-level headers and ASCII payload. */
     List<String> frames() throws Exception {
       close();
-      String out = TestLab.sh("tcpdump -r " + file + " -nn -e -A 2>/dev/null");
+      String out = Testbed.sh("tcpdump -r " + file + " -nn -e -A 2>/dev/null");
       return List.of(out.split("\n(?=\\d\\d:\\d\\d:\\d\\d)"));
     }
 
@@ -180,7 +182,7 @@ class DataPlaneIT {
 
   static int ping(String fromNs, String ip, int count) {
     String out =
-        TestLab.run("ip netns exec " + fromNs + " ping -c " + count + " -i 0.05 -W 1 " + ip).out();
+        Testbed.run("ip netns exec " + fromNs + " ping -c " + count + " -i 0.05 -W 1 " + ip).out();
     Matcher m = Pattern.compile("(\\d+) received").matcher(out);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
@@ -254,12 +256,14 @@ class DataPlaneIT {
     String vx = lab.pod("vx");
     lab.attach("n1", v1, "v", "10.20.0.1/24", "02:00:00:00:0c:01");
     lab.attach("n3", v3, "v", "10.20.0.3/24", "02:00:00:00:0c:03");
-    Cni third = lab.cni("ADD", "n2", vx, "net1", TestLab.netConf("v", "10.20.0.9/24", null));
+    Cni third = lab.cni("ADD", "n2", vx, "net1", Testbed.netConf("v", "10.20.0.9/24", null));
     assertThat(third.exit()).isEqualTo(1);
     assertThat(third.stdout())
         .contains("\"code\":100")
         .contains("network v is a vlink and already has its two endpoints");
-    assertThat(lab.run("ip -n " + vx + " link show net1").exit()).as("nothing left").isNotZero();
+    assertThat(Testbed.run("ip -n " + vx + " link show net1").exit())
+        .as("nothing left")
+        .isNotZero();
 
     int vni = lab.grpc().getNetwork(GetNetworkRequest.newBuilder().setName("v").build()).getVni();
     lab.grpc()
@@ -283,7 +287,7 @@ class DataPlaneIT {
   /** Packets n2's switch classified from tunnels with this VNI. */
   static long transitPackets(String node, int vni) {
     long sum = 0;
-    for (String line : TestLab.lines(lab.dumpFlows(node))) {
+    for (String line : Testbed.lines(lab.dumpFlows(node))) {
       if (line.contains("tun_id=0x" + Integer.toHexString(vni) + " ")
           || line.contains("tun_id=0x" + Integer.toHexString(vni) + ",")) {
         Matcher m = Pattern.compile("n_packets=(\\d+)").matcher(line);
@@ -412,19 +416,18 @@ class DataPlaneIT {
     Cni missing = lab.cni("ADD", "n1", p, "net1", "{\"cniVersion\":\"1.0.0\",\"type\":\"l2sm\"}");
     assertThat(missing.stdout()).contains("\"code\":7").contains("has no 'name'");
     Cni noNs =
-        lab.cni("ADD", "n1", "l2dpnosuch", "net1", TestLab.netConf("a", "10.10.0.99/24", null));
+        lab.cni("ADD", "n1", "l2dpnosuch", "net1", Testbed.netConf("a", "10.10.0.99/24", null));
     assertThat(noNs.stdout()).contains("\"code\":3").contains("does not exist");
-    Cni badIf = lab.cni("ADD", "n1", p, "bad/name", TestLab.netConf("a", "10.10.0.99/24", null));
+    Cni badIf = lab.cni("ADD", "n1", p, "bad/name", Testbed.netConf("a", "10.10.0.99/24", null));
     assertThat(badIf.stdout()).contains("\"code\":4").contains("not a valid interface name");
-    Cni unknown = lab.cni("ADD", "n1", p, "net1", TestLab.netConf("nosuch", "10.10.0.99/24", null));
+    Cni unknown = lab.cni("ADD", "n1", p, "net1", Testbed.netConf("nosuch", "10.10.0.99/24", null));
     assertThat(unknown.stdout()).contains("\"code\":100").contains("no network nosuch");
-    Cni dupMac = lab.cni("ADD", "n1", p, "net1", TestLab.netConf("a", "10.10.0.99/24", A2));
+    Cni dupMac = lab.cni("ADD", "n1", p, "net1", Testbed.netConf("a", "10.10.0.99/24", A2));
     assertThat(dupMac.stdout()).contains("MAC " + A2 + " is already used in network a");
     for (Cni c : List.of(missing, noNs, badIf, unknown, dupMac)) {
       assertThat(c.exit()).isEqualTo(1);
     }
-    TestLab.sh("ip netns del " + p);
-    lab.pods.remove(p);
+    lab.deletePod(p);
     assertThat(lab.footprint()).isEqualTo(before);
 
     assertThatThrownBy(
@@ -492,7 +495,7 @@ class DataPlaneIT {
         lab.dumpFlows("n2").replaceAll("duration=[^,]*,|n_packets=\\d+, n_bytes=\\d+, ", "");
     for (int i = 0; i < 100; i++) {
       lab.attach("n2", p, "a", "10.10.0.30/24", null);
-      Cni del = lab.cni("DEL", "n2", p, "net1", TestLab.netConf("a", "10.10.0.30/24", null));
+      Cni del = lab.cni("DEL", "n2", p, "net1", Testbed.netConf("a", "10.10.0.30/24", null));
       assertThat(del.exit()).as(del.stdout()).isZero();
     }
     assertThat(lab.footprint()).isEqualTo(before);

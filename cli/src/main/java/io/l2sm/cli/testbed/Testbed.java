@@ -1,0 +1,569 @@
+package io.l2sm.cli.testbed;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.l2sm.api.grpc.v1.ControllerGrpc;
+import io.l2sm.api.grpc.v1.GetStatusRequest;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small data-plane testbed on one machine, from real parts. Each node is a network namespace with
+ * its own ovsdb-server and ovs-vswitchd (userspace datapath); nodes share an underlay (a Linux
+ * bridge in the root namespace, which also reaches the controller); pods are network namespaces
+ * plumbed by the real path: CNI shim → node agent → controller. The controller and the agents run
+ * as separate processes of this same program ({@code l2sm controller}, {@code l2sm agent}). Used by
+ * the integration tests and the data-plane benchmarks; needs root and Open vSwitch. Everything it
+ * makes carries its prefix and is removed by {@link #close()}, and by the next testbed with the
+ * same prefix if a run was killed.
+ */
+public final class Testbed implements AutoCloseable {
+  /** A command or setup step failed; the message says which and what it printed. */
+  public static final class TestbedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public TestbedException(String message) {
+      super(message);
+    }
+
+    public TestbedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** What a command returned and printed (stdout and stderr together). */
+  public record Result(int exit, String out) {}
+
+  /** What a CNI invocation printed and returned. */
+  public record Cni(int exit, String stdout) {}
+
+  private static final List<String> TOOLS =
+      List.of(
+          "ovs-vswitchd",
+          "ovsdb-server",
+          "ovs-vsctl",
+          "ovs-ofctl",
+          "ovs-appctl",
+          "tcpdump",
+          "iperf3",
+          "ethtool",
+          "ping",
+          "nsenter",
+          "ip");
+
+  public final String prefix;
+  public final Path dir;
+  public final List<String> pods = new ArrayList<>();
+  private final int subnet;
+  private final String vniRange;
+  private final Map<String, Integer> nodes = new LinkedHashMap<>();
+  private final Map<String, List<String>> peers = new TreeMap<>();
+  private final Map<String, Process> agents = new TreeMap<>();
+  private final int ofPort;
+  private final int grpcPort;
+  private final int httpPort;
+  private Process controller;
+  private ManagedChannel channel;
+
+  /** What this machine lacks to run a testbed (root, tools); empty when it can. */
+  public static List<String> missingPrerequisites() {
+    List<String> missing = new ArrayList<>();
+    if (!"root".equals(System.getProperty("user.name"))) {
+      missing.add("root");
+    }
+    for (String tool : TOOLS) {
+      if (!onPath(tool)) {
+        missing.add(tool);
+      }
+    }
+    if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
+      missing.add("/usr/bin/python3");
+    }
+    return missing;
+  }
+
+  static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", tool));
+  }
+
+  /**
+   * Builds and starts a testbed: nodes n1..nN joined by the given overlay links ({@code "n1~n2"}),
+   * the controller and one agent per node.
+   *
+   * @param prefix 3 characters that name every namespace and link this testbed makes
+   * @param subnet the underlay is 10.99.SUBNET.0/24
+   * @param vniRange the controller's VNI range, {@code MIN-MAX}
+   */
+  public Testbed(String prefix, int subnet, String vniRange, int nodeCount, String... links)
+      throws Exception {
+    List<String> missing = missingPrerequisites();
+    if (!missing.isEmpty()) {
+      throw new TestbedException(
+          "a testbed needs " + missing + " (run scripts/install-prereqs.sh as root)");
+    }
+    this.prefix = prefix;
+    this.subnet = subnet;
+    this.vniRange = vniRange;
+    this.dir = Path.of("/tmp/l2sm-testbed-" + prefix);
+    cleanLeftovers();
+    Files.createDirectories(dir);
+    ofPort = freePort();
+    grpcPort = freePort();
+    httpPort = freePort();
+    for (int i = 1; i <= nodeCount; i++) {
+      nodes.put("n" + i, i);
+      peers.put("n" + i, new ArrayList<>());
+    }
+    for (String l : links) {
+      String[] ab = l.split("~");
+      peers.get(ab[0]).add(ab[1]);
+      peers.get(ab[1]).add(ab[0]);
+    }
+    try {
+      sh("ip link add " + ul() + " type bridge");
+      sh("ip addr add " + controllerIp() + "/24 dev " + ul());
+      sh("ip link set " + ul() + " up");
+      // Frames from the root namespace cross OVS's userspace datapath: no partial checksums.
+      sh("ethtool -K " + ul() + " tx off");
+      for (var e : nodes.entrySet()) {
+        startNode(e.getKey(), e.getValue());
+      }
+      startController();
+      for (String n : nodes.keySet()) {
+        startAgent(n);
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public List<String> nodes() {
+    return List.copyOf(nodes.keySet());
+  }
+
+  String ul() {
+    return prefix + "ul";
+  }
+
+  public String controllerIp() {
+    return "10.99." + subnet + ".254";
+  }
+
+  public String nodeIp(String node) {
+    return "10.99." + subnet + "." + nodes.get(node);
+  }
+
+  /** The network namespace of a node. */
+  public String ns(String node) {
+    return prefix + node;
+  }
+
+  public Path ovsDir(String node) {
+    return dir.resolve("ovs-" + node);
+  }
+
+  /** ovs-vsctl against a node's private Open vSwitch. */
+  public String vsctl(String node, String args) {
+    return sh("ovs-vsctl --db=unix:" + ovsDir(node) + "/db.sock " + args);
+  }
+
+  private void startNode(String n, int i) {
+    String ns = ns(n);
+    String rootEnd = prefix + "u" + i;
+    Path d = ovsDir(n);
+    sh("ip netns add " + ns);
+    sh("ip -n " + ns + " link set lo up");
+    sh("ip link add " + rootEnd + " type veth peer name eth-ul netns " + ns);
+    sh("ethtool -K " + rootEnd + " tx off");
+    sh("ip link set " + rootEnd + " master " + ul() + " up");
+    // The node kernel must not answer ARP for br-phy's address with eth-ul's MAC.
+    sh("ip netns exec " + ns + " sysctl -qw net.ipv4.conf.eth-ul.arp_ignore=1");
+    sh("ip netns exec " + ns + " ethtool -K eth-ul tx off");
+    sh("ip -n " + ns + " link set eth-ul up");
+    sh("mkdir -p " + d);
+    sh("ovsdb-tool create " + d + "/conf.db /usr/share/openvswitch/vswitch.ovsschema");
+    sh(
+        String.format(
+            "ip netns exec %s ovsdb-server %s/conf.db --remote=punix:%s/db.sock"
+                + " --pidfile=%s/ovsdb-server.pid --unixctl=%s/ovsdb-server.ctl"
+                + " --log-file=%s/ovsdb-server.log --detach",
+            ns, d, d, d, d, d));
+    sh("ovs-vsctl --db=unix:" + d + "/db.sock --no-wait init");
+    sh(
+        String.format(
+            "OVS_RUNDIR=%s OVS_LOGDIR=%s OVS_DBDIR=%s OVS_SYSCONFDIR=%s ip netns exec %s"
+                + " ovs-vswitchd unix:%s/db.sock --pidfile=%s/ovs-vswitchd.pid"
+                + " --unixctl=%s/ovs-vswitchd.ctl --log-file=%s/ovs-vswitchd.log --detach",
+            d, d, d, d, ns, d, d, d, d));
+    vsctl(n, "add-br br-phy -- set bridge br-phy datapath_type=netdev -- add-port br-phy eth-ul");
+    sh("ip -n " + ns + " addr add " + nodeIp(n) + "/24 dev br-phy");
+    sh("ip -n " + ns + " link set br-phy up");
+  }
+
+  /** Starts (or restarts) the controller and waits until it answers on /healthz. */
+  public void startController() throws InterruptedException {
+    List<String> cmd = self();
+    cmd.addAll(
+        List.of(
+            "controller",
+            "--state-dir",
+            dir.resolve("controller").toString(),
+            "--openflow",
+            controllerIp() + ":" + ofPort,
+            "--grpc",
+            ":" + grpcPort,
+            "--http",
+            "127.0.0.1:" + httpPort,
+            "--vni-range",
+            vniRange));
+    controller = start(cmd, "controller.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        HttpURLConnection c =
+            (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + httpPort + "/healthz").toURL().openConnection();
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline || !controller.isAlive()) {
+          throw new TestbedException("controller did not start: " + log("controller.log"), e);
+        }
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The controller's state directory (its state file can be prepared before a start). */
+  public Path controllerStateDir() {
+    return dir.resolve("controller");
+  }
+
+  /** {@code kill -9} of the controller. */
+  public void killController() throws InterruptedException {
+    controller.destroyForcibly().waitFor();
+  }
+
+  /** The controller's HTTP surface, e.g. {@code /metrics}. */
+  public String http(String path) throws IOException {
+    HttpURLConnection c =
+        (HttpURLConnection)
+            URI.create("http://127.0.0.1:" + httpPort + path).toURL().openConnection();
+    try (var in = c.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  public Path socket(String node) {
+    return dir.resolve("agent-" + node + ".sock");
+  }
+
+  /** The CNI plugin the agents installed. */
+  public Path cniPlugin() {
+    return dir.resolve("cni-bin/l2sm");
+  }
+
+  /** Starts (or restarts) a node's agent and waits until its switch is connected. */
+  public void startAgent(String n) throws Exception {
+    Files.deleteIfExists(socket(n));
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(n)));
+    cmd.addAll(self());
+    cmd.addAll(
+        List.of(
+            "agent",
+            "--node",
+            n,
+            "--controller",
+            controllerIp() + ":" + grpcPort,
+            "--openflow-target",
+            "tcp:" + controllerIp() + ":" + ofPort,
+            "--datapath",
+            "netdev",
+            "--ovs-db",
+            "unix:" + ovsDir(n) + "/db.sock",
+            "--socket",
+            socket(n).toString(),
+            "--install-cni",
+            cniPlugin().getParent().toString()));
+    for (String p : peers.get(n)) {
+      cmd.add("--peer");
+      cmd.add(p + "=" + nodeIp(p));
+    }
+    Process p = start(cmd, "agent-" + n + ".log");
+    agents.put(n, p);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(socket(n))) {
+      if (System.nanoTime() > deadline || !p.isAlive()) {
+        throw new TestbedException("agent " + n + " did not start: " + log("agent-" + n + ".log"));
+      }
+      Thread.sleep(20);
+    }
+    awaitConnected(n);
+  }
+
+  /** {@code kill -9} of a node's agent. */
+  public void killAgent(String n) throws InterruptedException {
+    agents.get(n).destroyForcibly().waitFor();
+  }
+
+  public void awaitConnected(String n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      boolean up =
+          grpc().getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList().stream()
+              .anyMatch(s -> s.getNode().equals(n) && s.getConnected());
+      if (up) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new TestbedException("switch of " + n + " never connected: " + log("controller.log"));
+  }
+
+  private Process start(List<String> cmd, String logName) {
+    try {
+      return new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new TestbedException("cannot start " + cmd, e);
+    }
+  }
+
+  /** The command line that runs this program: the jar it was started from, or its classpath. */
+  static List<String> self() {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC"));
+    try {
+      Path code =
+          Path.of(Testbed.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (code.toString().endsWith(".jar")) {
+        cmd.addAll(List.of("-jar", code.toString()));
+        return cmd;
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // not started from a jar: use the classpath
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.l2sm.cli.Main"));
+    return cmd;
+  }
+
+  /** A gRPC client of the controller (20 s deadline per call). */
+  public ControllerGrpc.ControllerBlockingStub grpc() {
+    if (channel == null) {
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    }
+    return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /** A pod: a network namespace; IPv6 stays on, so its neighbour discovery is real traffic. */
+  public String pod(String name) {
+    String ns = prefix + "p" + name;
+    sh("ip netns add " + ns);
+    sh("ip -n " + ns + " link set lo up");
+    pods.add(ns);
+    return ns;
+  }
+
+  /** Removes a pod's namespace (its links go with it). */
+  public void deletePod(String ns) {
+    sh("ip netns del " + ns);
+    pods.remove(ns);
+  }
+
+  /** Calls the installed CNI plugin as a kubelet (through Multus) would. */
+  public Cni cni(String command, String node, String podNs, String ifName, String config) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cniPlugin().toString());
+      Map<String, String> env = pb.environment();
+      env.put("CNI_COMMAND", command);
+      env.put("CNI_CONTAINERID", "ctr-" + podNs);
+      env.put("CNI_NETNS", "/var/run/netns/" + podNs);
+      env.put("CNI_IFNAME", ifName);
+      env.put("CNI_PATH", cniPlugin().getParent().toString());
+      env.put("L2SM_AGENT_SOCKET", socket(node).toString());
+      Process p = pb.start();
+      p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return new Cni(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new TestbedException("cannot run the CNI plugin", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("interrupted", e);
+    }
+  }
+
+  /** An L2S-M CNI network configuration with runtime IPs (and MAC when not null). */
+  public static String netConf(String network, String ip, String mac) {
+    StringBuilder rc = new StringBuilder("{\"ips\":[\"" + ip + "\"]");
+    if (mac != null) {
+      rc.append(",\"mac\":\"").append(mac).append('"');
+    }
+    rc.append('}');
+    return "{\"cniVersion\":\"1.0.0\",\"name\":\""
+        + network
+        + "\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"runtimeConfig\":"
+        + rc
+        + "}";
+  }
+
+  /** CNI ADD of interface net1 that must succeed. */
+  public void attach(String node, String podNs, String network, String ip, String mac) {
+    Cni r = cni("ADD", node, podNs, "net1", netConf(network, ip, mac));
+    if (r.exit() != 0) {
+      throw new TestbedException("CNI ADD " + podNs + " to " + network + ": " + r.stdout());
+    }
+  }
+
+  /** Runs a command in a namespace; returns its output, throws on a non-zero exit. */
+  public String in(String ns, String command) {
+    return sh("ip netns exec " + ns + " " + command);
+  }
+
+  /** Runs a command in a namespace; returns the exit code. */
+  public int tryIn(String ns, String command) {
+    return run("ip netns exec " + ns + " " + command).exit();
+  }
+
+  public static Result run(String command) {
+    try {
+      Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new TestbedException("timed out: " + command);
+      }
+      return new Result(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new TestbedException(command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException(command, e);
+    }
+  }
+
+  public static String sh(String command) {
+    Result r = run(command);
+    if (r.exit() != 0) {
+      throw new TestbedException(command + " failed (" + r.exit() + "): " + r.out());
+    }
+    return r.out();
+  }
+
+  /** {@code ovs-ofctl dump-flows} of a node's L2S-M bridge. */
+  public String dumpFlows(String node) {
+    return sh("ovs-ofctl -O OpenFlow13 dump-flows unix:" + ovsDir(node) + "/br-l2sm.mgmt");
+  }
+
+  /** The last 4000 characters of one of the testbed's logs. */
+  public String log(String name) {
+    try {
+      String s = Files.readString(dir.resolve(name));
+      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    } catch (IOException e) {
+      return "(no " + name + ")";
+    }
+  }
+
+  /** What the machine holds that a testbed could leak: namespaces, links, OVS ports. */
+  public String footprint() {
+    StringBuilder b = new StringBuilder();
+    b.append("netns: ").append(run("ip netns list | awk '{print $1}' | sort").out());
+    b.append("root links: ").append(run("ip -o link | awk -F': ' '{print $2}' | sort").out());
+    for (String n : nodes.keySet()) {
+      b.append(n)
+          .append(" links: ")
+          .append(run("ip -n " + ns(n) + " -o link | awk -F': ' '{print $2}' | sort").out());
+      b.append(n)
+          .append(" ports: ")
+          .append(run("ovs-vsctl --db=unix:" + ovsDir(n) + "/db.sock list-ports br-l2sm").out());
+    }
+    return b.toString();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void cleanLeftovers() {
+    run(
+        "for c in "
+            + dir
+            + "/ovs-*/ovs-vswitchd.ctl "
+            + dir
+            + "/ovs-*/ovsdb-server.ctl; do [ -e \"$c\" ] && ovs-appctl -t $c exit; done; true");
+    for (String pidFile : List.of("ovs-vswitchd.pid", "ovsdb-server.pid")) {
+      run(
+          "for p in "
+              + dir
+              + "/ovs-*/"
+              + pidFile
+              + "; do [ -e \"$p\" ] && kill -9 $(cat $p); done");
+    }
+    // [/] keeps pkill from matching the shell that runs it.
+    String path = "[/]" + dir.toString().substring(1) + "/";
+    run("pkill -9 -f -- '--state-dir " + path + "'");
+    run("pkill -9 -f -- '--socket " + path + "'");
+    run(
+        "for n in $(ip netns list | awk '{print $1}' | grep '^"
+            + prefix
+            + "'); do ip netns del $n; done");
+    run(
+        "for l in $(ip -o link | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^"
+            + prefix
+            + "'); do ip link del $l; done");
+    run("rm -rf " + dir);
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    agents.values().forEach(Process::destroyForcibly);
+    if (controller != null) {
+      controller.destroyForcibly();
+    }
+    for (Process p : agents.values()) {
+      try {
+        p.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    cleanLeftovers();
+  }
+
+  public static List<String> lines(String s) {
+    return Arrays.stream(s.split("\n")).filter(l -> !l.isBlank()).toList();
+  }
+}
