@@ -11,7 +11,11 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description =
         "Run a benchmark and print its figures, with references measured in the same run.",
-    subcommands = {BenchTranslateCommand.class})
+    subcommands = {
+      BenchTranslateCommand.class,
+      BenchDataplaneCommand.class,
+      BenchControlplaneCommand.class
+    })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

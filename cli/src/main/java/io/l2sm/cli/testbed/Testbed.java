@@ -258,6 +258,11 @@ public final class Testbed implements AutoCloseable {
     return dir.resolve("controller");
   }
 
+  /** The controller's process id. */
+  public long controllerPid() {
+    return controller.pid();
+  }
+
   /** {@code kill -9} of the controller. */
   public void killController() throws InterruptedException {
     controller.destroyForcibly().waitFor();
@@ -560,6 +565,17 @@ public final class Testbed implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    // The logs of the last run stay readable in <dir>-logs.
+    run(
+        "rm -rf "
+            + dir
+            + "-logs && mkdir -p "
+            + dir
+            + "-logs && cp "
+            + dir
+            + "/*.log "
+            + dir
+            + "-logs/");
     cleanLeftovers();
   }
 

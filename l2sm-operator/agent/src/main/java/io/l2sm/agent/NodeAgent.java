@@ -21,10 +21,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -54,6 +58,22 @@ public final class NodeAgent implements AutoCloseable {
   private final ManagedChannel channel;
   private final ControllerGrpc.ControllerBlockingStub controller;
   private final Object plumbing = new Object();
+  private final java.util.concurrent.ExecutorService workers =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "plumbing");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** First OpenFlow port number given to attachments; tunnels take lower ones. */
+  static final int FIRST_ATTACHMENT_PORT = 1000;
+
+  /** Attachment id to its switch port, as OVS holds them. Guarded by {@code plumbing}. */
+  private final Map<String, Ovs.Port> ports = new HashMap<>();
+
+  /** OpenFlow port numbers in use on the bridge. Guarded by {@code plumbing}. */
+  private final Set<Integer> usedOfports = new HashSet<>();
 
   public NodeAgent(AgentConfig config) {
     this.config = config;
@@ -172,10 +192,16 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
-  /** Removes attachment ports whose veth vanished with their pod while the agent was away. */
+  /**
+   * Rebuilds the port index from OVS and removes attachment ports whose veth vanished with their
+   * pod while the agent was away.
+   */
   private void sweep() {
     synchronized (plumbing) {
+      ports.clear();
+      usedOfports.clear();
       for (Ovs.Port p : ovs.ports()) {
+        usedOfports.add(p.ofport());
         String id = p.externalIds().get(ID);
         if (id == null) {
           continue;
@@ -185,8 +211,12 @@ public final class NodeAgent implements AutoCloseable {
           LOG.info("attachment {} lost its pod while the agent was away: removing", id);
           detachQuietly(id);
           ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
+          usedOfports.remove(p.ofport());
+        } else {
+          ports.put(id, p);
         }
       }
+      LOG.info("{} attachment port(s) on the bridge", ports.size());
     }
   }
 
@@ -269,6 +299,10 @@ public final class NodeAgent implements AutoCloseable {
 
   private String add(String id, Map<String, String> env, JsonNode conf, String ifName) {
     String netns = need(env, "CNI_NETNS");
+    if (netns.chars().anyMatch(Character::isWhitespace)) {
+      throw new CniException(
+          CniException.INVALID_ENVIRONMENT, "CNI_NETNS '" + netns + "' contains white space");
+    }
     if (!Files.exists(Path.of(netns))) {
       throw new CniException(
           CniException.UNKNOWN_CONTAINER, "network namespace " + netns + " does not exist");
@@ -285,7 +319,8 @@ public final class NodeAgent implements AutoCloseable {
     List<String> ips = requestedIps(conf, env);
     String host = "l2s" + hash(id, 12);
     synchronized (plumbing) {
-      Ovs.Port existing = portOf(id);
+      long t0 = System.nanoTime();
+      Ovs.Port existing = ports.get(id);
       if (existing != null) {
         throw new CniException(
             CniException.INVALID_ENVIRONMENT,
@@ -293,84 +328,127 @@ public final class NodeAgent implements AutoCloseable {
             "port " + existing.name() + "; DEL it first");
       }
       int port;
+      long tLinks;
+      long tOvs;
       try {
+        // Node side in one ip batch. The node's end gets no IPv6 address (addrgenmode none),
+        // so its kernel never sends duplicate-address probes or MLD reports into the pod.
         Exec.run(
-            "ip",
-            "link",
-            "add",
-            host,
-            "mtu",
-            String.valueOf(mtu),
-            "type",
-            "veth",
-            "peer",
-            "name",
-            ifName,
-            "mtu",
-            String.valueOf(mtu),
-            "netns",
-            netns);
-        StringBuilder sh = new StringBuilder("set -e\n");
-        sh.append("ip link set dev ").append(ifName).append(" address ").append(mac).append('\n');
-        for (String ip : ips) {
-          sh.append("ip addr add ").append(ip).append(" dev ").append(ifName).append('\n');
-        }
-        sh.append("ip link set dev ").append(ifName).append(" up\n");
-        if (config.userspace()) {
-          // The userspace datapath hands frames over AF_PACKET without fixing partial checksums.
-          sh.append("ethtool -K ").append(ifName).append(" tx off >/dev/null\n");
-        }
-        Exec.run(List.of("nsenter", "--net=" + netns, "sh", "-s"), sh.toString());
-        quiet(host);
-        Exec.run("ip", "link", "set", "dev", host, "up");
-        ovs.vsctl(
-            "add-port",
-            config.bridge(),
-            host,
-            "--",
-            "set",
-            "Interface",
-            host,
-            "external_ids:" + ID + "=\"" + id + "\"",
-            "external_ids:" + NETWORK + "=\"" + network + "\"",
-            "external_ids:" + NETNS + "=\"" + netns + "\"",
-            "external_ids:" + IFNAME + "=" + ifName,
-            "external_ids:attached-mac=\"" + mac + "\"");
-        port = ovs.ofport(host);
-        if (port < 1) {
-          throw new CniException(
-              CniException.IO_FAILURE, "Open vSwitch gave port " + host + " no OpenFlow number");
+            List.of("ip", "-batch", "-"),
+            String.join(
+                "\n",
+                "link add "
+                    + host
+                    + " mtu "
+                    + mtu
+                    + " type veth peer name "
+                    + ifName
+                    + " address "
+                    + mac
+                    + " mtu "
+                    + mtu
+                    + " netns "
+                    + netns,
+                "link set dev " + host + " addrgenmode none",
+                "link set dev " + host + " up",
+                ""));
+        tLinks = System.nanoTime();
+        port = FIRST_ATTACHMENT_PORT;
+        while (usedOfports.contains(port)) {
+          port++;
         }
       } catch (Exec.Failure e) {
         undo(host);
         throw new CniException(CniException.IO_FAILURE, "cannot plumb " + ifName, e.getMessage());
-      } catch (RuntimeException e) {
-        undo(host);
-        throw e;
       }
-      try {
-        controller
-            .withWaitForReady()
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .attach(
-                AttachRequest.newBuilder()
-                    .setId(id)
-                    .setNetwork(network)
-                    .setNode(config.node())
-                    .setPort(port)
-                    .setMac(mac)
-                    .build());
-      } catch (StatusRuntimeException e) {
+      // With the veth in place and the port number chosen, three things are independent: the
+      // pod's side of the link, the OVS port, and the controller's flows (OVS accepts flows for
+      // a port that appears a moment later). They run together; ADD returns when all are done.
+      final int ofport = port;
+      StringBuilder pod = new StringBuilder();
+      for (String ip : ips) {
+        pod.append("addr add ").append(ip).append(" dev ").append(ifName).append('\n');
+      }
+      pod.append("link set dev ").append(ifName).append(" up\n");
+      CompletableFuture<Void> podSide =
+          CompletableFuture.runAsync(
+              () -> {
+                Exec.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", "-"), pod.toString());
+                if (config.userspace()) {
+                  // The userspace datapath passes frames over AF_PACKET without fixing partial
+                  // checksums: the pod must compute them itself.
+                  Exec.run("nsenter", "--net=" + netns, "ethtool", "-K", ifName, "tx", "off");
+                }
+              },
+              workers);
+      final String finalMac = mac;
+      CompletableFuture<Void> ovsSide =
+          CompletableFuture.runAsync(
+              () ->
+                  ovs.vsctl(
+                      "add-port",
+                      config.bridge(),
+                      host,
+                      "--",
+                      "set",
+                      "Interface",
+                      host,
+                      "ofport_request=" + ofport,
+                      "external_ids:" + ID + "=\"" + id + "\"",
+                      "external_ids:" + NETWORK + "=\"" + network + "\"",
+                      "external_ids:" + NETNS + "=\"" + netns + "\"",
+                      "external_ids:" + IFNAME + "=" + ifName,
+                      "external_ids:attached-mac=\"" + finalMac + "\""),
+              workers);
+      CompletableFuture<Void> flows =
+          CompletableFuture.runAsync(
+              () ->
+                  controller
+                      .withWaitForReady()
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .attach(
+                          AttachRequest.newBuilder()
+                              .setId(id)
+                              .setNetwork(network)
+                              .setNode(config.node())
+                              .setPort(ofport)
+                              .setMac(finalMac)
+                              .build()),
+              workers);
+      Throwable podError = failure(podSide);
+      Throwable ovsError = failure(ovsSide);
+      Throwable flowError = failure(flows);
+      tOvs = System.nanoTime();
+      if (podError != null || ovsError != null || flowError != null) {
+        if (flowError == null) {
+          detachQuietly(id);
+        }
         undo(host);
-        Status.Code c = e.getStatus().getCode();
+        if (flowError instanceof StatusRuntimeException e) {
+          Status.Code c = e.getStatus().getCode();
+          throw new CniException(
+              c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED
+                  ? CniException.TRY_AGAIN_LATER
+                  : CniException.CONTROLLER_REFUSED,
+              "the controller refused attachment " + id + ": " + e.getStatus().getDescription(),
+              c.name());
+        }
+        Throwable first = podError != null ? podError : ovsError != null ? ovsError : flowError;
         throw new CniException(
-            c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED
-                ? CniException.TRY_AGAIN_LATER
-                : CniException.CONTROLLER_REFUSED,
-            "the controller refused attachment " + id + ": " + e.getStatus().getDescription(),
-            c.name());
+            CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
       }
-      LOG.info("attached {} to {} on port {} ({})", id, network, port, mac);
+      ports.put(id, new Ovs.Port(host, port, Map.of(ID, id), null));
+      usedOfports.add(port);
+      LOG.info(
+          "attached {} to {} on port {} ({}) in {} ms: veth {} ms, then pod side, OVS port and"
+              + " flows together {} ms",
+          id,
+          network,
+          port,
+          mac,
+          (tOvs - t0) / 1_000_000,
+          (tLinks - t0) / 1_000_000,
+          (tOvs - tLinks) / 1_000_000);
     }
     return result(conf, ifName, mac, netns, ips);
   }
@@ -388,11 +466,13 @@ public final class NodeAgent implements AutoCloseable {
 
   private String del(String id) {
     synchronized (plumbing) {
-      Ovs.Port p = portOf(id);
+      Ovs.Port p = ports.get(id);
       detachQuietly(id);
       if (p != null) {
         ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
         undo(p.name());
+        ports.remove(id);
+        usedOfports.remove(p.ofport());
         LOG.info("detached {}", id);
       }
     }
@@ -401,8 +481,11 @@ public final class NodeAgent implements AutoCloseable {
 
   private String check(String id, Map<String, String> env, JsonNode conf, String ifName) {
     String netns = need(env, "CNI_NETNS");
-    Ovs.Port p = portOf(id);
-    if (p == null || p.ofport() < 1) {
+    Ovs.Port p;
+    synchronized (plumbing) {
+      p = ports.get(id);
+    }
+    if (p == null || p.ofport() < 1 || !linkExists(p.name())) {
       throw new CniException(CniException.CHECK_FAILED, "no switch port for " + id);
     }
     try {
@@ -431,15 +514,6 @@ public final class NodeAgent implements AutoCloseable {
 
   // ---- helpers ----
 
-  private Ovs.Port portOf(String id) {
-    for (Ovs.Port p : ovs.ports()) {
-      if (id.equals(p.externalIds().get(ID))) {
-        return p;
-      }
-    }
-    return null;
-  }
-
   private void detachQuietly(String id) {
     try {
       controller
@@ -466,21 +540,6 @@ public final class NodeAgent implements AutoCloseable {
         Exec.run("ip", "link", "del", "dev", host);
       } catch (Exec.Failure e) {
         LOG.warn("cleanup: {}", e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * The node's end of a pod link must stay silent: without this its kernel sends IPv6 duplicate
-   * address probes and MLD reports straight into the pod, which pods would see as noise.
-   */
-  private static void quiet(String host) {
-    Path knob = Path.of("/proc/sys/net/ipv6/conf", host, "disable_ipv6");
-    if (Files.exists(knob)) {
-      try {
-        Files.writeString(knob, "1");
-      } catch (java.io.IOException e) {
-        throw new Exec.Failure(List.of("write", knob.toString()), 1, e.toString());
       }
     }
   }
@@ -568,8 +627,19 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
+  /** The exception a finished step ended with, or null. */
+  private static Throwable failure(CompletableFuture<Void> f) {
+    try {
+      f.join();
+      return null;
+    } catch (java.util.concurrent.CompletionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    }
+  }
+
   @Override
   public void close() {
     channel.shutdownNow();
+    workers.shutdownNow();
   }
 }

@@ -223,7 +223,8 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
             .setDpid(w.dpid())
             .setDpidHex(SwitchState.dpidHex(w.dpid()))
             .setConnected(core.isConnected(w.node()))
-            .setFlows(core.installedFlows(w.node()));
+            .setFlows(core.installedFlows(w.node()))
+            .setDesiredFlows(core.desiredFlowCount(w.node()));
     w.tunnels()
         .forEach((p, port) -> b.addTunnels(TunnelPort.newBuilder().setPeerNode(p).setPort(port)));
     return b.build();

@@ -7,6 +7,8 @@ import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.service.ControllerService;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
@@ -61,7 +63,9 @@ public final class RestApi implements AutoCloseable {
                     .append('\n'));
     counter(
         b, "l2sm_packet_ins_total", "Packet-ins received (0 in steady state).", core.packetIns());
-    counter(b, "l2sm_flow_mods_total", "Flow-mod messages sent.", core.flowMods());
+    counter(b, "l2sm_flow_mods_total", "Flow and meter mods sent.", core.flowMods());
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    gauge(b, "l2sm_jvm_heap_used_bytes", "Heap in use, garbage included.", heap.getUsed());
     return b.toString();
   }
 

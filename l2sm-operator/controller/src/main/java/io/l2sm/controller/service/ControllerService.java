@@ -105,6 +105,11 @@ public final class ControllerService implements SwitchListener {
     return sync == null ? 0 : sync.installedCount();
   }
 
+  public synchronized int desiredFlowCount(String node) {
+    SwitchProgram p = desired.get(node);
+    return p == null ? 0 : p.flows().size();
+  }
+
   public long packetIns() {
     return packetIns.get();
   }
@@ -646,8 +651,12 @@ public final class ControllerService implements SwitchListener {
       if (next == state) {
         return CompletableFuture.completedFuture(null);
       }
+      long t0 = System.nanoTime();
       store.save(next);
+      long t1 = System.nanoTime();
       SortedMap<String, SwitchProgram> compiled = compiler.compile(next);
+      LOG.info(
+          "TIMING persist {} us compile {} us", (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
       for (SwitchState s : next.switches().values()) {
         SwitchSync sync = syncs.get(s.dpid());
         SwitchProgram rules = compiled.get(s.node());
