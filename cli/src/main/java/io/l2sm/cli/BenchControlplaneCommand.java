@@ -84,14 +84,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
                   + " --nodes 2-50");
       return ExitCodes.INVALID_INPUT;
     }
-    List<String> missing = Testbed.missingPrerequisites();
-    if (!missing.isEmpty()) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "controlplane: error: needs "
-                  + missing
-                  + "; run as root: scripts/install-prereqs.sh");
+    if (!BenchReport.testbedReady(spec.commandLine(), "controlplane")) {
       return ExitCodes.FAILURE;
     }
     String[] ring = new String[nodes];
@@ -179,14 +172,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
       }
       report.figure(Figure.ofSamples("compile_all_ms", "ms", compile));
     }
-    out.println();
-    report.print(out);
-    out.printf("%nTargets: resync after restart <= 2000 ms; packet-ins at rest 0.%n");
-    if (json != null) {
-      report.writeJson(json);
-      out.printf("Wrote %s%n", json);
-    }
-    out.flush();
+    report.finish(out, json, "Targets: resync after restart <= 2000 ms; packet-ins at rest 0.");
     return ExitCodes.OK;
   }
 

@@ -75,12 +75,7 @@ public class BenchDataplaneCommand implements Callable<Integer> {
           .println("dataplane: error: --attachments 1-5000, --seconds and --runs positive");
       return ExitCodes.INVALID_INPUT;
     }
-    List<String> missing = Testbed.missingPrerequisites();
-    if (!missing.isEmpty()) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "dataplane: error: needs " + missing + "; run as root: scripts/install-prereqs.sh");
+    if (!BenchReport.testbedReady(spec.commandLine(), "dataplane")) {
       return ExitCodes.FAILURE;
     }
     BenchReport report = new BenchReport();
@@ -108,16 +103,10 @@ public class BenchDataplaneCommand implements Callable<Integer> {
       report.figure(
           new Figure("packet_ins_per_s", packetIns / window, "1/s", 1, packetIns, packetIns));
     }
-    out.println();
-    report.print(out);
-    out.printf(
-        "%nTargets: attach p50 <= 50 ms, p99 <= 150 ms; throughput ratios >= 0.95;"
-            + " packet-ins 0.%n");
-    if (json != null) {
-      report.writeJson(json);
-      out.printf("Wrote %s%n", json);
-    }
-    out.flush();
+    report.finish(
+        out,
+        json,
+        "Targets: attach p50 <= 50 ms, p99 <= 150 ms; throughput ratios >= 0.95; packet-ins 0.");
     return ExitCodes.OK;
   }
 

@@ -93,6 +93,34 @@ final class BenchReport {
     return String.format(Locale.ROOT, "%.2f", v);
   }
 
+  /** Prints the table and the targets, then writes the JSON file if one was asked for. */
+  void finish(PrintWriter out, Path json, String targets) throws IOException {
+    out.println();
+    print(out);
+    out.printf("%n%s%n", targets);
+    if (json != null) {
+      writeJson(json);
+      out.printf("Wrote %s%n", json);
+    }
+    out.flush();
+  }
+
+  /**
+   * Whether a testbed can run here; if not, says what is missing on the command's stderr.
+   *
+   * @param command the command's name, for the error line
+   */
+  static boolean testbedReady(picocli.CommandLine cli, String command) {
+    java.util.List<String> missing = io.l2sm.cli.testbed.Testbed.missingPrerequisites();
+    if (missing.isEmpty()) {
+      return true;
+    }
+    cli.getErr()
+        .println(
+            command + ": error: needs " + missing + "; run as root: scripts/install-prereqs.sh");
+    return false;
+  }
+
   void writeJson(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
