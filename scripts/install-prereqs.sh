@@ -4,11 +4,13 @@
 set -euo pipefail
 
 # Debian packages and what each one provides: a command, or py:MODULE for a module of
-# Debian's /usr/bin/python3. Build: Java and Maven. Data plane, lab and tests: Open vSwitch
-# (userspace datapath, started by hand, no systemd needed), capture, traffic and frame tools.
+# Debian's /usr/bin/python3. Build: Java, Maven, and a C compiler for the CNI plugin shim.
+# Data plane, lab and tests: Open vSwitch (userspace datapath, started by hand, no systemd
+# needed), capture, traffic and frame tools.
 packages=(
   "openjdk-17-jdk-headless:javac"
   "maven:mvn"
+  "gcc:cc"
   "openvswitch-switch:ovs-vswitchd"
   "iproute2:ip"
   "tcpdump:tcpdump"

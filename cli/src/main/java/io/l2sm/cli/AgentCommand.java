@@ -142,6 +142,7 @@ public class AgentCommand implements Callable<Integer> {
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
     }
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // rename over the old file: a running plugin keeps its inode
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

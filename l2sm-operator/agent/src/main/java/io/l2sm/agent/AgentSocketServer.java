@@ -1,6 +1,5 @@
 package io.l2sm.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -67,43 +66,42 @@ public final class AgentSocketServer implements AutoCloseable {
         InputStream in = Channels.newInputStream(c);
         OutputStream out = Channels.newOutputStream(c)) {
       byte[] req = in.readNBytes(MAX_REQUEST);
-      ObjectNode reply = handle(req);
-      out.write(JSON.writeValueAsBytes(reply));
+      Reply reply = handle(new String(req, StandardCharsets.UTF_8));
+      out.write((reply.exit() + "\n" + reply.stdout()).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.warn("CNI request on {}: {}", path, e.toString());
     }
   }
 
-  ObjectNode handle(byte[] req) {
-    ObjectNode reply = JSON.createObjectNode();
+  /** What the plugin exits with and prints. */
+  record Reply(int exit, String stdout) {}
+
+  Reply handle(String request) {
+    int split = request.indexOf("\n\n");
+    String head = split < 0 ? request : request.substring(0, split);
+    String stdin = split < 0 ? "" : request.substring(split + 2);
+    Map<String, String> env = new HashMap<>();
+    for (String line : head.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
     String cniVersion = "1.0.0";
     try {
-      JsonNode r = JSON.readTree(req);
-      Map<String, String> env = new HashMap<>();
-      r.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-      String stdin = r.path("stdin").asText("");
-      try {
-        cniVersion = JSON.readTree(stdin).path("cniVersion").asText("1.0.0");
-      } catch (IOException | RuntimeException ignored) {
-        // the agent reports the decode error itself
-      }
-      String out = agent.handle(env, stdin);
-      reply.put("exit", 0).put("stdout", out);
+      cniVersion = JSON.readTree(stdin).path("cniVersion").asText("1.0.0");
+    } catch (IOException | RuntimeException ignored) {
+      // the agent reports the decode error itself
+    }
+    try {
+      return new Reply(0, agent.handle(env, stdin));
     } catch (CniException e) {
-      reply.put("exit", 1).put("stdout", error(cniVersion, e.code(), e.getMessage(), e.details()));
-    } catch (IOException e) {
-      reply
-          .put("exit", 1)
-          .put(
-              "stdout",
-              error(cniVersion, CniException.DECODE_FAILURE, "bad request", e.toString()));
+      return new Reply(1, error(cniVersion, e.code(), e.getMessage(), e.details()));
     } catch (RuntimeException e) {
       LOG.error("CNI request failed", e);
-      reply
-          .put("exit", 1)
-          .put("stdout", error(cniVersion, CniException.IO_FAILURE, e.getMessage(), ""));
+      return new Reply(
+          1, error(cniVersion, CniException.IO_FAILURE, String.valueOf(e.getMessage()), ""));
     }
-    return reply;
   }
 
   static String error(String version, int code, String msg, String details) {
@@ -120,9 +118,5 @@ public final class AgentSocketServer implements AutoCloseable {
     server.close();
     workers.shutdownNow();
     Files.deleteIfExists(path);
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
