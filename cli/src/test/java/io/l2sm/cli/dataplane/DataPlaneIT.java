@@ -424,7 +424,11 @@ class DataPlaneIT {
     assertThat(unknown.stdout()).contains("\"code\":100").contains("no network nosuch");
     Cni dupMac = lab.cni("ADD", "n1", p, "net1", Testbed.netConf("a", "10.10.0.99/24", A2));
     assertThat(dupMac.stdout()).contains("MAC " + A2 + " is already used in network a");
-    for (Cni c : List.of(missing, noNs, badIf, unknown, dupMac)) {
+    Cni checkOk = lab.cni("CHECK", "n1", pa1, "net1", Testbed.netConf("a", "10.10.0.1/24", A1));
+    assertThat(checkOk.exit()).as(checkOk.stdout()).isZero();
+    Cni checkBad = lab.cni("CHECK", "n1", p, "net1", Testbed.netConf("a", "10.10.0.99/24", null));
+    assertThat(checkBad.stdout()).contains("\"code\":101").contains("no switch port for ctr-" + p);
+    for (Cni c : List.of(missing, noNs, badIf, unknown, dupMac, checkBad)) {
       assertThat(c.exit()).isEqualTo(1);
     }
     lab.deletePod(p);
