@@ -58,6 +58,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ManagedChannel channel;
   private final ControllerGrpc.ControllerBlockingStub controller;
   private final Object plumbing = new Object();
+  private volatile List<TunnelPort> tunnels = List.of();
   private final java.util.concurrent.ExecutorService workers =
       java.util.concurrent.Executors.newCachedThreadPool(
           r -> {
@@ -89,9 +90,37 @@ public final class NodeAgent implements AutoCloseable {
   /** Bridge, tunnels, registration, then a sweep of ports whose pods are gone. */
   public void start() {
     ensureBridge();
-    List<TunnelPort> tunnels = ensureTunnels();
+    tunnels = ensureTunnels();
     register(tunnels);
     sweep();
+    reattach();
+  }
+
+  /**
+   * Tells the controller again about every port the bridge holds. Attach is idempotent, so a
+   * controller that kept its state sees no change, and one that lost it gets it back.
+   */
+  private void reattach() {
+    synchronized (plumbing) {
+      for (Ovs.Port p : ports.values()) {
+        Map<String, String> ids = p.externalIds();
+        try {
+          controller
+              .withWaitForReady()
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .attach(
+                  AttachRequest.newBuilder()
+                      .setId(ids.get(ID))
+                      .setNetwork(ids.getOrDefault(NETWORK, ""))
+                      .setNode(config.node())
+                      .setPort(p.ofport())
+                      .setMac(ids.getOrDefault("attached-mac", ""))
+                      .build());
+        } catch (StatusRuntimeException e) {
+          LOG.warn("attachment {} could not be restored: {}", ids.get(ID), e.getStatus());
+        }
+      }
+    }
   }
 
   private void ensureBridge() {
@@ -400,20 +429,36 @@ public final class NodeAgent implements AutoCloseable {
                       "external_ids:" + IFNAME + "=" + ifName,
                       "external_ids:attached-mac=\"" + finalMac + "\""),
               workers);
+      AttachRequest attach =
+          AttachRequest.newBuilder()
+              .setId(id)
+              .setNetwork(network)
+              .setNode(config.node())
+              .setPort(ofport)
+              .setMac(finalMac)
+              .build();
       CompletableFuture<Void> flows =
           CompletableFuture.runAsync(
-              () ->
+              () -> {
+                try {
                   controller
                       .withWaitForReady()
                       .withDeadlineAfter(10, TimeUnit.SECONDS)
-                      .attach(
-                          AttachRequest.newBuilder()
-                              .setId(id)
-                              .setNetwork(network)
-                              .setNode(config.node())
-                              .setPort(ofport)
-                              .setMac(finalMac)
-                              .build()),
+                      .attach(attach);
+                } catch (StatusRuntimeException e) {
+                  // A controller that lost its state no longer knows this switch: register again.
+                  if (e.getStatus().getCode() != Status.Code.NOT_FOUND
+                      || !String.valueOf(e.getStatus().getDescription())
+                          .contains("no switch is registered")) {
+                    throw e;
+                  }
+                  register(tunnels);
+                  controller
+                      .withWaitForReady()
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .attach(attach);
+                }
+              },
               workers);
       Throwable podError = failure(podSide);
       Throwable ovsError = failure(ovsSide);
@@ -437,7 +482,9 @@ public final class NodeAgent implements AutoCloseable {
         throw new CniException(
             CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
       }
-      ports.put(id, new Ovs.Port(host, port, Map.of(ID, id), null));
+      ports.put(
+          id,
+          new Ovs.Port(host, port, Map.of(ID, id, NETWORK, network, "attached-mac", mac), null));
       usedOfports.add(port);
       LOG.info(
           "attached {} to {} on port {} ({}) in {} ms: veth {} ms, then pod side, OVS port and"
