@@ -174,6 +174,14 @@ public class BenchDataplaneCommand implements Callable<Integer> {
     report.figure(percentile("attach_add_p50_ms", add, 50));
     report.figure(percentile("attach_first_reply_p50_ms", reply, 50));
     report.figure(percentile("attach_first_reply_p99_ms", reply, 99));
+    if (attachments > 50) {
+      // The same series while the node still had at most 50 pod ports.
+      double[] first = Arrays.copyOf(reply, 50);
+      report.figure(percentile("attach_first_reply_first50_p50_ms", first, 50));
+      report.figure(percentile("attach_first_reply_first50_p99_ms", first, 99));
+      double[] refFirst = Arrays.copyOf(refReply, 50);
+      report.reference(percentile("plain_plumbing_first_reply_first50_p99_ms", refFirst, 99));
+    }
     report.reference(percentile("plain_plumbing_first_reply_p50_ms", refReply, 50));
     report.reference(percentile("plain_plumbing_first_reply_p99_ms", refReply, 99));
   }
@@ -312,25 +320,22 @@ public class BenchDataplaneCommand implements Callable<Integer> {
           }
         });
     report.figure(
-        Figure.ratio(
-            "l2sm_over_normal_intra", ratio(gbps.get("l2sm_intra"), gbps.get("normal_intra"))));
+        ratio("l2sm_over_normal_intra", gbps.get("l2sm_intra"), gbps.get("normal_intra")));
     report.figure(
-        Figure.ratio(
-            "l2sm_over_normal_inter", ratio(gbps.get("l2sm_inter"), gbps.get("normal_inter"))));
+        ratio("l2sm_over_normal_inter", gbps.get("l2sm_inter"), gbps.get("normal_inter")));
   }
 
   private static double[] toArray(List<Double> l) {
     return l.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** Median of per-run ratios: each run measured both paths back to back. */
-  private static double ratio(List<Double> a, List<Double> b) {
+  /** Median (min, max) of per-run ratios: each run measured both paths back to back. */
+  private static Figure ratio(String name, List<Double> a, List<Double> b) {
     double[] r = new double[a.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = a.get(i) / b.get(i);
     }
-    Arrays.sort(r);
-    return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+    return Figure.ofSamples(name, "ratio", r);
   }
 
   private double iperf(Testbed tb, Path2 p, int port) throws IOException {

@@ -40,10 +40,6 @@ final class BenchReport {
           round(sorted[sorted.length - 1]));
     }
 
-    static Figure ratio(String name, double value) {
-      return new Figure(name, round(value), "ratio", 1, round(value), round(value));
-    }
-
     private static double round(double v) {
       return Math.round(v * 100.0) / 100.0;
     }

@@ -565,17 +565,12 @@ public final class Testbed implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    // The logs of the last run stay readable in <dir>-logs.
-    run(
-        "rm -rf "
-            + dir
-            + "-logs && mkdir -p "
-            + dir
-            + "-logs && cp "
-            + dir
-            + "/*.log "
-            + dir
-            + "-logs/");
+    // The logs of the last run stay readable in <dir>-logs (Open vSwitch's as <node>-<file>).
+    String logs = dir + "-logs";
+    run("rm -rf " + logs + " && mkdir -p " + logs + " && cp " + dir + "/*.log " + logs + "/");
+    for (String n : nodes.keySet()) {
+      run("for f in " + ovsDir(n) + "/*.log; do cp $f " + logs + "/" + n + "-$(basename $f); done");
+    }
     cleanLeftovers();
   }
 
