@@ -3,14 +3,15 @@
 # Installs only what is missing, so it is cheap to run again.
 set -euo pipefail
 
-# Debian packages and what each one provides: a command, or py:MODULE for a module of
-# Debian's /usr/bin/python3. Build: Java, Maven, and a C compiler for the CNI plugin shim.
+# Debian packages and what each one provides: a command, py:MODULE for a module of Debian's
+# /usr/bin/python3, or file:PATH. Build: Java, Maven, and a C compiler for the CNI plugin shim.
 # Data plane, lab and tests: Open vSwitch (userspace datapath, started by hand, no systemd
 # needed), capture, traffic and frame tools.
 packages=(
   "openjdk-17-jdk-headless:javac"
   "maven:mvn"
   "gcc:cc"
+  "libc6-dev:file:/usr/lib/x86_64-linux-gnu/libc.a"
   "openvswitch-switch:ovs-vswitchd"
   "iproute2:ip"
   "tcpdump:tcpdump"
@@ -24,6 +25,7 @@ packages=(
 has() {
   case "$1" in
     py:*) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ${1#py:}" >/dev/null 2>&1 ;;
+    file:*) [ -e "${1#file:}" ] ;;
     *) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
   esac
 }
