@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1")
 @Kind("NetworkAttachmentDefinition")
 @Plural("network-attachment-definitions")
+@ShortNames("net-attach-def")
 public class NetworkAttachmentDefinition
     extends CustomResource<NetworkAttachmentDefinitionSpec, Void> implements Namespaced {
   public static final String GROUP = "k8s.cni.cncf.io";
