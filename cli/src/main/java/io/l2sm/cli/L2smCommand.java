@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
       TranslateCommand.class,
       ControllerCommand.class,
       AgentCommand.class,
+      OperatorCommand.class,
       CtlCommand.class,
       BenchCommand.class
     },

@@ -336,7 +336,9 @@ public final class NodeAgent implements AutoCloseable {
       throw new CniException(
           CniException.UNKNOWN_CONTAINER, "network namespace " + netns + " does not exist");
     }
-    String network = conf.get("name").asText();
+    // The operator records the controller's name of the network (<namespace>/<name>) in the
+    // NAD's config; without it (a network made directly in the controller) the CNI name is used.
+    String network = conf.path("l2smNetwork").asText(conf.get("name").asText());
     int mtu = conf.path("mtu").asInt(config.defaultMtu());
     if (mtu < 576 || mtu > 9000) {
       throw new CniException(CniException.INVALID_CONFIG, "mtu " + mtu + " is not in 576-9000");
@@ -547,7 +549,9 @@ public final class NodeAgent implements AutoCloseable {
           controller
               .withDeadlineAfter(5, TimeUnit.SECONDS)
               .getNetwork(
-                  GetNetworkRequest.newBuilder().setName(conf.get("name").asText()).build());
+                  GetNetworkRequest.newBuilder()
+                      .setName(conf.path("l2smNetwork").asText(conf.get("name").asText()))
+                      .build());
     } catch (StatusRuntimeException e) {
       throw new CniException(
           CniException.CHECK_FAILED, "controller: " + e.getStatus().getDescription());

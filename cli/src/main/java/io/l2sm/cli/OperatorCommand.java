@@ -1,0 +1,77 @@
+package io.l2sm.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.l2sm.operator.GrpcControllerClient;
+import io.l2sm.operator.NetworkReconciler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm operator}: the Kubernetes operator process. */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Run the L2S-M operator: it keeps every L2S-M NetworkAttachmentDefinition and its L2Network"
+          + " in step, creates each network in the controller (VNI recorded in the L2Network's"
+          + " status), reports Ready with a reason, and holds a network's deletion (finalizer)"
+          + " while pods are attached.",
+      "",
+      "All its state lives in the Kubernetes API: a restarted operator converges to the same"
+          + " result."
+    })
+public class OperatorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig of the cluster (default: $KUBECONFIG, ~/.kube/config or in-cluster).")
+  Path kubeconfig;
+
+  @Option(
+      names = "--controller",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:9650",
+      description = "The controller's gRPC address (default: ${DEFAULT-VALUE}).")
+  String controller;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config;
+    if (kubeconfig != null) {
+      if (!Files.isReadable(kubeconfig)) {
+        throw new ParameterException(
+            spec.commandLine(), "--kubeconfig " + kubeconfig + " is not a readable file");
+      }
+      config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    } else {
+      config = Config.autoConfigure(null);
+    }
+    Daemons.infoLogging();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        GrpcControllerClient grpc = new GrpcControllerClient(controller);
+        NetworkReconciler networks = new NetworkReconciler(client, grpc)) {
+      networks.start();
+      System.err.println(
+          "l2sm operator: watching networks on "
+              + config.getMasterUrl()
+              + ", controller "
+              + controller);
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return ExitCodes.OK;
+  }
+}

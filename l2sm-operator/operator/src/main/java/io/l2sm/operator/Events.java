@@ -1,0 +1,67 @@
+package io.l2sm.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Kubernetes Events about the objects the operator handles (events.k8s.io/v1). */
+final class Events {
+  private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+  static final String REPORTER = "l2sm-operator";
+
+  private final KubernetesClient client;
+
+  Events(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Records an Event; a failure to record is logged, never fatal. */
+  void emit(HasMetadata about, boolean warning, String reason, String message) {
+    String ns = about.getMetadata().getNamespace();
+    Event e =
+        new EventBuilder()
+            .withNewMetadata()
+            .withGenerateName(about.getMetadata().getName() + ".")
+            .withNamespace(ns)
+            .endMetadata()
+            .withEventTime(new MicroTime(Instant.now().toString()))
+            .withReportingController(REPORTER)
+            .withReportingInstance(REPORTER)
+            .withAction("Reconcile")
+            .withType(warning ? "Warning" : "Normal")
+            .withReason(reason)
+            .withNote(message)
+            .withRegarding(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(about.getApiVersion())
+                    .withKind(about.getKind())
+                    .withNamespace(ns)
+                    .withName(about.getMetadata().getName())
+                    .withUid(about.getMetadata().getUid())
+                    .build())
+            .build();
+    try {
+      client.events().v1().events().inNamespace(ns).resource(e).create();
+    } catch (KubernetesClientException ex) {
+      LOG.warn(
+          "cannot record event {} on {}: {}",
+          reason,
+          about.getMetadata().getName(),
+          ex.getMessage());
+    }
+    LOG.info(
+        "{} {}/{}: {}: {}",
+        warning ? "Warning" : "Normal",
+        ns,
+        about.getMetadata().getName(),
+        reason,
+        message);
+  }
+}

@@ -1,0 +1,95 @@
+package io.l2sm.operator;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.l2sm.api.grpc.v1.ControllerGrpc;
+import io.l2sm.api.grpc.v1.CreateNetworkRequest;
+import io.l2sm.api.grpc.v1.DeleteNetworkRequest;
+import io.l2sm.api.grpc.v1.GetNetworkRequest;
+import io.l2sm.api.v1.NetworkKind;
+import java.util.concurrent.TimeUnit;
+
+/** {@link ControllerClient} over the controller's gRPC API. */
+public final class GrpcControllerClient implements ControllerClient {
+  private final ManagedChannel channel;
+  private final boolean owned;
+
+  /** A client of the controller at {@code host:port}. */
+  public GrpcControllerClient(String target) {
+    this(NettyChannelBuilder.forTarget(target).usePlaintext().build(), true);
+  }
+
+  /** A client over an existing channel (not closed by {@link #close()}). */
+  public GrpcControllerClient(ManagedChannel channel) {
+    this(channel, false);
+  }
+
+  private GrpcControllerClient(ManagedChannel channel, boolean owned) {
+    this.channel = channel;
+    this.owned = owned;
+  }
+
+  private ControllerGrpc.ControllerBlockingStub stub() {
+    return ControllerGrpc.newBlockingStub(channel)
+        .withWaitForReady()
+        .withDeadlineAfter(15, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public int ensureNetwork(String name, NetworkKind kind, int vni) {
+    io.l2sm.api.grpc.v1.NetworkKind k =
+        kind == NetworkKind.VLINK
+            ? io.l2sm.api.grpc.v1.NetworkKind.VLINK
+            : io.l2sm.api.grpc.v1.NetworkKind.VNET;
+    try {
+      return stub()
+          .createNetwork(
+              CreateNetworkRequest.newBuilder().setName(name).setKind(k).setVni(vni).build())
+          .getVni();
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public void deleteNetwork(String name) {
+    try {
+      stub().deleteNetwork(DeleteNetworkRequest.newBuilder().setName(name).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw failure(e);
+      }
+    }
+  }
+
+  @Override
+  public int attachmentCount(String name) {
+    try {
+      return stub()
+          .getNetwork(GetNetworkRequest.newBuilder().setName(name).build())
+          .getAttachmentsCount();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return 0;
+      }
+      throw failure(e);
+    }
+  }
+
+  private static CallException failure(StatusRuntimeException e) {
+    return new CallException(
+        e.getStatus().getCode().name(),
+        e.getStatus().getDescription() == null
+            ? e.getStatus().getCode().name()
+            : e.getStatus().getDescription());
+  }
+
+  @Override
+  public void close() {
+    if (owned) {
+      channel.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,397 @@
+package io.l2sm.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.L2NetworkSpec;
+import io.l2sm.api.v1.L2NetworkStatus;
+import io.l2sm.api.v1.L2smNetConfig;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.api.v1.NetworkKind;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps L2S-M networks in step: each L2S-M NetworkAttachmentDefinition (config with {@code
+ * "device": "l2sm-vNet"}) and the {@link L2Network} of the same namespace and name exist together,
+ * whichever the user created; the controller holds the network under {@code <namespace>/<name>}
+ * with the VNI recorded in the L2Network's status; a network is deleted only once no pod is
+ * attached (finalizer), with the reason in its status and an Event meanwhile. All state lives in
+ * the Kubernetes API, so a restarted operator converges to the same result.
+ */
+public final class NetworkReconciler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NetworkReconciler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Held on every L2Network until its network is gone from the controller. */
+  public static final String FINALIZER = "l2sm.l2sm.k8s.local/network";
+
+  /** On an object the operator made from its twin: which kind the user created. */
+  public static final String CREATED_FROM = "l2sm.l2sm.k8s.local/created-from";
+
+  /** The field of an L2S-M CNI config that names the network in the controller. */
+  public static final String CONFIG_NETWORK = "l2smNetwork";
+
+  static final long RESYNC_MS = 5_000;
+  static final long HELD_RETRY_MS = 1_000;
+
+  private final KubernetesClient client;
+  private final ControllerClient controller;
+  private final Events events;
+  private final WorkQueue queue;
+  private SharedIndexInformer<NetworkAttachmentDefinition> nads;
+  private SharedIndexInformer<L2Network> networks;
+
+  public NetworkReconciler(KubernetesClient client, ControllerClient controller) {
+    this.client = client;
+    this.controller = controller;
+    this.events = new Events(client);
+    this.queue = new WorkQueue("network-reconciler", this::reconcile);
+  }
+
+  /** Starts the informers (all namespaces) and waits for their first sync. */
+  public void start() {
+    ResourceEventHandler<io.fabric8.kubernetes.api.model.HasMetadata> enqueue =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(io.fabric8.kubernetes.api.model.HasMetadata o) {
+            queue.add(Cache.metaNamespaceKeyFunc(o));
+          }
+
+          @Override
+          public void onUpdate(
+              io.fabric8.kubernetes.api.model.HasMetadata a,
+              io.fabric8.kubernetes.api.model.HasMetadata b) {
+            queue.add(Cache.metaNamespaceKeyFunc(b));
+          }
+
+          @Override
+          public void onDelete(io.fabric8.kubernetes.api.model.HasMetadata o, boolean unknown) {
+            queue.add(Cache.metaNamespaceKeyFunc(o));
+          }
+        };
+    nads =
+        client
+            .resources(NetworkAttachmentDefinition.class)
+            .inAnyNamespace()
+            .inform(cast(enqueue), RESYNC_MS);
+    networks = client.resources(L2Network.class).inAnyNamespace().inform(cast(enqueue), RESYNC_MS);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler h) {
+    return h;
+  }
+
+  /** Reconciles one {@code namespace/name}. */
+  void reconcile(String key) {
+    String[] nsName = key.split("/", 2);
+    String ns = nsName[0];
+    String name = nsName[1];
+    NetworkAttachmentDefinition nad = nads.getStore().getByKey(key);
+    L2Network net = networks.getStore().getByKey(key);
+    Optional<ObjectNode> config = nad == null ? Optional.empty() : l2smConfig(nad);
+    if (net == null) {
+      if (config.isPresent()) {
+        createFromNad(nad, config.get());
+      } else {
+        controller.deleteNetwork(key);
+      }
+      return;
+    }
+    if (net.isMarkedForDeletion()) {
+      finishDeletion(key, net, nad);
+      return;
+    }
+    if (nad == null) {
+      if ("NetworkAttachmentDefinition".equals(annotation(net, CREATED_FROM))) {
+        LOG.info("NAD {} was deleted: deleting its L2Network", key);
+        client.resources(L2Network.class).inNamespace(ns).withName(name).delete();
+        return;
+      }
+      createNad(net);
+      return;
+    }
+    if (config.isEmpty()) {
+      setReady(
+          net,
+          false,
+          "NameConflict",
+          "NetworkAttachmentDefinition " + key + " exists and is not an L2S-M network",
+          null);
+      return;
+    }
+    if (!net.hasFinalizer(FINALIZER)) {
+      client
+          .resources(L2Network.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              n -> {
+                n.addFinalizer(FINALIZER);
+                return n;
+              });
+      return;
+    }
+    String problem = configProblem(config.get());
+    if (problem != null) {
+      setReady(net, false, "InvalidConfig", problem, null);
+      return;
+    }
+    if (!key.equals(config.get().path(CONFIG_NETWORK).asText())) {
+      // The CNI plugin learns the controller's name of the network from this field.
+      ObjectNode fixed = config.get().deepCopy();
+      fixed.put(CONFIG_NETWORK, key);
+      client
+          .resources(NetworkAttachmentDefinition.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              n -> {
+                n.getSpec().setConfig(fixed.toString());
+                return n;
+              });
+      return;
+    }
+    NetworkKind kind = net.getSpec().getType();
+    if (kind == null) {
+      setReady(net, false, "InvalidSpec", "spec.type must be vnet, vlink or ext-vnet", null);
+      return;
+    }
+    Integer recorded = net.getStatus() == null ? null : net.getStatus().getVni();
+    int vni;
+    try {
+      vni = controller.ensureNetwork(key, kind, recorded == null ? 0 : recorded);
+    } catch (ControllerClient.CallException e) {
+      if ("UNAVAILABLE".equals(e.code()) || "DEADLINE_EXCEEDED".equals(e.code())) {
+        throw e;
+      }
+      setReady(net, false, "ControllerRefused", e.getMessage(), null);
+      return;
+    }
+    int pods = controller.attachmentCount(key);
+    setReady(
+        net,
+        true,
+        "NetworkReady",
+        "network " + key + " has VNI " + vni,
+        s -> {
+          s.setVni(vni);
+          s.setConnectedPodCount(pods);
+          s.setInternalConnectivity("Available");
+        });
+  }
+
+  private void finishDeletion(String key, L2Network net, NetworkAttachmentDefinition nad) {
+    int pods = controller.attachmentCount(key);
+    if (pods > 0) {
+      String message = pods + " pod attachment(s) remain; the network is deleted once they detach";
+      boolean changed =
+          setReady(
+              net, false, "DeletionHeldPodsAttached", message, s -> s.setConnectedPodCount(pods));
+      if (changed) {
+        events.emit(net, true, "DeletionHeld", message);
+      }
+      queue.addAfter(key, HELD_RETRY_MS);
+      return;
+    }
+    controller.deleteNetwork(key);
+    if (nad != null && l2smConfig(nad).isPresent()) {
+      client
+          .resources(NetworkAttachmentDefinition.class)
+          .inNamespace(nad.getMetadata().getNamespace())
+          .withName(nad.getMetadata().getName())
+          .delete();
+    }
+    if (net.hasFinalizer(FINALIZER)) {
+      client
+          .resources(L2Network.class)
+          .inNamespace(net.getMetadata().getNamespace())
+          .withName(net.getMetadata().getName())
+          .edit(
+              n -> {
+                n.removeFinalizer(FINALIZER);
+                return n;
+              });
+    }
+    LOG.info("network {} deleted", key);
+  }
+
+  private void createFromNad(NetworkAttachmentDefinition nad, ObjectNode config) {
+    String problem = configProblem(config);
+    if (problem != null) {
+      events.emit(nad, true, "InvalidConfig", problem);
+      return;
+    }
+    L2Network net = new L2Network();
+    net.getMetadata().setNamespace(nad.getMetadata().getNamespace());
+    net.getMetadata().setName(nad.getMetadata().getName());
+    net.getMetadata().setAnnotations(Map.of(CREATED_FROM, "NetworkAttachmentDefinition"));
+    net.getMetadata().setFinalizers(List.of(FINALIZER));
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.fromWireName(config.path("kind").asText("vnet")).orElseThrow());
+    net.setSpec(spec);
+    client
+        .resources(L2Network.class)
+        .inNamespace(net.getMetadata().getNamespace())
+        .resource(net)
+        .create();
+    LOG.info(
+        "L2Network {}/{} created from its NAD",
+        net.getMetadata().getNamespace(),
+        net.getMetadata().getName());
+  }
+
+  private void createNad(L2Network net) {
+    String ns = net.getMetadata().getNamespace();
+    String name = net.getMetadata().getName();
+    NetworkKind kind = net.getSpec().getType() == null ? NetworkKind.VNET : net.getSpec().getType();
+    ObjectNode config =
+        (ObjectNode)
+            readTree(
+                L2smNetConfig.of(name, kind).withProvider(net.getSpec().getProvider()).toJson());
+    config.put(CONFIG_NETWORK, ns + "/" + name);
+    NetworkAttachmentDefinition nad = new NetworkAttachmentDefinition();
+    nad.getMetadata().setNamespace(ns);
+    nad.getMetadata().setName(name);
+    nad.getMetadata().setAnnotations(Map.of(CREATED_FROM, "L2Network"));
+    nad.getSpec().setConfig(config.toString());
+    client.resources(NetworkAttachmentDefinition.class).inNamespace(ns).resource(nad).create();
+    LOG.info("NAD {}/{} created from its L2Network", ns, name);
+  }
+
+  /** The NAD's config if it is an L2S-M network's, else empty (plain Multus, left alone). */
+  static Optional<ObjectNode> l2smConfig(NetworkAttachmentDefinition nad) {
+    String text = nad.getSpec() == null ? null : nad.getSpec().getConfig();
+    if (text == null) {
+      return Optional.empty();
+    }
+    JsonNode n = readTree(text);
+    if (n instanceof ObjectNode o && L2smNetConfig.DEVICE.equals(o.path("device").asText())) {
+      return Optional.of(o);
+    }
+    return Optional.empty();
+  }
+
+  /** What is wrong with an L2S-M NAD config, or null. */
+  static String configProblem(ObjectNode config) {
+    String kind = config.path("kind").asText("vnet");
+    if (NetworkKind.fromWireName(kind).isEmpty()) {
+      return "unknown network kind '" + kind + "' (expected vnet, vlink or ext-vnet)";
+    }
+    JsonNode mtu = config.get("mtu");
+    if (mtu != null && (!mtu.canConvertToInt() || mtu.asInt() < 576 || mtu.asInt() > 9000)) {
+      return "mtu " + mtu + " is not a number in 576-9000";
+    }
+    return null;
+  }
+
+  private static JsonNode readTree(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      return JSON.nullNode();
+    }
+  }
+
+  private static String annotation(L2Network net, String key) {
+    Map<String, String> a = net.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
+  }
+
+  /** Writes the Ready condition and status fields if anything changed; returns whether it did. */
+  private boolean setReady(
+      L2Network net,
+      boolean ready,
+      String reason,
+      String message,
+      java.util.function.Consumer<L2NetworkStatus> fields) {
+    L2NetworkStatus status =
+        net.getStatus() == null ? new L2NetworkStatus() : copy(net.getStatus());
+    if (fields != null) {
+      fields.accept(status);
+    }
+    if (!ready) {
+      status.setInternalConnectivity(
+          reason.startsWith("Deletion") ? status.getInternalConnectivity() : "Unavailable");
+    }
+    status.setObservedGeneration(net.getMetadata().getGeneration());
+    List<Condition> conditions = new ArrayList<>();
+    Condition old =
+        status.getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .findFirst()
+            .orElse(null);
+    String state = ready ? "True" : "False";
+    boolean sameCondition =
+        old != null
+            && state.equals(old.getStatus())
+            && reason.equals(old.getReason())
+            && message.equals(old.getMessage());
+    conditions.add(
+        new ConditionBuilder()
+            .withType("Ready")
+            .withStatus(state)
+            .withReason(reason)
+            .withMessage(message)
+            .withObservedGeneration(net.getMetadata().getGeneration())
+            .withLastTransitionTime(
+                sameCondition ? old.getLastTransitionTime() : Instant.now().toString())
+            .build());
+    status.getConditions().stream()
+        .filter(c -> !"Ready".equals(c.getType()))
+        .forEach(conditions::add);
+    status.setConditions(conditions);
+    if (net.getStatus() != null
+        && JSON.valueToTree(net.getStatus()).equals(JSON.valueToTree(status))) {
+      return false;
+    }
+    L2Network update = new L2Network();
+    update.setMetadata(net.getMetadata());
+    update.setSpec(net.getSpec());
+    update.setStatus(status);
+    client
+        .resources(L2Network.class)
+        .inNamespace(net.getMetadata().getNamespace())
+        .resource(update)
+        .updateStatus();
+    if (!sameCondition) {
+      LOG.info(
+          "network {}/{}: Ready={} {}: {}",
+          net.getMetadata().getNamespace(),
+          net.getMetadata().getName(),
+          state,
+          reason,
+          message);
+    }
+    return !sameCondition;
+  }
+
+  private static L2NetworkStatus copy(L2NetworkStatus s) {
+    return JSON.convertValue(JSON.valueToTree(s), L2NetworkStatus.class);
+  }
+
+  @Override
+  public void close() {
+    queue.close();
+    if (nads != null) {
+      nads.close();
+    }
+    if (networks != null) {
+      networks.close();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.l2sm.operator;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keys to reconcile, one at a time, each at most once in the queue; a failed key comes back later,
+ * waiting longer after each failure (0.2 s doubling to 10 s).
+ */
+final class WorkQueue implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
+  private final ScheduledExecutorService worker;
+  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Consumer<String> handler;
+
+  WorkQueue(String name, Consumer<String> handler) {
+    this.handler = handler;
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void add(String key) {
+    if (pending.add(key)) {
+      worker.execute(() -> run(key));
+    }
+  }
+
+  void addAfter(String key, long millis) {
+    worker.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void run(String key) {
+    pending.remove(key);
+    try {
+      handler.accept(key);
+      failures.remove(key);
+    } catch (RuntimeException e) {
+      int n = failures.merge(key, 1, Integer::sum);
+      long delay = Math.min(10_000L, 200L << Math.min(n - 1, 6));
+      LOG.warn("reconcile of {} failed ({}), retrying in {} ms", key, e.toString(), delay);
+      addAfter(key, delay);
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+}

@@ -1,0 +1,255 @@
+package io.l2sm.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.L2NetworkSpec;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.api.v1.NetworkKind;
+import io.l2sm.controller.northbound.GrpcApi;
+import io.l2sm.controller.service.ControllerService;
+import io.l2sm.controller.service.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The network reconciler against fabric8's mock API server (CRUD mode, with the project's CRDs) and
+ * a real controller core behind in-process gRPC.
+ */
+@EnableKubernetesMockClient(crud = true)
+class NetworkReconcilerTest {
+  static final Path CRDS = Path.of("../../helm-charts/l2sm/crds");
+  static KubernetesClient client;
+
+  @TempDir Path dir;
+  ControllerService core;
+  Server server;
+  ManagedChannel channel;
+  NetworkReconciler reconciler;
+
+  @BeforeEach
+  void start() throws Exception {
+    try (Stream<Path> files = Files.list(CRDS)) {
+      for (Path f : files.sorted().toList()) {
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .load(f.toFile())
+            .createOr(c -> c.update());
+      }
+    }
+    startController();
+    reconciler = new NetworkReconciler(client, new GrpcControllerClient(channel));
+    reconciler.start();
+  }
+
+  void startController() throws Exception {
+    core = new ControllerService(new StateStore(dir), 100, 199, Duration.ofMillis(300));
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(new GrpcApi(core)).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+  }
+
+  @AfterEach
+  void stop() {
+    reconciler.close();
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  static NetworkAttachmentDefinition nad(String ns, String name, String config) {
+    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
+    n.getMetadata().setNamespace(ns);
+    n.getMetadata().setName(name);
+    n.getSpec().setConfig(config);
+    return client.resources(NetworkAttachmentDefinition.class).inNamespace(ns).resource(n).create();
+  }
+
+  static String l2smConfig(String name, String kind) {
+    return "{\"cniVersion\":\"1.0.0\",\"name\":\""
+        + name
+        + "\",\"type\":\"l2sm\","
+        + "\"device\":\"l2sm-vNet\",\"kind\":\""
+        + kind
+        + "\"}";
+  }
+
+  static L2Network network(String ns, String name) {
+    return client.resources(L2Network.class).inNamespace(ns).withName(name).get();
+  }
+
+  static Condition ready(L2Network n) {
+    return n == null || n.getStatus() == null
+        ? null
+        : n.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals("Ready"))
+            .findFirst()
+            .orElse(null);
+  }
+
+  @Test
+  void aNadBecomesAReadyL2NetworkWithAVni() {
+    nad("lab", "net-a", l2smConfig("net-a", "vlink"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              L2Network n = network("lab", "net-a");
+              assertThat(ready(n)).isNotNull();
+              assertThat(ready(n).getStatus()).isEqualTo("True");
+              assertThat(ready(n).getReason()).isEqualTo("NetworkReady");
+              assertThat(n.getSpec().getType()).isEqualTo(NetworkKind.VLINK);
+              assertThat(n.getStatus().getVni()).isEqualTo(100);
+              assertThat(n.getStatus().getObservedGeneration())
+                  .isEqualTo(n.getMetadata().getGeneration());
+              assertThat(n.getMetadata().getFinalizers()).contains(NetworkReconciler.FINALIZER);
+            });
+    assertThat(core.state().networks()).containsKey("lab/net-a");
+    assertThat(
+            client
+                .resources(NetworkAttachmentDefinition.class)
+                .inNamespace("lab")
+                .withName("net-a")
+                .get()
+                .getSpec()
+                .getConfig())
+        .contains("\"l2smNetwork\":\"lab/net-a\"");
+  }
+
+  @Test
+  void anL2NetworkGetsItsNadAndPlainMultusNadsAreLeftAlone() {
+    L2Network n = new L2Network();
+    n.getMetadata().setNamespace("lab");
+    n.getMetadata().setName("net-b");
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.VNET);
+    n.setSpec(spec);
+    client.resources(L2Network.class).inNamespace("lab").resource(n).create();
+    nad("lab", "macvlan", "{\"cniVersion\":\"1.0.0\",\"name\":\"macvlan\",\"type\":\"macvlan\"}");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              NetworkAttachmentDefinition made =
+                  client
+                      .resources(NetworkAttachmentDefinition.class)
+                      .inNamespace("lab")
+                      .withName("net-b")
+                      .get();
+              assertThat(made).isNotNull();
+              assertThat(made.getSpec().getConfig())
+                  .contains(
+                      "\"device\":\"l2sm-vNet\"",
+                      "\"kind\":\"vnet\"",
+                      "\"l2smNetwork\":\"lab/net-b\"");
+              assertThat(ready(network("lab", "net-b")).getStatus()).isEqualTo("True");
+            });
+    assertThat(network("lab", "macvlan")).isNull();
+    assertThat(core.state().networks()).containsOnlyKeys("lab/net-b");
+  }
+
+  @Test
+  void deletionIsHeldWhilePodsAreAttachedThenCompletes() throws Exception {
+    nad("lab", "net-c", l2smConfig("net-c", "vnet"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ready(network("lab", "net-c")) != null);
+    core.registerSwitch("n1", 1, Map.of()).get();
+    // An attachment on a switch that is not connected: the flow push waits, the state holds it.
+    core.attach("pod-1/net1", "lab/net-c", "n1", 5, "02:00:00:00:00:05").exceptionally(e -> null);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.state().attachments().containsKey("pod-1/net1"));
+    client.resources(L2Network.class).inNamespace("lab").withName("net-c").delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              L2Network n = network("lab", "net-c");
+              assertThat(n).isNotNull();
+              assertThat(n.getMetadata().getDeletionTimestamp()).isNotNull();
+              assertThat(ready(n).getReason()).isEqualTo("DeletionHeldPodsAttached");
+              assertThat(ready(n).getMessage()).startsWith("1 pod attachment(s) remain");
+            });
+    assertThat(client.events().v1().events().inNamespace("lab").list().getItems())
+        .anyMatch(
+            e ->
+                "DeletionHeld".equals(e.getReason()) && "net-c".equals(e.getRegarding().getName()));
+    assertThat(core.state().networks()).containsKey("lab/net-c");
+    core.detach("pod-1/net1").get();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(network("lab", "net-c")).isNull();
+              assertThat(core.state().networks()).doesNotContainKey("lab/net-c");
+              assertThat(
+                      client
+                          .resources(NetworkAttachmentDefinition.class)
+                          .inNamespace("lab")
+                          .withName("net-c")
+                          .get())
+                  .isNull();
+            });
+  }
+
+  @Test
+  void invalidNadConfigsGetAnEventAndNoNetwork() {
+    nad("lab", "bad-kind", l2smConfig("bad-kind", "ring"));
+    nad("lab", "bad-mtu", l2smConfig("bad-mtu", "vnet").replace("}", ",\"mtu\":100}"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(client.events().v1().events().inNamespace("lab").list().getItems())
+                    .extracting(e -> e.getRegarding().getName() + ": " + e.getNote())
+                    .contains(
+                        "bad-kind: unknown network kind 'ring' (expected vnet, vlink or ext-vnet)",
+                        "bad-mtu: mtu 100 is not a number in 576-9000"));
+    assertThat(network("lab", "bad-kind")).isNull();
+    assertThat(core.state().networks()).isEmpty();
+  }
+
+  @Test
+  void theVniSurvivesAControllerThatLostItsState() throws Exception {
+    nad("lab", "x", l2smConfig("x", "vnet"));
+    nad("lab", "y", l2smConfig("y", "vnet"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ready(network("lab", "y")) != null && ready(network("lab", "x")) != null);
+    int vniX = network("lab", "x").getStatus().getVni();
+    int vniY = network("lab", "y").getStatus().getVni();
+    assertThat(List.of(vniX, vniY)).containsExactlyInAnyOrder(100, 101);
+    // A new controller with an empty state, and a new operator: the VNIs come from the API.
+    reconciler.close();
+    channel.shutdownNow();
+    server.shutdownNow();
+    dir = Files.createTempDirectory(dir, "fresh");
+    startController();
+    reconciler = new NetworkReconciler(client, new GrpcControllerClient(channel));
+    reconciler.start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(core.state().networks()).containsKeys("lab/x", "lab/y");
+              assertThat(core.state().networks().get("lab/x").vni()).isEqualTo(vniX);
+              assertThat(core.state().networks().get("lab/y").vni()).isEqualTo(vniY);
+            });
+  }
+}
