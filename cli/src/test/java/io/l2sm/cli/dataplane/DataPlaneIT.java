@@ -410,6 +410,48 @@ class DataPlaneIT {
 
   @Test
   @Order(7)
+  void concurrentAttachmentsToANetworkWithACidrGetDistinctAddresses() throws Exception {
+    lab.grpc()
+        .createNetwork(
+            CreateNetworkRequest.newBuilder()
+                .setName("ipam")
+                .setKind(NetworkKind.VNET)
+                .setCidr("10.60.0.0/24")
+                .build());
+    String config = "{\"cniVersion\":\"1.0.0\",\"name\":\"ipam\",\"type\":\"l2sm\"}";
+    List<String> pods = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      pods.add(lab.pod("ip" + i));
+    }
+    java.util.concurrent.ExecutorService kubelets =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<Cni>> adds = new java.util.ArrayList<>();
+    for (int i = 0; i < pods.size(); i++) {
+      String pod = pods.get(i);
+      String node = i % 2 == 0 ? "n1" : "n2";
+      adds.add(kubelets.submit(() -> lab.cni("ADD", node, pod, "net1", config)));
+    }
+    List<String> addresses = new java.util.ArrayList<>();
+    for (var f : adds) {
+      Cni r = f.get();
+      assertThat(r.exit()).as(r.stdout()).isZero();
+      addresses.add(
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(r.stdout())
+              .at("/ips/0/address")
+              .asText());
+    }
+    kubelets.shutdown();
+    assertThat(addresses)
+        .doesNotHaveDuplicates()
+        .allMatch(a -> a.startsWith("10.60.0.") && a.endsWith("/24"));
+    String last = addresses.get(19).replace("/24", "");
+    assertThat(ping(pods.get(0), last, 3)).as("%s reaches %s", pods.get(0), last).isEqualTo(3);
+    assertThat(lab.in(pods.get(19), "ip -4 -o addr show dev net1")).contains(addresses.get(19));
+  }
+
+  @Test
+  @Order(8)
   void badInputGetsPreciseErrorsAndLeavesNothingBehind() throws Exception {
     String before = lab.footprint();
     String p = lab.pod("bad");
@@ -453,7 +495,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void controllerKill9DuringAPingLosesNothingAndANewAttachmentWorksSoonAfterRestart()
       throws Exception {
     Process ping =
@@ -479,7 +521,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void agentKill9KeepsPodsForwardingAndRestartLeaksNothing() throws Exception {
     String before = lab.footprint();
     lab.killAgent("n1");
@@ -490,7 +532,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void hundredAttachDetachCyclesLeaveEverythingAsItWas() throws Exception {
     String p = lab.pod("cycle");
     String before = lab.footprint();

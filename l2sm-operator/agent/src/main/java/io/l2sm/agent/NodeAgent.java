@@ -349,6 +349,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     List<String> ips = requestedIps(conf, env);
     String host = "l2s" + hash(id, 12);
+    List<String> given;
     synchronized (plumbing) {
       long t0 = System.nanoTime();
       Ovs.Port existing = ports.get(id);
@@ -396,22 +397,6 @@ public final class NodeAgent implements AutoCloseable {
       // pod's side of the link, the OVS port, and the controller's flows (OVS accepts flows for
       // a port that appears a moment later). They run together; ADD returns when all are done.
       final int ofport = port;
-      StringBuilder pod = new StringBuilder();
-      for (String ip : ips) {
-        pod.append("addr add ").append(ip).append(" dev ").append(ifName).append('\n');
-      }
-      pod.append("link set dev ").append(ifName).append(" up\n");
-      CompletableFuture<Void> podSide =
-          CompletableFuture.runAsync(
-              () -> {
-                Exec.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", "-"), pod.toString());
-                if (config.userspace()) {
-                  // The userspace datapath passes frames over AF_PACKET without fixing partial
-                  // checksums: the pod must compute them itself.
-                  Exec.run("nsenter", "--net=" + netns, "ethtool", "-K", ifName, "tx", "off");
-                }
-              },
-              workers);
       final String finalMac = mac;
       CompletableFuture<Void> ovsSide =
           CompletableFuture.runAsync(
@@ -438,12 +423,13 @@ public final class NodeAgent implements AutoCloseable {
               .setNode(config.node())
               .setPort(ofport)
               .setMac(finalMac)
+              .addAllIps(ips)
               .build();
-      CompletableFuture<Void> flows =
-          CompletableFuture.runAsync(
+      CompletableFuture<io.l2sm.api.grpc.v1.Attachment> flows =
+          CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  controller
+                  return controller
                       .withWaitForReady()
                       .withDeadlineAfter(10, TimeUnit.SECONDS)
                       .attach(attach);
@@ -455,10 +441,32 @@ public final class NodeAgent implements AutoCloseable {
                     throw e;
                   }
                   register(tunnels);
-                  controller
+                  return controller
                       .withWaitForReady()
                       .withDeadlineAfter(10, TimeUnit.SECONDS)
                       .attach(attach);
+                }
+              },
+              workers);
+      // Requested addresses are known now; otherwise the controller assigns them (networks with
+      // a CIDR), so the pod's side waits for its answer.
+      CompletableFuture<List<String>> addresses =
+          ips.isEmpty()
+              ? flows.thenApply(a -> List.copyOf(a.getIpsList()))
+              : CompletableFuture.completedFuture(ips);
+      CompletableFuture<Void> podSide =
+          addresses.thenAcceptAsync(
+              list -> {
+                StringBuilder pod = new StringBuilder();
+                for (String ip : list) {
+                  pod.append("addr add ").append(ip).append(" dev ").append(ifName).append('\n');
+                }
+                pod.append("link set dev ").append(ifName).append(" up\n");
+                Exec.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", "-"), pod.toString());
+                if (config.userspace()) {
+                  // The userspace datapath passes frames over AF_PACKET without fixing partial
+                  // checksums: the pod must compute them itself.
+                  Exec.run("nsenter", "--net=" + netns, "ethtool", "-K", ifName, "tx", "off");
                 }
               },
               workers);
@@ -484,6 +492,7 @@ public final class NodeAgent implements AutoCloseable {
         throw new CniException(
             CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
       }
+      given = addresses.join();
       ports.put(
           id,
           new Ovs.Port(host, port, Map.of(ID, id, NETWORK, network, "attached-mac", mac), null));
@@ -499,7 +508,7 @@ public final class NodeAgent implements AutoCloseable {
           (tLinks - t0) / 1_000_000,
           (tOvs - tLinks) / 1_000_000);
     }
-    return result(conf, ifName, mac, netns, ips);
+    return result(conf, ifName, mac, netns, given);
   }
 
   private static String result(
@@ -679,7 +688,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /** The exception a finished step ended with, or null. */
-  private static Throwable failure(CompletableFuture<Void> f) {
+  private static Throwable failure(CompletableFuture<?> f) {
     try {
       f.join();
       return null;

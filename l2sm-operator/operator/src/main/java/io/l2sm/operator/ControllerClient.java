@@ -23,8 +23,10 @@ public interface ControllerClient extends AutoCloseable {
    * Creates the network if it does not exist; returns its VNI.
    *
    * @param vni the VNI it must have (recorded earlier), or 0 to let the controller choose
+   * @param cidr the subnet the controller assigns pod addresses from, or null for none
+   * @param range the part of cidr to assign from, or null for all of it
    */
-  int ensureNetwork(String name, NetworkKind kind, int vni);
+  int ensureNetwork(String name, NetworkKind kind, int vni, String cidr, String range);
 
   /** Deletes the network; does nothing if it does not exist. */
   void deleteNetwork(String name);

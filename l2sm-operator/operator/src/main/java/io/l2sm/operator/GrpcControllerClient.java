@@ -38,7 +38,7 @@ public final class GrpcControllerClient implements ControllerClient {
   }
 
   @Override
-  public int ensureNetwork(String name, NetworkKind kind, int vni) {
+  public int ensureNetwork(String name, NetworkKind kind, int vni, String cidr, String range) {
     io.l2sm.api.grpc.v1.NetworkKind k =
         kind == NetworkKind.VLINK
             ? io.l2sm.api.grpc.v1.NetworkKind.VLINK
@@ -46,7 +46,13 @@ public final class GrpcControllerClient implements ControllerClient {
     try {
       return stub()
           .createNetwork(
-              CreateNetworkRequest.newBuilder().setName(name).setKind(k).setVni(vni).build())
+              CreateNetworkRequest.newBuilder()
+                  .setName(name)
+                  .setKind(k)
+                  .setVni(vni)
+                  .setCidr(cidr == null ? "" : cidr)
+                  .setRange(range == null ? "" : range)
+                  .build())
           .getVni();
     } catch (StatusRuntimeException e) {
       throw failure(e);

@@ -174,7 +174,13 @@ public final class NetworkReconciler implements AutoCloseable {
     Integer recorded = net.getStatus() == null ? null : net.getStatus().getVni();
     int vni;
     try {
-      vni = controller.ensureNetwork(key, kind, recorded == null ? 0 : recorded);
+      vni =
+          controller.ensureNetwork(
+              key,
+              kind,
+              recorded == null ? 0 : recorded,
+              net.getSpec().getNetworkCIDR(),
+              net.getSpec().getPodAddressRange());
     } catch (ControllerClient.CallException e) {
       if ("UNAVAILABLE".equals(e.code()) || "DEADLINE_EXCEEDED".equals(e.code())) {
         throw e;

@@ -140,6 +140,8 @@ class NetworkReconcilerTest {
     n.getMetadata().setName("net-b");
     L2NetworkSpec spec = new L2NetworkSpec();
     spec.setType(NetworkKind.VNET);
+    spec.setNetworkCIDR("10.3.0.0/24");
+    spec.setPodAddressRange("10.3.0.128/25");
     n.setSpec(spec);
     client.resources(L2Network.class).inNamespace("lab").resource(n).create();
     nad("lab", "macvlan", "{\"cniVersion\":\"1.0.0\",\"name\":\"macvlan\",\"type\":\"macvlan\"}");
@@ -163,6 +165,8 @@ class NetworkReconcilerTest {
             });
     assertThat(network("lab", "macvlan")).isNull();
     assertThat(core.state().networks()).containsOnlyKeys("lab/net-b");
+    assertThat(core.state().networks().get("lab/net-b").cidr()).isEqualTo("10.3.0.0/24");
+    assertThat(core.state().networks().get("lab/net-b").range()).isEqualTo("10.3.0.128/25");
   }
 
   @Test
@@ -223,6 +227,30 @@ class NetworkReconcilerTest {
                         "bad-mtu: mtu 100 is not a number in 576-9000"));
     assertThat(network("lab", "bad-kind")).isNull();
     assertThat(core.state().networks()).isEmpty();
+  }
+
+  @Test
+  void aNetworkTheControllerRefusesIsNotReadyWithItsReason() {
+    L2Network n = new L2Network();
+    n.getMetadata().setNamespace("lab");
+    n.getMetadata().setName("net-d");
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.VNET);
+    spec.setNetworkCIDR("10.3.0.1/24");
+    n.setSpec(spec);
+    client.resources(L2Network.class).inNamespace("lab").resource(n).create();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Condition c = ready(network("lab", "net-d"));
+              assertThat(c).isNotNull();
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("ControllerRefused");
+              assertThat(c.getMessage())
+                  .isEqualTo(
+                      "network lab/net-d: CIDR 10.3.0.1/24 must be a subnet address with a prefix of 8-30");
+            });
   }
 
   @Test

@@ -10,17 +10,30 @@ import java.util.List;
  * @param vni 24-bit VXLAN network identifier, also the OpenFlow metadata of its frames
  * @param enabled false when an operator shut the whole network
  * @param path vlink only: explicit node path between the two endpoints' switches; empty for auto
+ * @param cidr IPv4 subnet of the network, or null when the controller assigns no addresses
+ * @param range the part of {@code cidr} addresses are assigned from; null for all of it
  */
-public record NetworkState(String name, Kind kind, int vni, boolean enabled, List<String> path) {
+public record NetworkState(
+    String name,
+    Kind kind,
+    int vni,
+    boolean enabled,
+    List<String> path,
+    String cidr,
+    String range) {
   public NetworkState {
-    path = List.copyOf(path);
+    path = path == null ? List.of() : List.copyOf(path);
+  }
+
+  public NetworkState(String name, Kind kind, int vni, boolean enabled, List<String> path) {
+    this(name, kind, vni, enabled, path, null, null);
   }
 
   public NetworkState withEnabled(boolean value) {
-    return new NetworkState(name, kind, vni, value, path);
+    return new NetworkState(name, kind, vni, value, path, cidr, range);
   }
 
   public NetworkState withPath(List<String> value) {
-    return new NetworkState(name, kind, vni, enabled, value);
+    return new NetworkState(name, kind, vni, enabled, value, cidr, range);
   }
 }

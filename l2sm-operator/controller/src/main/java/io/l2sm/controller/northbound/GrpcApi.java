@@ -63,7 +63,10 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
           case VLINK -> Kind.VLINK;
           default -> null;
         };
-    reply(core.createNetwork(r.getName(), kind, r.getVni()), n -> network(core.state(), n), out);
+    reply(
+        core.createNetwork(r.getName(), kind, r.getVni(), r.getCidr(), r.getRange()),
+        n -> network(core.state(), n),
+        out);
   }
 
   @Override
@@ -98,7 +101,8 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
   @Override
   public void attach(AttachRequest r, StreamObserver<Attachment> out) {
     reply(
-        core.attach(r.getId(), r.getNetwork(), r.getNode(), r.getPort(), r.getMac()),
+        core.attach(
+            r.getId(), r.getNetwork(), r.getNode(), r.getPort(), r.getMac(), r.getIpsList()),
         a -> attachment(core.state(), a),
         out);
   }
@@ -237,7 +241,9 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
             .setKind(n.kind() == Kind.VLINK ? NetworkKind.VLINK : NetworkKind.VNET)
             .setVni(n.vni())
             .setEnabled(n.enabled())
-            .addAllPath(n.path());
+            .addAllPath(n.path())
+            .setCidr(n.cidr() == null ? "" : n.cidr())
+            .setRange(n.range() == null ? "" : n.range());
     s.attachments().values().stream()
         .filter(a -> a.network().equals(n.name()))
         .forEach(a -> b.addAttachments(attachment(s, a)));
@@ -255,6 +261,7 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
         .setEnabled(a.enabled())
         .setRateLimitKbps(a.rateKbps())
         .setEndpoint(w == null ? "" : w.endpoint(a.port()))
+        .addAllIps(a.ips())
         .build();
   }
 

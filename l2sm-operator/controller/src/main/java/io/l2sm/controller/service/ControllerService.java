@@ -12,6 +12,7 @@ import io.l2sm.controller.flow.FlowCompiler;
 import io.l2sm.controller.flow.SwitchProgram;
 import io.l2sm.controller.model.AttachmentState;
 import io.l2sm.controller.model.DesiredState;
+import io.l2sm.controller.model.Ipv4Cidr;
 import io.l2sm.controller.model.Kind;
 import io.l2sm.controller.model.Link;
 import io.l2sm.controller.model.MirrorState;
@@ -133,6 +134,20 @@ public final class ControllerService implements SwitchListener {
   // ---- networks ----
 
   public CompletableFuture<NetworkState> createNetwork(String name, Kind kind, int vni) {
+    return createNetwork(name, kind, vni, null, null);
+  }
+
+  /**
+   * Creates a network, or returns it if it exists with the same kind, VNI (when given) and
+   * addressing.
+   *
+   * @param cidr IPv4 subnet whose addresses the controller assigns, or null/empty for none
+   * @param range the part of cidr to assign from, or null/empty for all of it
+   */
+  public CompletableFuture<NetworkState> createNetwork(
+      String name, Kind kind, int vni, String cidr, String range) {
+    String wantCidr = cidr == null || cidr.isBlank() ? null : cidr.strip();
+    String wantRange = range == null || range.isBlank() ? null : range.strip();
     NetworkState[] made = new NetworkState[1];
     return change(
             s -> {
@@ -141,9 +156,13 @@ public final class ControllerService implements SwitchListener {
                 throw new ControllerException(
                     INVALID_ARGUMENT, "network " + name + ": kind must be VNET or VLINK");
               }
+              checkAddressing(name, wantCidr, wantRange);
               NetworkState old = s.networks().get(name);
               if (old != null) {
-                if (old.kind() == kind && (vni == 0 || vni == old.vni())) {
+                if (old.kind() == kind
+                    && (vni == 0 || vni == old.vni())
+                    && java.util.Objects.equals(old.cidr(), wantCidr)
+                    && java.util.Objects.equals(old.range(), wantRange)) {
                   made[0] = old;
                   return s;
                 }
@@ -154,14 +173,121 @@ public final class ControllerService implements SwitchListener {
                         + " already exists as "
                         + old.kind()
                         + " with VNI "
-                        + old.vni());
+                        + old.vni()
+                        + (old.cidr() == null ? "" : " and CIDR " + old.cidr()));
               }
               int v = vni == 0 ? freeVni(s) : checkVni(s, name, vni);
-              made[0] = new NetworkState(name, kind, v, true, List.of());
+              made[0] = new NetworkState(name, kind, v, true, List.of(), wantCidr, wantRange);
               return with(s, networks -> networks.put(name, made[0]), null, null, null);
             },
             new Event("network", name, "added"))
         .thenApply(v -> made[0]);
+  }
+
+  private static void checkAddressing(String name, String cidr, String range) {
+    if (cidr == null) {
+      if (range != null) {
+        throw new ControllerException(
+            INVALID_ARGUMENT, "network " + name + ": an address range needs a CIDR");
+      }
+      return;
+    }
+    Ipv4Cidr c = cidrOf(name, "CIDR", cidr);
+    if (c.prefix() < 8 || c.prefix() > 30 || c.network() != c.address()) {
+      throw new ControllerException(
+          INVALID_ARGUMENT,
+          "network " + name + ": CIDR " + cidr + " must be a subnet address with a prefix of 8-30");
+    }
+    if (range != null && !c.covers(cidrOf(name, "range", range))) {
+      throw new ControllerException(
+          INVALID_ARGUMENT,
+          "network " + name + ": range " + range + " is not inside its CIDR " + cidr);
+    }
+  }
+
+  private static Ipv4Cidr cidrOf(String name, String what, String text) {
+    try {
+      return Ipv4Cidr.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ControllerException(
+          INVALID_ARGUMENT, "network " + name + ": " + what + " " + e.getMessage());
+    }
+  }
+
+  /**
+   * The addresses an attachment gets: the requested ones, checked against the network's CIDR and
+   * the addresses in use; else, on a network with a CIDR, the lowest free one of its range.
+   */
+  private static List<String> addresses(
+      DesiredState s, NetworkState n, String id, List<String> requested) {
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    Map<Integer, String> owner = new HashMap<>();
+    for (AttachmentState o : s.attachments().values()) {
+      if (o.network().equals(n.name()) && !o.id().equals(id)) {
+        for (String ip : o.ips()) {
+          int a = Ipv4Cidr.parse(ip).address();
+          used.add(a);
+          owner.put(a, o.id());
+        }
+      }
+    }
+    Ipv4Cidr cidr = n.cidr() == null ? null : Ipv4Cidr.parse(n.cidr());
+    if (!requested.isEmpty()) {
+      List<String> out = new ArrayList<>();
+      for (String ip : requested) {
+        Ipv4Cidr a;
+        try {
+          a = Ipv4Cidr.parse(ip);
+        } catch (IllegalArgumentException e) {
+          throw new ControllerException(
+              INVALID_ARGUMENT, "attachment " + id + ": IP " + e.getMessage());
+        }
+        if (cidr != null && (!cidr.contains(a.address()) || a.prefix() != cidr.prefix())) {
+          throw new ControllerException(
+              INVALID_ARGUMENT,
+              "attachment "
+                  + id
+                  + ": IP "
+                  + ip
+                  + " is outside network "
+                  + n.name()
+                  + "'s "
+                  + n.cidr());
+        }
+        if (used.contains(a.address())) {
+          throw new ControllerException(
+              ALREADY_EXISTS,
+              "attachment "
+                  + id
+                  + ": IP "
+                  + Ipv4Cidr.format(a.address())
+                  + " is already used in"
+                  + " network "
+                  + n.name()
+                  + " by attachment "
+                  + owner.get(a.address()));
+        }
+        used.add(a.address());
+        out.add(a.toString());
+      }
+      return out;
+    }
+    if (cidr == null) {
+      return List.of();
+    }
+    Ipv4Cidr from = n.range() == null ? cidr : Ipv4Cidr.parse(n.range());
+    for (long a = Integer.toUnsignedLong(from.network());
+        a <= Integer.toUnsignedLong(from.last());
+        a++) {
+      int addr = (int) a;
+      if (addr == cidr.network() || addr == cidr.last() || used.contains(addr)) {
+        continue;
+      }
+      return List.of(Ipv4Cidr.format(addr) + "/" + cidr.prefix());
+    }
+    throw new ControllerException(
+        RESOURCE_EXHAUSTED,
+        "no free address in " + from + " of network " + n.name() + " (" + used.size() + " in use)");
   }
 
   private int checkVni(DesiredState s, String name, int vni) {
@@ -229,6 +355,12 @@ public final class ControllerService implements SwitchListener {
 
   public CompletableFuture<AttachmentState> attach(
       String id, String network, String node, long port, String macText) {
+    return attach(id, network, node, port, macText, List.of());
+  }
+
+  /** Attaches a port; {@code ips} are the pod's requested addresses (empty: assigned or none). */
+  public CompletableFuture<AttachmentState> attach(
+      String id, String network, String node, long port, String macText, List<String> ips) {
     AttachmentState[] made = new AttachmentState[1];
     CompletableFuture<Void> pushed =
         change(
@@ -253,7 +385,8 @@ public final class ControllerService implements SwitchListener {
                   && old.network().equals(network)
                   && old.node().equals(node)
                   && old.port() == port
-                  && old.mac().equals(mac)) {
+                  && old.mac().equals(mac)
+                  && (ips.isEmpty() || old.ips().equals(normalized(ips)))) {
                 made[0] = old;
                 return s;
               }
@@ -300,6 +433,11 @@ public final class ControllerService implements SwitchListener {
                         + ", "
                         + members.get(1).id());
               }
+              List<String> given =
+                  ips.isEmpty() && old != null && old.network().equals(network)
+                      ? old.ips()
+                      : addresses(s, n, id, ips);
+              a = a.withIps(given);
               made[0] = old == null ? a : a.withRateKbps(old.rateKbps()).withEnabled(old.enabled());
               return with(s, null, attachments -> attachments.put(id, made[0]), null, null);
             },
@@ -537,6 +675,18 @@ public final class ControllerService implements SwitchListener {
           return with(s, null, null, null, null, m -> m.put(source, ms));
         },
         new Event("mirror", byName(network, attachment), "changed"));
+  }
+
+  private static List<String> normalized(List<String> ips) {
+    List<String> out = new ArrayList<>();
+    for (String ip : ips) {
+      try {
+        out.add(Ipv4Cidr.parse(ip).toString());
+      } catch (IllegalArgumentException e) {
+        out.add(ip);
+      }
+    }
+    return out;
   }
 
   private static String byName(String network, String attachment) {

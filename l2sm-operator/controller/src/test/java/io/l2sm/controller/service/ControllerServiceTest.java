@@ -223,4 +223,83 @@ class ControllerServiceTest {
     done(core.detach("m"));
     assertThat(core.state().mirrors()).as("a mirror dies with its monitor").isEmpty();
   }
+
+  @Test
+  void addressesComeFromTheNetworksRangeAndAreNeverGivenTwice() throws Exception {
+    done(core.createNetwork("ip", Kind.VNET, 0, "10.1.0.0/24", "10.1.0.0/26"));
+    refused(
+        () -> done(core.createNetwork("bad", Kind.VNET, 0, "10.1.0.5/24", null)),
+        Reason.INVALID_ARGUMENT,
+        "network bad: CIDR 10.1.0.5/24 must be a subnet address with a prefix of 8-30");
+    refused(
+        () -> done(core.createNetwork("bad", Kind.VNET, 0, "10.1.0.0/24", "10.2.0.0/28")),
+        Reason.INVALID_ARGUMENT,
+        "network bad: range 10.2.0.0/28 is not inside its CIDR 10.1.0.0/24");
+    // 50 attachments at once: every one gets its own address, the subnet's own address skipped.
+    java.util.List<CompletableFuture<io.l2sm.controller.model.AttachmentState>> all =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      all.add(
+          core.attach(
+              "p" + i,
+              "ip",
+              i % 2 == 0 ? "n1" : "n2",
+              100 + i,
+              String.format("02:00:00:00:01:%02x", i),
+              java.util.List.of()));
+    }
+    java.util.Set<String> ips = new java.util.TreeSet<>();
+    for (var f : all) {
+      ips.addAll(done(f).ips());
+    }
+    assertThat(ips)
+        .hasSize(50)
+        .doesNotContain("10.1.0.0/24")
+        .contains("10.1.0.1/24", "10.1.0.50/24");
+    refused(
+        () ->
+            done(
+                core.attach(
+                    "q", "ip", "n1", 300, "02:00:00:00:02:01", java.util.List.of("10.1.0.7/24"))),
+        Reason.ALREADY_EXISTS,
+        "attachment q: IP 10.1.0.7 is already used in network ip by attachment p6");
+    refused(
+        () ->
+            done(
+                core.attach(
+                    "q", "ip", "n1", 300, "02:00:00:00:02:01", java.util.List.of("10.9.0.7/24"))),
+        Reason.INVALID_ARGUMENT,
+        "attachment q: IP 10.9.0.7/24 is outside network ip's 10.1.0.0/24");
+    assertThat(
+            done(core.attach(
+                    "q", "ip", "n1", 300, "02:00:00:00:02:01", java.util.List.of("10.1.0.200/24")))
+                .ips())
+        .containsExactly("10.1.0.200/24");
+    // The range 10.1.0.0/26 holds 63 usable addresses (.1-.63): 13 more, then none.
+    for (int i = 50; i < 63; i++) {
+      done(
+          core.attach(
+              "p" + i,
+              "ip",
+              "n1",
+              100 + i,
+              String.format("02:00:00:00:01:%02x", i),
+              java.util.List.of()));
+    }
+    refused(
+        () -> done(core.attach("full", "ip", "n1", 400, "02:00:00:00:03:01", java.util.List.of())),
+        Reason.RESOURCE_EXHAUSTED,
+        "no free address in 10.1.0.0/26 of network ip (64 in use)");
+    String before =
+        done(core.attach("p3", "ip", "n2", 103, "02:00:00:00:01:03", java.util.List.of()))
+            .ips()
+            .get(0);
+    assertThat(before).as("a repeated attach keeps its address").isEqualTo("10.1.0.4/24");
+    done(core.detach("p3"));
+    assertThat(
+            done(core.attach("again", "ip", "n1", 401, "02:00:00:00:03:02", java.util.List.of()))
+                .ips())
+        .as("a detached address is given out again")
+        .containsExactly("10.1.0.4/24");
+  }
 }
