@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
       ControllerCommand.class,
       AgentCommand.class,
       OperatorCommand.class,
+      ApiServerCommand.class,
       CtlCommand.class,
       BenchCommand.class
     },
