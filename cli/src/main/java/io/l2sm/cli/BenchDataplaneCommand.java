@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.cli.BenchReport.Figure;
-import io.l2sm.cli.testbed.Testbed;
+import io.l2sm.lab.Testbed;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

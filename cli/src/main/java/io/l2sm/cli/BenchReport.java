@@ -107,7 +107,7 @@ final class BenchReport {
    * @param command the command's name, for the error line
    */
   static boolean testbedReady(picocli.CommandLine cli, String command) {
-    java.util.List<String> missing = io.l2sm.cli.testbed.Testbed.missingPrerequisites();
+    java.util.List<String> missing = io.l2sm.lab.Testbed.missingPrerequisites();
     if (missing.isEmpty()) {
       return true;
     }

@@ -1,6 +1,6 @@
 package io.l2sm.cli.dataplane;
 
-import io.l2sm.cli.testbed.Testbed;
+import io.l2sm.lab.Testbed;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 

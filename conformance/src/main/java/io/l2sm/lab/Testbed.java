@@ -1,4 +1,4 @@
-package io.l2sm.cli.testbed;
+package io.l2sm.lab;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -364,14 +364,15 @@ public final class Testbed implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC"));
     try {
-      Path code =
-          Path.of(Testbed.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // The l2sm program's own jar (the CLI module), when it was started from one.
+      Class<?> main = Class.forName("io.l2sm.cli.Main");
+      Path code = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (code.toString().endsWith(".jar")) {
         cmd.addAll(List.of("-jar", code.toString()));
         return cmd;
       }
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      // not started from a jar: use the classpath
+    } catch (ClassNotFoundException | java.net.URISyntaxException | RuntimeException e) {
+      // not started from the CLI's jar: use the classpath
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.l2sm.cli.Main"));
     return cmd;
