@@ -142,7 +142,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
             .attach(
                 AttachRequest.newBuilder()
                     .setId("one-more-" + i)
-                    .setNetwork("net-" + i)
+                    .setNetwork("net-" + (i % networks))
                     .setNode("n1")
                     .setPort(60000 + i)
                     .setMac(String.format("02:ff:00:00:00:%02x", i))
