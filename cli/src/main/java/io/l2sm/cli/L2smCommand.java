@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
       AgentCommand.class,
       OperatorCommand.class,
       ApiServerCommand.class,
+      LabCommand.class,
+      KubeletCommand.class,
       CtlCommand.class,
       BenchCommand.class
     },

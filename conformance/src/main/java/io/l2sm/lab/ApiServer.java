@@ -124,6 +124,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig for this server (plain HTTP, no credentials). */
   public void writeKubeconfig(Path file, String clusterName) throws IOException {
+    writeKubeconfig(file, url, clusterName);
+  }
+
+  /** Writes a kubeconfig for the API server at {@code url}. */
+  public static void writeKubeconfig(Path file, String url, String clusterName) throws IOException {
     String text =
         String.join(
             "\n",

@@ -121,7 +121,7 @@ public final class Testbed implements AutoCloseable {
     this.prefix = prefix;
     this.subnet = subnet;
     this.vniRange = vniRange;
-    this.dir = Path.of("/tmp/l2sm-testbed-" + prefix);
+    this.dir = dirOf(prefix);
     cleanLeftovers();
     Files.createDirectories(dir);
     ofPort = freePort();
@@ -521,6 +521,21 @@ public final class Testbed implements AutoCloseable {
   }
 
   private void cleanLeftovers() {
+    destroy(prefix);
+  }
+
+  /** Where the testbed with this prefix keeps its files. */
+  public static Path dirOf(String prefix) {
+    return Path.of("/tmp/l2sm-testbed-" + prefix);
+  }
+
+  /**
+   * Removes everything a testbed with this prefix may have left, running or crashed: its Open
+   * vSwitch instances, every process started with its directory on the command line, processes
+   * inside its namespaces, the namespaces, the links, the directory.
+   */
+  public static void destroy(String prefix) {
+    Path dir = dirOf(prefix);
     run(
         "for c in "
             + dir
@@ -536,18 +551,29 @@ public final class Testbed implements AutoCloseable {
               + "; do [ -e \"$p\" ] && kill -9 $(cat $p); done");
     }
     // [/] keeps pkill from matching the shell that runs it.
-    String path = "[/]" + dir.toString().substring(1) + "/";
-    run("pkill -9 -f -- '--state-dir " + path + "'");
-    run("pkill -9 -f -- '--socket " + path + "'");
+    run("pkill -9 -f -- '[/]" + dir.toString().substring(1) + "([/ ]|$)'");
     run(
         "for n in $(ip netns list | awk '{print $1}' | grep '^"
             + prefix
-            + "'); do ip netns del $n; done");
+            + "'); do ip netns pids $n | xargs -r kill -9; ip netns del $n; done");
     run(
         "for l in $(ip -o link | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^"
             + prefix
             + "'); do ip link del $l; done");
     run("rm -rf " + dir);
+  }
+
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The command line of this program (for the lab's other processes). */
+  public static List<String> program() {
+    return self();
   }
 
   @Override

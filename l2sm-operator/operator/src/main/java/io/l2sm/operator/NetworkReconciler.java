@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.l2sm.api.k8s.EventRecorder;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.L2NetworkSpec;
 import io.l2sm.api.v1.L2NetworkStatus;
@@ -50,7 +51,7 @@ public final class NetworkReconciler implements AutoCloseable {
 
   private final KubernetesClient client;
   private final ControllerClient controller;
-  private final Events events;
+  private final EventRecorder events;
   private final WorkQueue queue;
   private SharedIndexInformer<NetworkAttachmentDefinition> nads;
   private SharedIndexInformer<L2Network> networks;
@@ -58,7 +59,7 @@ public final class NetworkReconciler implements AutoCloseable {
   public NetworkReconciler(KubernetesClient client, ControllerClient controller) {
     this.client = client;
     this.controller = controller;
-    this.events = new Events(client);
+    this.events = new EventRecorder(client, "l2sm-operator");
     this.queue = new WorkQueue("network-reconciler", this::reconcile);
   }
 

@@ -1,4 +1,4 @@
-package io.l2sm.operator;
+package io.l2sm.api.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
@@ -12,18 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Kubernetes Events about the objects the operator handles (events.k8s.io/v1). */
-final class Events {
-  private static final Logger LOG = LoggerFactory.getLogger(Events.class);
-  static final String REPORTER = "l2sm-operator";
-
+public final class EventRecorder {
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private final KubernetesClient client;
+  private final String reporter;
 
-  Events(KubernetesClient client) {
+  /**
+   * @param reporter the reporting controller's name, e.g. {@code l2sm-operator}
+   */
+  public EventRecorder(KubernetesClient client, String reporter) {
     this.client = client;
+    this.reporter = reporter;
   }
 
   /** Records an Event; a failure to record is logged, never fatal. */
-  void emit(HasMetadata about, boolean warning, String reason, String message) {
+  public void emit(HasMetadata about, boolean warning, String reason, String message) {
     String ns = about.getMetadata().getNamespace();
     Event e =
         new EventBuilder()
@@ -32,8 +35,8 @@ final class Events {
             .withNamespace(ns)
             .endMetadata()
             .withEventTime(new MicroTime(Instant.now().toString()))
-            .withReportingController(REPORTER)
-            .withReportingInstance(REPORTER)
+            .withReportingController(reporter)
+            .withReportingInstance(reporter)
             .withAction("Reconcile")
             .withType(warning ? "Warning" : "Normal")
             .withReason(reason)

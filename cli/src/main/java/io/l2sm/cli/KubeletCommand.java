@@ -1,0 +1,41 @@
+package io.l2sm.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.LabInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code l2sm kubelet}: the lab's kubelet process (started by {@code l2sm lab up}). */
+@Command(
+    name = "kubelet",
+    hidden = true,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Run the lab kubelet for every node of a lab (started by `l2sm lab up`).")
+public class KubeletCommand implements Callable<Integer> {
+  @Option(names = "--lab-dir", required = true, description = "The lab's directory.")
+  Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    Daemons.infoLogging();
+    LabInfo lab = LabInfo.read(dir);
+    Config config = Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig())));
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        Kubelet kubelet = new Kubelet(dir, lab, client)) {
+      kubelet.start();
+      System.err.println("l2sm kubelet: " + lab.nodes().size() + " node(s) of " + lab.cluster());
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return ExitCodes.OK;
+  }
+}

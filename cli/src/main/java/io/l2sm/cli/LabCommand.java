@@ -1,0 +1,477 @@
+package io.l2sm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm lab}: the local testbed. */
+@Command(
+    name = "lab",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Run the whole system on this machine (root, Open vSwitch): nodes are network namespaces"
+          + " with their own Open vSwitch, the cluster's Kubernetes API is fabric8's mock API"
+          + " server, and the controller, operator, agents and a lab kubelet run as processes.",
+      "See docs/lab.md."
+    },
+    subcommands = {
+      LabCommand.Up.class,
+      LabCommand.Down.class,
+      LabCommand.StatusCmd.class,
+      LabCommand.Apply.class,
+      LabCommand.Delete.class,
+      LabCommand.Get.class,
+      LabCommand.Exec.class
+    })
+public class LabCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static LabInfo requireUp() throws IOException {
+    if (!Lab.isUp()) {
+      throw new IllegalStateException("no lab is up; run `l2sm lab up` first");
+    }
+    return LabInfo.read(Lab.dir());
+  }
+
+  static KubernetesClient client(LabInfo lab) throws IOException {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig()))))
+        .build();
+  }
+
+  static void requireRoot(CommandSpec spec) {
+    List<String> missing = Testbed.missingPrerequisites();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the lab needs " + missing + "; run as root: scripts/install-prereqs.sh");
+    }
+  }
+
+  /** {@code l2sm lab up}. */
+  @Command(name = "up", mixinStandardHelpOptions = true, description = "Bring a lab up.")
+  static class Up implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--clusters", defaultValue = "1", description = "Clusters (default: 1).")
+    int clusters;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Nodes per cluster (default: 3).")
+    int nodes;
+
+    @Override
+    public Integer call() throws Exception {
+      if (clusters != 1) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--clusters: only 1 for now (inter-cluster labs come with the NEDs)");
+      }
+      if (nodes < 1 || nodes > 20) {
+        throw new ParameterException(spec.commandLine(), "--nodes must be 1-20");
+      }
+      requireRoot(spec);
+      PrintWriter out = spec.commandLine().getOut();
+      long t0 = System.nanoTime();
+      LabInfo lab = Lab.up(nodes, out);
+      out.printf(
+          "Lab up in %.1f s: cluster %s, %d node(s), API %s%n  kubeconfig %s%n",
+          (System.nanoTime() - t0) / 1e9,
+          lab.cluster(),
+          lab.nodes().size(),
+          lab.apiUrl(),
+          lab.kubeconfig());
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code l2sm lab down}. */
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description = "Remove the lab, all of it.")
+  static class Down implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Lab.down();
+      spec.commandLine()
+          .getOut()
+          .println("Lab down: no namespace, link, Open vSwitch or process left.");
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code l2sm lab status}. */
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the lab's parts.")
+  static class StatusCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      if (!Lab.isUp()) {
+        out.println("No lab is up.");
+        return ExitCodes.OK;
+      }
+      LabInfo lab = LabInfo.read(Lab.dir());
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"PART", "STATE", "DETAIL"});
+      boolean api;
+      try {
+        var c =
+            (java.net.HttpURLConnection)
+                java.net.URI.create(lab.apiUrl() + "/version").toURL().openConnection();
+        api = c.getResponseCode() == 200;
+      } catch (IOException e) {
+        api = false;
+      }
+      rows.add(new String[] {"apiserver", api ? "running" : "DOWN", lab.apiUrl()});
+      for (String part : List.of("controller", "operator", "kubelet")) {
+        boolean alive =
+            Testbed.run("pgrep -f -- '" + part + " .*[/]" + Lab.dir().toString().substring(1) + "'")
+                    .exit()
+                == 0;
+        rows.add(new String[] {part, alive ? "running" : "DOWN", ""});
+      }
+      for (LabInfo.Node n : lab.nodes()) {
+        boolean agent = Files.exists(Path.of(n.agentSocket()));
+        rows.add(
+            new String[] {
+              "node " + n.name(), agent ? "ready" : "NO AGENT", n.ip() + ", pods " + n.podCidr()
+            });
+      }
+      try (KubernetesClient c = client(lab)) {
+        rows.add(
+            new String[] {
+              "pods", String.valueOf(c.pods().inAnyNamespace().list().getItems().size()), ""
+            });
+        rows.add(
+            new String[] {
+              "l2networks",
+              String.valueOf(
+                  c.resources(L2Network.class).inAnyNamespace().list().getItems().size()),
+              ""
+            });
+      }
+      Table.print(out, rows);
+      return ExitCodes.OK;
+    }
+  }
+
+  static List<HasMetadata> read(Path path) throws IOException {
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> s = Files.list(path)) {
+        s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+            .sorted()
+            .forEach(files::add);
+      }
+    } else {
+      files.add(path);
+    }
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<HasMetadata> out = new ArrayList<>();
+    for (Path f : files) {
+      try (var parser = yaml.getFactory().createParser(f.toFile())) {
+        for (JsonNode doc : yaml.readValues(parser, JsonNode.class).readAll()) {
+          if (doc == null || doc.isNull() || doc.isEmpty()) {
+            continue;
+          }
+          String kind = doc.path("kind").asText();
+          Class<? extends HasMetadata> type =
+              switch (kind) {
+                case "Pod" -> Pod.class;
+                case "NetworkAttachmentDefinition" -> NetworkAttachmentDefinition.class;
+                case "L2Network" -> L2Network.class;
+                case "Namespace" -> Namespace.class;
+                default ->
+                    throw new IllegalArgumentException(
+                        f
+                            + ": kind '"
+                            + kind
+                            + "' is not supported by the lab (Pod,"
+                            + " NetworkAttachmentDefinition, L2Network, Namespace)");
+              };
+          out.add(Serialization.unmarshal(doc.toString(), type));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code l2sm lab apply -f PATH}. */
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description = "Create or update objects from YAML.")
+  static class Apply implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "-f",
+        required = true,
+        paramLabel = "PATH",
+        description = "A YAML file or a folder of them.")
+    Path path;
+
+    @Option(
+        names = {"-n", "--namespace"},
+        defaultValue = "default",
+        description = "Namespace for objects without one.")
+    String namespace;
+
+    @Override
+    public Integer call() throws Exception {
+      LabInfo lab = requireUp();
+      List<HasMetadata> objects = read(path);
+      try (KubernetesClient c = client(lab)) {
+        for (HasMetadata o : objects) {
+          if (o.getMetadata().getNamespace() == null && !(o instanceof Namespace)) {
+            o.getMetadata().setNamespace(namespace);
+          }
+          c.resource(o).createOr(NonDeletingOperation::update);
+          spec.commandLine()
+              .getOut()
+              .println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName() + " applied");
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code l2sm lab delete -f PATH}. */
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete objects named in YAML.")
+  static class Delete implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "-f",
+        required = true,
+        paramLabel = "PATH",
+        description = "A YAML file or a folder of them.")
+    Path path;
+
+    @Option(
+        names = {"-n", "--namespace"},
+        defaultValue = "default",
+        description = "Namespace for objects without one.")
+    String namespace;
+
+    @Override
+    public Integer call() throws Exception {
+      LabInfo lab = requireUp();
+      try (KubernetesClient c = client(lab)) {
+        for (HasMetadata o : read(path)) {
+          if (o.getMetadata().getNamespace() == null && !(o instanceof Namespace)) {
+            o.getMetadata().setNamespace(namespace);
+          }
+          c.resource(o).delete();
+          spec.commandLine()
+              .getOut()
+              .println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName() + " deleted");
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code l2sm lab get KIND}. */
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description = "List objects: pods, l2networks, nads, events.")
+  static class Get implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "KIND")
+    String kind;
+
+    @Option(names = "-o", paramLabel = "FORMAT", description = "yaml for the whole objects.")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+      LabInfo lab = requireUp();
+      PrintWriter out = spec.commandLine().getOut();
+      try (KubernetesClient c = client(lab)) {
+        List<? extends HasMetadata> items =
+            switch (kind) {
+              case "pods", "pod", "po" -> c.pods().inAnyNamespace().list().getItems();
+              case "l2networks", "l2network", "l2net" ->
+                  c.resources(L2Network.class).inAnyNamespace().list().getItems();
+              case "nads", "nad", "net-attach-def", "network-attachment-definitions" ->
+                  c.resources(NetworkAttachmentDefinition.class).inAnyNamespace().list().getItems();
+              case "events", "event", "ev" ->
+                  c.events().v1().events().inAnyNamespace().list().getItems();
+              default ->
+                  throw new ParameterException(
+                      spec.commandLine(),
+                      "KIND must be pods, l2networks, nads or events, not " + kind);
+            };
+        if ("yaml".equals(format)) {
+          for (HasMetadata o : items) {
+            out.println("---");
+            out.print(Serialization.asYaml(o).replaceFirst("^---\n", ""));
+          }
+          return ExitCodes.OK;
+        }
+        List<String[]> rows = new ArrayList<>();
+        if (items.isEmpty()) {
+          out.println("No " + kind + ".");
+          return ExitCodes.OK;
+        }
+        HasMetadata first = items.get(0);
+        if (first instanceof Pod) {
+          rows.add(new String[] {"NAMESPACE", "NAME", "NODE", "PHASE", "IP", "REASON"});
+          for (HasMetadata o : items) {
+            Pod p = (Pod) o;
+            var st = p.getStatus();
+            rows.add(
+                new String[] {
+                  p.getMetadata().getNamespace(),
+                  p.getMetadata().getName(),
+                  str(p.getSpec().getNodeName()),
+                  st == null ? "" : str(st.getPhase()),
+                  st == null ? "" : str(st.getPodIP()),
+                  st == null ? "" : str(st.getReason())
+                });
+          }
+        } else if (first instanceof L2Network) {
+          rows.add(new String[] {"NAMESPACE", "NAME", "TYPE", "VNI", "PODS", "READY", "REASON"});
+          for (HasMetadata o : items) {
+            L2Network n = (L2Network) o;
+            var st = n.getStatus();
+            var ready =
+                st == null
+                    ? null
+                    : st.getConditions().stream()
+                        .filter(x -> "Ready".equals(x.getType()))
+                        .findFirst()
+                        .orElse(null);
+            rows.add(
+                new String[] {
+                  n.getMetadata().getNamespace(),
+                  n.getMetadata().getName(),
+                  n.getSpec().getType() == null ? "" : n.getSpec().getType().wireName(),
+                  st == null || st.getVni() == null ? "" : String.valueOf(st.getVni()),
+                  st == null || st.getConnectedPodCount() == null
+                      ? ""
+                      : String.valueOf(st.getConnectedPodCount()),
+                  ready == null ? "" : ready.getStatus(),
+                  ready == null ? "" : ready.getReason()
+                });
+          }
+        } else if (first instanceof NetworkAttachmentDefinition) {
+          rows.add(new String[] {"NAMESPACE", "NAME", "CONFIG"});
+          for (HasMetadata o : items) {
+            NetworkAttachmentDefinition n = (NetworkAttachmentDefinition) o;
+            rows.add(
+                new String[] {
+                  n.getMetadata().getNamespace(),
+                  n.getMetadata().getName(),
+                  str(n.getSpec().getConfig())
+                });
+          }
+        } else {
+          rows.add(new String[] {"NAMESPACE", "OBJECT", "TYPE", "REASON", "MESSAGE"});
+          for (HasMetadata o : items) {
+            Event e = (Event) o;
+            rows.add(
+                new String[] {
+                  e.getMetadata().getNamespace(),
+                  e.getRegarding() == null
+                      ? ""
+                      : e.getRegarding().getKind() + "/" + e.getRegarding().getName(),
+                  str(e.getType()),
+                  str(e.getReason()),
+                  str(e.getNote())
+                });
+          }
+        }
+        Table.print(out, rows);
+      }
+      return ExitCodes.OK;
+    }
+
+    static String str(Object o) {
+      return o == null ? "" : o.toString();
+    }
+  }
+
+  /** {@code l2sm lab exec POD -- CMD...}. */
+  @Command(
+      name = "exec",
+      mixinStandardHelpOptions = true,
+      description = "Run a command in a lab pod's network namespace.")
+  static class Exec implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = {"-n", "--namespace"},
+        defaultValue = "default",
+        description = "The pod's namespace.")
+    String namespace;
+
+    @Parameters(index = "0", paramLabel = "POD")
+    String pod;
+
+    @Parameters(index = "1..*", paramLabel = "CMD", description = "The command, after --.")
+    List<String> command = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+      requireUp();
+      if (command.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "give a command after --");
+      }
+      Map<String, Kubelet.PodRecord> pods = Kubelet.readState(Lab.dir());
+      Kubelet.PodRecord r = pods.get(namespace + "/" + pod);
+      if (r == null) {
+        throw new IllegalStateException(
+            "pod " + namespace + "/" + pod + " is not running in the lab");
+      }
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", r.netns()));
+      cmd.addAll(command);
+      return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+  }
+}

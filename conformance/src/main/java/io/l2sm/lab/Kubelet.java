@@ -1,0 +1,565 @@
+package io.l2sm.lab;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.l2sm.api.k8s.EventRecorder;
+import io.l2sm.api.v1.Annotations;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.api.v1.PodNetworkRequests;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lab's kubelet for all nodes of a cluster. It schedules pods without a node (fewest pods
+ * first), gives each pod a network namespace with a flat {@code eth0} (veth to its node's bridge,
+ * routed between nodes: the Flannel stand-in), attaches the networks the pod asks for through the
+ * real CNI plugin as Multus would, writes {@code k8s.v1.cni.cncf.io/network-status}, runs the first
+ * container's command inside the namespace when the program exists here, and reports the pod
+ * Running. A pod whose network does not exist yet stays Pending with an Event and is retried. Its
+ * view of what it set up is kept in {@code kubelet-state.json}, so a restarted kubelet cleans up
+ * after pods deleted meanwhile.
+ */
+public final class Kubelet implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String NETNS_PREFIX = "l2lp";
+  static final long RETRY_MS = 1_000;
+
+  /** One interface the kubelet attached through CNI. */
+  public record Iface(String name, String network, String config, List<String> ips, String mac) {}
+
+  /** A pod the kubelet set up. */
+  public record PodRecord(
+      String uid,
+      String namespace,
+      String name,
+      String node,
+      String netns,
+      String ip,
+      List<Iface> ifaces,
+      long pid) {}
+
+  private final Path dir;
+  private final LabInfo lab;
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final Map<String, PodRecord> records = new ConcurrentHashMap<>();
+  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kubelet");
+            t.setDaemon(true);
+            return t;
+          });
+  private SharedIndexInformer<Pod> pods;
+
+  public Kubelet(Path dir, LabInfo lab, KubernetesClient client) throws IOException {
+    this.dir = dir;
+    this.lab = lab;
+    this.client = client;
+    this.events = new EventRecorder(client, "l2sm-lab-kubelet");
+    Path state = dir.resolve("kubelet-state.json");
+    if (Files.exists(state)) {
+      records.putAll(
+          JSON.readValue(state.toFile(), new TypeReference<Map<String, PodRecord>>() {}));
+    }
+  }
+
+  public void start() {
+    pods =
+        client
+            .pods()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod p) {
+                    enqueue(Cache.metaNamespaceKeyFunc(p));
+                  }
+
+                  @Override
+                  public void onUpdate(Pod a, Pod b) {
+                    enqueue(Cache.metaNamespaceKeyFunc(b));
+                  }
+
+                  @Override
+                  public void onDelete(Pod p, boolean unknown) {
+                    enqueue(Cache.metaNamespaceKeyFunc(p));
+                  }
+                },
+                30_000);
+    // Pods deleted while the kubelet was away.
+    for (PodRecord r : List.copyOf(records.values())) {
+      enqueue(r.namespace() + "/" + r.name());
+    }
+  }
+
+  private void enqueue(String key) {
+    if (pending.add(key)) {
+      worker.execute(() -> run(key));
+    }
+  }
+
+  private void run(String key) {
+    pending.remove(key);
+    try {
+      reconcile(key);
+    } catch (RuntimeException e) {
+      LOG.warn("pod {}: {} (retrying)", key, e.toString());
+      worker.schedule(() -> enqueue(key), RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void reconcile(String key) {
+    Pod pod = pods.getStore().getByKey(key);
+    String[] nsName = key.split("/", 2);
+    for (PodRecord r : List.copyOf(records.values())) {
+      boolean same = r.namespace().equals(nsName[0]) && r.name().equals(nsName[1]);
+      if (same && (pod == null || !pod.getMetadata().getUid().equals(r.uid()))) {
+        tearDown(r);
+      }
+    }
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    String nodeName = pod.getSpec().getNodeName();
+    if (nodeName == null || nodeName.isEmpty()) {
+      schedule(pod);
+      return;
+    }
+    LabInfo.Node node = lab.node(nodeName);
+    if (node == null || records.containsKey(pod.getMetadata().getUid())) {
+      return;
+    }
+    setUp(pod, node);
+  }
+
+  private void schedule(Pod pod) {
+    Map<String, Integer> load = new TreeMap<>();
+    lab.nodes().forEach(n -> load.put(n.name(), 0));
+    for (Pod p : pods.getStore().list()) {
+      String n = p.getSpec().getNodeName();
+      if (n != null && load.containsKey(n)) {
+        load.merge(n, 1, Integer::sum);
+      }
+    }
+    String chosen =
+        load.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .edit(
+            p -> {
+              p.getSpec().setNodeName(chosen);
+              return p;
+            });
+    LOG.info(
+        "scheduled {}/{} on {}",
+        pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(),
+        chosen);
+  }
+
+  private void setUp(Pod pod, LabInfo.Node node) {
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    String uid = pod.getMetadata().getUid();
+    List<PodNetworkRequests.Request> requests;
+    try {
+      requests = PodNetworkRequests.parse(pod.getMetadata().getAnnotations(), ns);
+    } catch (PodNetworkRequests.InvalidAnnotation e) {
+      pendingStatus(pod, "InvalidNetworkAnnotation", e.getMessage());
+      return;
+    }
+    List<NetworkAttachmentDefinition> nads = new ArrayList<>();
+    for (PodNetworkRequests.Request r : requests) {
+      NetworkAttachmentDefinition nad =
+          client
+              .resources(NetworkAttachmentDefinition.class)
+              .inNamespace(r.namespace())
+              .withName(r.name())
+              .get();
+      if (nad == null) {
+        pendingStatus(
+            pod, "NetworkNotFound", "network " + r.key() + " does not exist yet; waiting for it");
+        worker.schedule(() -> enqueue(ns + "/" + name), RETRY_MS, TimeUnit.MILLISECONDS);
+        return;
+      }
+      nads.add(nad);
+    }
+    String netns = NETNS_PREFIX + hash(uid, 10);
+    String ip = freeIp(node);
+    List<Iface> done = new ArrayList<>();
+    PodRecord rec = new PodRecord(uid, ns, name, node.name(), netns, ip, done, 0);
+    records.put(uid, rec);
+    save();
+    try {
+      flatNetwork(netns, node, ip, uid);
+      for (int i = 0; i < requests.size(); i++) {
+        PodNetworkRequests.Request r = requests.get(i);
+        ObjectNode config = (ObjectNode) JSON.readTree(nads.get(i).getSpec().getConfig());
+        ObjectNode runtime = config.putObject("runtimeConfig");
+        if (!r.ips().isEmpty()) {
+          ArrayNode a = runtime.putArray("ips");
+          r.ips().forEach(a::add);
+        }
+        if (r.mac() != null) {
+          runtime.put("mac", r.mac());
+        }
+        JsonNode result = cni("ADD", node, netns, uid, r.interfaceName(), config.toString(), pod);
+        List<String> ips = new ArrayList<>();
+        result.path("ips").forEach(x -> ips.add(x.path("address").asText()));
+        String mac = result.path("interfaces").path(0).path("mac").asText();
+        done.add(new Iface(r.interfaceName(), r.key(), config.toString(), ips, mac));
+        save();
+      }
+    } catch (CniFailure e) {
+      LOG.warn("pod {}/{}: {}", ns, name, e.getMessage());
+      tearDown(records.get(uid));
+      pendingStatus(pod, "NetworkAttachFailed", e.getMessage());
+      worker.schedule(() -> enqueue(ns + "/" + name), 3 * RETRY_MS, TimeUnit.MILLISECONDS);
+      return;
+    } catch (IOException | RuntimeException e) {
+      tearDown(records.get(uid));
+      throw new IllegalStateException("pod " + ns + "/" + name + ": " + e.getMessage(), e);
+    }
+    long pid = startCommand(pod, netns);
+    records.put(uid, new PodRecord(uid, ns, name, node.name(), netns, ip, done, pid));
+    save();
+    writeNetworkStatus(pod, ip, done);
+    running(pod, node, ip);
+    LOG.info("pod {}/{} running on {} ({}), {} network(s)", ns, name, node.name(), ip, done.size());
+  }
+
+  /** The pod's namespace, with eth0 on the node's bridge and a default route through it. */
+  private void flatNetwork(String netns, LabInfo.Node node, String ip, String uid) {
+    String host = "l2le" + hash(uid, 10);
+    int prefix = Integer.parseInt(node.podCidr().split("/")[1]);
+    Testbed.sh("ip netns add " + netns);
+    Testbed.sh(
+        String.join(
+            " && ",
+            "ip -n " + netns + " link set lo up",
+            "ip link add "
+                + host
+                + " netns "
+                + node.netns()
+                + " type veth peer name eth0 netns "
+                + netns,
+            "ip -n " + node.netns() + " link set " + host + " master cni0 up",
+            "ip -n " + netns + " addr add " + ip + "/" + prefix + " dev eth0",
+            "ip -n " + netns + " link set eth0 up",
+            "ip -n " + netns + " route add default via " + node.gateway(),
+            // eth0's traffic to other nodes crosses Open vSwitch's userspace datapath.
+            "ip netns exec " + netns + " ethtool -K eth0 tx off >/dev/null"));
+  }
+
+  private String freeIp(LabInfo.Node node) {
+    String base = node.gateway().substring(0, node.gateway().lastIndexOf('.') + 1);
+    Set<String> used = ConcurrentHashMap.newKeySet();
+    records.values().stream()
+        .filter(r -> r.node().equals(node.name()))
+        .forEach(r -> used.add(r.ip()));
+    for (int i = 2; i < 255; i++) {
+      if (!used.contains(base + i)) {
+        return base + i;
+      }
+    }
+    throw new IllegalStateException("node " + node.name() + " has no free pod address left");
+  }
+
+  private static final class CniFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CniFailure(String message) {
+      super(message);
+    }
+  }
+
+  private JsonNode cni(
+      String command,
+      LabInfo.Node node,
+      String netns,
+      String uid,
+      String ifName,
+      String config,
+      Pod pod) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(lab.cniPlugin());
+      Map<String, String> env = pb.environment();
+      env.put("CNI_COMMAND", command);
+      env.put("CNI_CONTAINERID", uid);
+      env.put("CNI_NETNS", "/var/run/netns/" + netns);
+      env.put("CNI_IFNAME", ifName);
+      env.put("CNI_PATH", Path.of(lab.cniPlugin()).getParent().toString());
+      if (pod != null) {
+        env.put(
+            "CNI_ARGS",
+            "IgnoreUnknown=1;K8S_POD_NAMESPACE="
+                + pod.getMetadata().getNamespace()
+                + ";K8S_POD_NAME="
+                + pod.getMetadata().getName()
+                + ";K8S_POD_UID="
+                + uid);
+      }
+      env.put("L2SM_AGENT_SOCKET", node.agentSocket());
+      Process p = pb.start();
+      p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      JsonNode reply = out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
+      if (p.exitValue() != 0) {
+        throw new CniFailure(
+            "CNI "
+                + command
+                + " "
+                + ifName
+                + ": "
+                + reply.path("msg").asText(out)
+                + (reply.hasNonNull("details") ? " (" + reply.get("details").asText() + ")" : ""));
+      }
+      return reply;
+    } catch (IOException e) {
+      throw new CniFailure("cannot run the CNI plugin: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CniFailure("interrupted");
+    }
+  }
+
+  /** Runs the first container's command in the pod's namespace when the program is here. */
+  private long startCommand(Pod pod, String netns) {
+    List<Container> containers = pod.getSpec().getContainers();
+    if (containers.isEmpty()) {
+      return 0;
+    }
+    List<String> cmd = new ArrayList<>();
+    Container c = containers.get(0);
+    if (c.getCommand() != null) {
+      cmd.addAll(c.getCommand());
+    }
+    if (c.getArgs() != null) {
+      cmd.addAll(c.getArgs());
+    }
+    if (cmd.isEmpty()) {
+      return 0;
+    }
+    String program = cmd.get(0);
+    boolean exists =
+        program.contains("/")
+            ? Files.isExecutable(Path.of(program))
+            : Testbed.run("command -v " + program).exit() == 0;
+    if (!exists) {
+      events.emit(
+          pod,
+          false,
+          "CommandNotRun",
+          "program " + program + " is not on this machine; the pod runs without it");
+      return 0;
+    }
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+    full.addAll(cmd);
+    try {
+      Path log =
+          dir.resolve("pods")
+              .resolve(
+                  pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+      Files.createDirectories(log.getParent());
+      Process p =
+          new ProcessBuilder(full)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(new File("/dev/null"))
+              .start();
+      return p.pid();
+    } catch (IOException e) {
+      events.emit(pod, true, "CommandFailed", "cannot start " + program + ": " + e.getMessage());
+      return 0;
+    }
+  }
+
+  private void tearDown(PodRecord r) {
+    if (r == null) {
+      return;
+    }
+    if (r.pid() > 0) {
+      ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    LabInfo.Node node = lab.node(r.node());
+    for (Iface i : r.ifaces()) {
+      try {
+        cni("DEL", node, r.netns(), r.uid(), i.name(), i.config(), null);
+      } catch (CniFailure e) {
+        LOG.warn("pod {}/{}: {}", r.namespace(), r.name(), e.getMessage());
+      }
+    }
+    Testbed.run("ip netns pids " + r.netns() + " | xargs -r kill -9");
+    Testbed.run("ip netns del " + r.netns());
+    records.remove(r.uid());
+    save();
+    LOG.info("pod {}/{} torn down", r.namespace(), r.name());
+  }
+
+  private void writeNetworkStatus(Pod pod, String ip, List<Iface> ifaces) {
+    ArrayNode status = JSON.createArrayNode();
+    ObjectNode eth0 = status.addObject().put("name", "lab-flat").put("interface", "eth0");
+    eth0.putArray("ips").add(ip);
+    eth0.put("default", true);
+    for (Iface i : ifaces) {
+      ObjectNode o = status.addObject().put("name", i.network()).put("interface", i.name());
+      ArrayNode a = o.putArray("ips");
+      i.ips().forEach(x -> a.add(x.contains("/") ? x.substring(0, x.indexOf('/')) : x));
+      o.put("mac", i.mac());
+    }
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .edit(
+            p -> {
+              if (p.getMetadata().getAnnotations() == null) {
+                p.getMetadata().setAnnotations(new TreeMap<>());
+              }
+              p.getMetadata().getAnnotations().put(Annotations.NETWORK_STATUS, status.toString());
+              return p;
+            });
+  }
+
+  private void running(Pod pod, LabInfo.Node node, String ip) {
+    String now = Instant.now().toString();
+    PodStatus status =
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withHostIP(node.ip())
+            .withPodIP(ip)
+            .withStartTime(now)
+            .withConditions(
+                new PodConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .withLastTransitionTime(now)
+                    .build())
+            .build();
+    updateStatus(pod, status);
+  }
+
+  private void pendingStatus(Pod pod, String reason, String message) {
+    PodStatus old = pod.getStatus();
+    if (old != null && reason.equals(old.getReason()) && message.equals(old.getMessage())) {
+      return;
+    }
+    events.emit(pod, true, reason, message);
+    updateStatus(
+        pod,
+        new PodStatusBuilder()
+            .withPhase("Pending")
+            .withReason(reason)
+            .withMessage(message)
+            .withConditions(
+                new PodConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("False")
+                    .withReason(reason)
+                    .withMessage(message)
+                    .withLastTransitionTime(Instant.now().toString())
+                    .build())
+            .build());
+  }
+
+  private void updateStatus(Pod pod, PodStatus status) {
+    Pod latest =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .get();
+    if (latest == null) {
+      return;
+    }
+    latest.setStatus(status);
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(latest).updateStatus();
+  }
+
+  private synchronized void save() {
+    try {
+      Path tmp = dir.resolve("kubelet-state.json.tmp");
+      JSON.writeValue(tmp.toFile(), new TreeMap<>(records));
+      Files.move(
+          tmp,
+          dir.resolve("kubelet-state.json"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.error("cannot save the kubelet's state: {}", e.toString());
+    }
+  }
+
+  /** The pods set up now, by namespace/name. */
+  public Map<String, PodRecord> pods() {
+    Map<String, PodRecord> out = new TreeMap<>();
+    records.values().forEach(r -> out.put(r.namespace() + "/" + r.name(), r));
+    return out;
+  }
+
+  static String hash(String text, int hexChars) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d).substring(0, hexChars);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The pods a lab's kubelet has set up, read from its state file (for lab exec). */
+  public static Map<String, PodRecord> readState(Path dir) throws IOException {
+    Path state = dir.resolve("kubelet-state.json");
+    Map<String, PodRecord> out = new TreeMap<>();
+    if (Files.exists(state)) {
+      Map<String, PodRecord> byUid = JSON.readValue(state.toFile(), new TypeReference<>() {});
+      byUid.values().forEach(r -> out.put(r.namespace() + "/" + r.name(), r));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+    if (pods != null) {
+      pods.close();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.l2sm.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * What {@code l2sm lab up} built, as {@code lab.json} in the lab's directory: the other lab
+ * commands and the lab kubelet read it.
+ *
+ * @param cluster the cluster's name
+ * @param apiUrl its API server
+ * @param kubeconfig a kubeconfig file for it
+ * @param controllerGrpc the controller's gRPC address
+ * @param cniPlugin the installed CNI plugin
+ * @param nodes the nodes
+ */
+public record LabInfo(
+    String cluster,
+    String apiUrl,
+    String kubeconfig,
+    String controllerGrpc,
+    String cniPlugin,
+    List<Node> nodes) {
+
+  /**
+   * A lab node.
+   *
+   * @param name node name
+   * @param netns its network namespace
+   * @param ip its underlay address
+   * @param agentSocket its agent's CNI socket
+   * @param podCidr the subnet of its pods' eth0 (the flat network)
+   * @param gateway the node's address in that subnet
+   */
+  public record Node(
+      String name, String netns, String ip, String agentSocket, String podCidr, String gateway) {}
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static Path file(Path dir) {
+    return dir.resolve("lab.json");
+  }
+
+  public static LabInfo read(Path dir) throws IOException {
+    return JSON.readValue(file(dir).toFile(), LabInfo.class);
+  }
+
+  public void write(Path dir) throws IOException {
+    Path tmp = dir.resolve("lab.json.tmp");
+    JSON.writeValue(tmp.toFile(), this);
+    Files.move(tmp, file(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public Node node(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+  }
+}
