@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       OperatorCommand.class,
       ApiServerCommand.class,
       LabCommand.class,
+      DemoCommand.class,
       KubeletCommand.class,
       CtlCommand.class,
       BenchCommand.class

@@ -1,0 +1,369 @@
+package io.l2sm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.l2sm.api.v1.Annotations;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import io.l2sm.translator.InvalidInputException;
+import io.l2sm.translator.Translation;
+import io.l2sm.translator.TranslationOptions;
+import io.l2sm.translator.plan.PlannedAttachment;
+import io.l2sm.translator.plan.PlannedNetwork;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm demo}: the main job on the embedded default. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "The main job on the embedded default, end to end: bring a lab up (3 nodes), translate an"
+          + " OSM network service (default nsd-examples/ping-pong), apply its networks, start"
+          + " each KDU's pod with the annotation its Helm values carry (as Helm would), wait for"
+          + " Ready, check reachability on every network and isolation from a pod of another"
+          + " network, print the results, and take the lab down (unless --keep).",
+      "Needs root and Open vSwitch (scripts/install-prereqs.sh installs them)."
+    })
+public class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--ns",
+      paramLabel = "PATH",
+      defaultValue = "nsd-examples/ping-pong",
+      description = "The NS package(s) to deploy (default: ${DEFAULT-VALUE}).")
+  Path ns;
+
+  @Option(names = "--nodes", defaultValue = "3", description = "Lab nodes (default: 3).")
+  int nodes;
+
+  @Option(names = "--keep", description = "Leave the lab up afterwards (l2sm lab down removes it).")
+  boolean keep;
+
+  private PrintWriter out;
+  private final List<String[]> results = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    out = spec.commandLine().getOut();
+    if (!Files.exists(ns)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--ns " + ns + " does not exist (run from the project's folder)");
+    }
+    List<String> missing = Testbed.missingPrerequisites();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the demo needs " + missing + "; run as root: scripts/install-prereqs.sh");
+    }
+    Translation t;
+    try {
+      t = Translation.run(ns, List.of(), TranslationOptions.defaults());
+    } catch (InvalidInputException e) {
+      throw new IllegalStateException("cannot translate " + ns + ": " + e.getMessage(), e);
+    }
+    boolean ownLab = !Lab.isUp();
+    long t0 = System.nanoTime();
+    if (ownLab) {
+      Lab.up(nodes, out);
+    } else {
+      out.println("Using the lab that is already up.");
+    }
+    try {
+      run(t, LabInfo.read(Lab.dir()));
+    } finally {
+      if (ownLab && !keep) {
+        out.println("Taking the lab down...");
+        out.flush();
+        Lab.down();
+      }
+    }
+    out.println();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"CHECK", "RESULT", "DETAIL"});
+    rows.addAll(results);
+    Table.print(out, rows);
+    long failed = results.stream().filter(r -> !r[1].equals("pass")).count();
+    out.printf(
+        "%n%d of %d checks passed in %.1f s.%s%n",
+        results.size() - failed,
+        results.size(),
+        (System.nanoTime() - t0) / 1e9,
+        keep || !ownLab
+            ? " The lab is still up: l2sm lab status / get / exec, then l2sm lab down."
+            : "");
+    out.flush();
+    return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  private void check(String name, boolean ok, String detail) {
+    results.add(new String[] {name, ok ? "pass" : "FAIL", detail});
+  }
+
+  private void run(Translation t, LabInfo lab) throws Exception {
+    String nsName = t.plan().nsName();
+    out.println(
+        "Deploying NS "
+            + nsName
+            + ": "
+            + t.plan().networks().size()
+            + " network(s), "
+            + t.plan().attachments().size()
+            + " attachment(s)");
+    out.flush();
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    Path work = Files.createDirectories(Lab.dir().resolve("demo"));
+    Path networks = work.resolve("networks.yaml");
+    Files.writeString(networks, t.files().get("networks.yaml"));
+    try (KubernetesClient c = LabCommand.client(lab)) {
+      for (HasMetadata o : LabCommand.read(networks)) {
+        o.getMetadata().setNamespace("default");
+        c.resource(o).createOr(NonDeletingOperation::update);
+      }
+      // A network outside the NS, for the isolation check.
+      NetworkAttachmentDefinition other = new NetworkAttachmentDefinition();
+      other.getMetadata().setName("demo-other");
+      other.getMetadata().setNamespace("default");
+      other
+          .getSpec()
+          .setConfig(
+              "{\"cniVersion\":\"1.0.0\",\"name\":\"demo-other\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"kind\":\"vnet\"}");
+      c.resource(other).createOr(NonDeletingOperation::update);
+
+      // One pod per KDU, annotated as its Helm values say; spread over the nodes.
+      Map<String, String> podOfProfile = new LinkedHashMap<>();
+      int i = 0;
+      for (Map.Entry<String, String> f : t.files().entrySet()) {
+        if (!f.getKey().startsWith("kdu-values/")) {
+          continue;
+        }
+        String podName = f.getKey().substring("kdu-values/".length()).replace(".yaml", "");
+        JsonNode values = yaml.readTree(f.getValue());
+        Map<String, String> annotations = new TreeMap<>();
+        values
+            .path("podAnnotations")
+            .fields()
+            .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        createPod(c, podName, annotations, lab.nodes().get(i % lab.nodes().size()).name());
+        podOfProfile.put(podName, podName);
+        i++;
+      }
+      createPod(
+          c,
+          "intruder",
+          Map.of(Annotations.NETWORKS, "[{\"name\":\"demo-other\",\"interface\":\"net-other\"}]"),
+          lab.nodes().get(0).name());
+
+      // Ready: networks and pods.
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      List<String> netNames = t.plan().networks().stream().map(PlannedNetwork::name).toList();
+      boolean netsReady = false;
+      boolean podsRunning = false;
+      while (System.nanoTime() < deadline && !(netsReady && podsRunning)) {
+        netsReady =
+            netNames.stream()
+                .allMatch(
+                    n ->
+                        ready(
+                            c.resources(L2Network.class).inNamespace("default").withName(n).get()));
+        podsRunning =
+            c.pods().inNamespace("default").list().getItems().stream()
+                    .filter(
+                        p ->
+                            podOfProfile.containsKey(p.getMetadata().getName())
+                                || p.getMetadata().getName().equals("intruder"))
+                    .filter(
+                        p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                    .count()
+                == podOfProfile.size() + 1;
+        Thread.sleep(200);
+      }
+      List<String> vnis = new ArrayList<>();
+      for (String n : netNames) {
+        L2Network net = c.resources(L2Network.class).inNamespace("default").withName(n).get();
+        vnis.add(
+            n
+                + " "
+                + (net == null || net.getStatus() == null
+                    ? "-"
+                    : "VNI " + net.getStatus().getVni()));
+      }
+      check("networks Ready", netsReady, String.join(", ", vnis));
+      check(
+          "pods Running",
+          podsRunning,
+          (podOfProfile.size() + 1) + " pods on " + lab.nodes().size() + " nodes");
+      if (!podsRunning) {
+        return;
+      }
+      boolean statusWritten =
+          c.pods().inNamespace("default").list().getItems().stream()
+              .allMatch(
+                  p ->
+                      p.getMetadata().getAnnotations() != null
+                          && p.getMetadata()
+                              .getAnnotations()
+                              .containsKey(Annotations.NETWORK_STATUS));
+      check(
+          "network-status written",
+          statusWritten,
+          "k8s.v1.cni.cncf.io/network-status on every pod");
+    }
+
+    // Addresses on the networks (an L2 network carries whatever the functions use).
+    Map<String, Kubelet.PodRecord> pods = Kubelet.readState(Lab.dir());
+    Map<String, List<String[]>> members = new LinkedHashMap<>();
+    for (PlannedAttachment a : t.plan().attachments()) {
+      String pod = a.vnfProfile() + "-" + a.kdu();
+      members
+          .computeIfAbsent(a.network(), k -> new ArrayList<>())
+          .add(new String[] {pod, a.interfaceName()});
+    }
+    Map<String, String> datanetIp = new TreeMap<>();
+    int k = 0;
+    for (Map.Entry<String, List<String[]>> e : members.entrySet()) {
+      k++;
+      int j = 0;
+      for (String[] m : e.getValue()) {
+        j++;
+        String ip = "10.200." + k + "." + j;
+        Testbed.sh(
+            "ip netns exec "
+                + pods.get("default/" + m[0]).netns()
+                + " ip addr add "
+                + ip
+                + "/24 dev "
+                + m[1]);
+        m[0] = m[0] + "@" + ip;
+        if (k == 1) {
+          datanetIp.put(m[0], ip);
+        }
+      }
+    }
+    Testbed.sh(
+        "ip netns exec "
+            + pods.get("default/intruder").netns()
+            + " ip addr add 10.200.1.99/24 dev net-other");
+
+    // Capture at the intruder while the NS's networks carry traffic.
+    String intruderNs = pods.get("default/intruder").netns();
+    Path capture = Lab.dir().resolve("demo/intruder.pcap");
+    Process tcpdump =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                intruderNs,
+                "tcpdump",
+                "--immediate-mode",
+                "-Q",
+                "in",
+                "-i",
+                "net-other",
+                "-n",
+                "-w",
+                capture.toString())
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(800);
+    for (Map.Entry<String, List<String[]>> e : members.entrySet()) {
+      List<String[]> m = e.getValue();
+      if (m.size() < 2) {
+        continue;
+      }
+      String from = m.get(0)[0].split("@")[0];
+      String to = m.get(1)[0].split("@")[1];
+      String result =
+          Testbed.run(
+                  "ip netns exec "
+                      + pods.get("default/" + from).netns()
+                      + " ping -c 3 -i 0.2 -W 1 "
+                      + to)
+              .out();
+      Matcher rx = Pattern.compile("(\\d+) received").matcher(result);
+      Matcher rtt = Pattern.compile("= [\\d.]+/([\\d.]+)/").matcher(result);
+      int got = rx.find() ? Integer.parseInt(rx.group(1)) : 0;
+      check(
+          "reach on " + e.getKey(),
+          got == 3,
+          from
+              + " -> "
+              + m.get(1)[0].split("@")[0]
+              + " ("
+              + to
+              + "): "
+              + got
+              + "/3 replies"
+              + (rtt.find() ? ", rtt " + rtt.group(1) + " ms" : ""));
+    }
+    String probe =
+        Testbed.run("ip netns exec " + intruderNs + " ping -c 3 -i 0.2 -W 1 10.200.1.1").out();
+    Matcher rx = Pattern.compile("(\\d+) received").matcher(probe);
+    int leaked = rx.find() ? Integer.parseInt(rx.group(1)) : 0;
+    Thread.sleep(300);
+    tcpdump.destroy();
+    tcpdump.waitFor();
+    String frames = Testbed.run("tcpdump -r " + capture + " -nn -e 2>/dev/null").out();
+    long foreign = Testbed.lines(frames).stream().filter(l -> l.contains("10.200.")).count();
+    check(
+        "isolation",
+        leaked == 0 && foreign == 0,
+        "a pod of another network, same subnet: "
+            + leaked
+            + "/3 replies, "
+            + foreign
+            + " frames of the NS's networks captured");
+  }
+
+  private static boolean ready(L2Network n) {
+    return n != null
+        && n.getStatus() != null
+        && n.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static void createPod(
+      KubernetesClient c, String name, Map<String, String> annotations, String node) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("default")
+            .withAnnotations(annotations)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node)
+            .addNewContainer()
+            .withName("main")
+            .withImage("busybox")
+            .withCommand("sleep", "3600")
+            .endContainer()
+            .endSpec()
+            .build();
+    c.resource(pod).createOr(NonDeletingOperation::update);
+  }
+}
