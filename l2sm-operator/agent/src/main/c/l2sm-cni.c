@@ -42,6 +42,22 @@ int main(void) {
           stdout);
     return 0;
   }
+  /* Read the whole configuration first: a caller must never see its write fail because the
+     plugin gave up early. */
+  size_t cap = 65536, len = 0;
+  char *conf = malloc(cap);
+  ssize_t r;
+  if (!conf) return fail(5, "out of memory", "");
+  while ((r = read(STDIN_FILENO, conf + len, cap - len)) > 0) {
+    len += (size_t)r;
+    if (len == cap) {
+      if (cap >= (16u << 20)) return fail(6, "the network configuration is too large", "");
+      cap *= 2;
+      char *bigger = realloc(conf, cap);
+      if (!bigger) return fail(5, "out of memory", "");
+      conf = bigger;
+    }
+  }
   const char *path = getenv("L2SM_AGENT_SOCKET");
   if (!path || !*path) path = "/var/run/l2sm/agent.sock";
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -63,14 +79,13 @@ int main(void) {
   if (write_all(fd, "\n", 1) < 0) {
     return fail(5, "cannot send the request to the L2S-M node agent", strerror(errno));
   }
+  if (write_all(fd, conf, len) < 0) {
+    return fail(5, "cannot send the request to the L2S-M node agent", strerror(errno));
+  }
+  free(conf);
+  shutdown(fd, SHUT_WR);
   char buf[65536];
   ssize_t n;
-  while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
-    if (write_all(fd, buf, (size_t)n) < 0) {
-      return fail(5, "cannot send the request to the L2S-M node agent", strerror(errno));
-    }
-  }
-  shutdown(fd, SHUT_WR);
   /* The reply: "<exit>\n<stdout>". */
   int code = -1;
   int in_header = 1;

@@ -3,7 +3,6 @@ package io.l2sm.api.v1;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -107,8 +106,6 @@ public final class PodNetworkRequests {
         int cut = why.indexOf(" (");
         throw new InvalidAnnotation(
             "annotation " + key + " is not valid JSON: " + (cut > 0 ? why.substring(0, cut) : why));
-      } catch (IOException e) {
-        throw new InvalidAnnotation("annotation " + key + " cannot be read: " + e.getMessage());
       }
       if (!list.isArray()) {
         throw new InvalidAnnotation("annotation " + key + " must be a JSON list, not an object");

@@ -1,0 +1,286 @@
+package io.l2sm.cli.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.L2NetworkSpec;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.api.v1.NetworkKind;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Networks and pods as Kubernetes objects, end to end through a three-node lab: the operator, the
+ * lab kubelet, the CNI plugin, the agents and the controller, all real processes.
+ */
+class LabIT {
+  static LabInfo lab;
+  static KubernetesClient client;
+
+  @BeforeAll
+  static void up() throws Exception {
+    List<String> missing = Testbed.missingPrerequisites();
+    if (!missing.isEmpty()) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("the lab tests need " + missing);
+      }
+      Assumptions.abort("the lab tests need " + missing);
+    }
+    Lab.down();
+    lab = Lab.up(3, new PrintWriter(System.out, true));
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig()))))
+            .build();
+  }
+
+  @AfterAll
+  static void down() {
+    if (client != null) {
+      client.close();
+    }
+    Lab.down();
+  }
+
+  static NetworkAttachmentDefinition nad(String name, String kind) {
+    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
+    n.getMetadata().setName(name);
+    n.getMetadata().setNamespace("default");
+    n.getSpec()
+        .setConfig(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\""
+                + name
+                + "\",\"type\":\"l2sm\","
+                + "\"device\":\"l2sm-vNet\",\"kind\":\""
+                + kind
+                + "\"}");
+    return client.resource(n).create();
+  }
+
+  static Pod pod(String name, String node, String annotation) {
+    return client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .withAnnotations(Map.of("k8s.v1.cni.cncf.io/networks", annotation))
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewContainer()
+                .withName("main")
+                .withImage("busybox")
+                .withCommand("sleep", "3600")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  static String phase(String name) {
+    Pod p = client.pods().inNamespace("default").withName(name).get();
+    return p == null || p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  static void awaitRunning(String... names) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              for (String n : names) {
+                assertThat(phase(n)).as(n).isEqualTo("Running");
+              }
+            });
+  }
+
+  static String netns(String pod) throws Exception {
+    return Kubelet.readState(Lab.dir()).get("default/" + pod).netns();
+  }
+
+  static int ping(String pod, String ip) throws Exception {
+    String out = Testbed.run("ip netns exec " + netns(pod) + " ping -c 3 -i 0.2 -W 1 " + ip).out();
+    var m = java.util.regex.Pattern.compile("(\\d+) received").matcher(out);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  static L2Network network(String name) {
+    return client.resources(L2Network.class).inNamespace("default").withName(name).get();
+  }
+
+  @Test
+  void aNetworkDeletedWithPodsAttachedIsHeldUntilTheyGo() throws Exception {
+    nad("held", "vnet");
+    pod("h1", "n1", "[{\"name\":\"held\",\"ips\":[\"10.31.0.1/24\"]}]");
+    pod("h2", "n2", "[{\"name\":\"held\",\"ips\":[\"10.31.0.2/24\"]}]");
+    awaitRunning("h1", "h2");
+    assertThat(ping("h1", "10.31.0.2")).isEqualTo(3);
+    int vni = network("held").getStatus().getVni();
+    client.resources(L2Network.class).inNamespace("default").withName("held").delete();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              L2Network n = network("held");
+              assertThat(n).isNotNull();
+              assertThat(n.getStatus().getConditions())
+                  .anyMatch(
+                      c ->
+                          c.getType().equals("Ready")
+                              && c.getReason().equals("DeletionHeldPodsAttached"));
+            });
+    assertThat(ping("h1", "10.31.0.2"))
+        .as("pods still forward while the deletion is held")
+        .isEqualTo(3);
+    client.pods().inNamespace("default").withName("h1").delete();
+    client.pods().inNamespace("default").withName("h2").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(network("held")).isNull();
+              assertThat(
+                      client
+                          .resources(NetworkAttachmentDefinition.class)
+                          .inNamespace("default")
+                          .withName("held")
+                          .get())
+                  .isNull();
+            });
+    for (String n : List.of("n1", "n2", "n3")) {
+      String flows =
+          Testbed.sh(
+              "ovs-ofctl -O OpenFlow13 dump-flows unix:"
+                  + Lab.dir()
+                  + "/ovs-"
+                  + n
+                  + "/br-l2sm.mgmt");
+      assertThat(flows)
+          .as("flows of VNI %s on %s", vni, n)
+          .doesNotContain("0x" + Integer.toHexString(vni) + " ")
+          .doesNotContain("0x" + Integer.toHexString(vni) + ",");
+    }
+  }
+
+  @Test
+  void aPodCreatedBeforeItsNetworkWaitsThenAttaches() throws Exception {
+    pod("early", "n3", "late-net");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod p = client.pods().inNamespace("default").withName("early").get();
+              assertThat(p.getStatus()).isNotNull();
+              assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
+              assertThat(p.getStatus().getReason()).isEqualTo("NetworkNotFound");
+            });
+    assertThat(client.events().v1().events().inNamespace("default").list().getItems())
+        .anyMatch(
+            e ->
+                "NetworkNotFound".equals(e.getReason())
+                    && "early".equals(e.getRegarding().getName()));
+    nad("late-net", "vnet");
+    awaitRunning("early");
+    assertThat(
+            client
+                .pods()
+                .inNamespace("default")
+                .withName("early")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsKey("k8s.v1.cni.cncf.io/network-status");
+    assertThat(Testbed.sh("ip netns exec " + netns("early") + " ip -o link show net1"))
+        .contains("net1");
+  }
+
+  @Test
+  void fiftyPodsAtOnceOnANetworkWithACidrGetDistinctAddresses() throws Exception {
+    L2Network n = new L2Network();
+    n.getMetadata().setName("pool");
+    n.getMetadata().setNamespace("default");
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.VNET);
+    spec.setNetworkCIDR("10.32.0.0/24");
+    n.setSpec(spec);
+    client.resource(n).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                network("pool") != null
+                    && network("pool").getStatus() != null
+                    && network("pool").getStatus().getVni() != null);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      names.add("pool-" + i);
+      client
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("pool-" + i)
+                  .withNamespace("default")
+                  .withAnnotations(Map.of("l2sm/networks", "pool"))
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("main")
+                  .withImage("busybox")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+    }
+    awaitRunning(names.toArray(String[]::new));
+    List<String> addresses = new ArrayList<>();
+    for (String name : names) {
+      String status =
+          client
+              .pods()
+              .inNamespace("default")
+              .withName(name)
+              .get()
+              .getMetadata()
+              .getAnnotations()
+              .get("k8s.v1.cni.cncf.io/network-status");
+      var m =
+          java.util.regex.Pattern.compile(
+                  "\"name\":\"default/pool\",\"interface\":\"net1\",\"ips\":\\[\"([0-9.]+)\"\\]")
+              .matcher(status);
+      assertThat(m.find()).as(status).isTrue();
+      addresses.add(m.group(1));
+    }
+    assertThat(addresses)
+        .hasSize(50)
+        .doesNotHaveDuplicates()
+        .allMatch(a -> a.startsWith("10.32.0."));
+    assertThat(
+            client.pods().inNamespace("default").list().getItems().stream()
+                .filter(p -> p.getMetadata().getName().startsWith("pool-"))
+                .map(p -> p.getSpec().getNodeName())
+                .distinct()
+                .count())
+        .as("scheduled over the nodes")
+        .isEqualTo(3);
+    assertThat(ping("pool-0", addresses.get(49))).isEqualTo(3);
+  }
+}
