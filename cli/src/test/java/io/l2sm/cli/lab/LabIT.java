@@ -283,4 +283,121 @@ class LabIT {
         .isEqualTo(3);
     assertThat(ping("pool-0", addresses.get(49))).isEqualTo(3);
   }
+
+  /** Upstream L2S-M's own ping-pong example (examples/ping-pong), applied unchanged. */
+  static final String UPSTREAM_EXAMPLE =
+      String.join(
+          "\n",
+          "apiVersion: l2sm.l2sm.k8s.local/v1",
+          "kind: L2Network",
+          "metadata:",
+          "  name: ping-network-intra",
+          "spec:",
+          "  type: vnet",
+          "---",
+          "apiVersion: v1",
+          "kind: Pod",
+          "metadata:",
+          "  name: ping-intra",
+          "  labels:",
+          "    app: ping-pong",
+          "    l2sm: \"true\"",
+          "  annotations:",
+          "    l2sm/networks: '[{\"name\": \"ping-network-intra\",\"ips\": [\"10.0.0.1/24\"]}]'",
+          "spec:",
+          "  containers:",
+          "  - name: router",
+          "    command: [\"/bin/ash\", \"-c\", \"trap : TERM INT; sleep infinity & wait\"]",
+          "    image: alpine:latest",
+          "    securityContext:",
+          "      capabilities:",
+          "        add: [\"NET_ADMIN\"]",
+          "---",
+          "apiVersion: v1",
+          "kind: Pod",
+          "metadata:",
+          "  name: pong-intra",
+          "  labels:",
+          "    app: ping-pong",
+          "    l2sm: \"true\"",
+          "  annotations:",
+          "    l2sm/networks: '[{\"name\": \"ping-network-intra\",\"ips\": [\"10.0.0.2/24\"]}]'",
+          "spec:",
+          "  containers:",
+          "  - name: router",
+          "    command: [\"/bin/ash\", \"-c\", \"trap : TERM INT; sleep infinity & wait\"]",
+          "    image: alpine:latest",
+          "");
+
+  @Test
+  void upstreamL2smExampleManifestsWorkUnchanged() throws Exception {
+    Path file = Files.createTempFile("upstream-ping-pong", ".yaml");
+    Files.writeString(file, UPSTREAM_EXAMPLE);
+    Testbed.Result applied =
+        Testbed.run(String.join(" ", Testbed.program()) + " lab apply -f " + file + " 2>&1");
+    assertThat(applied.exit()).as(applied.out()).isZero();
+    awaitRunning("ping-intra", "pong-intra");
+    assertThat(ping("ping-intra", "10.0.0.2")).isEqualTo(3);
+    L2Network n = network("ping-network-intra");
+    assertThat(n.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(network("ping-network-intra").getStatus().getConnectedPodCount())
+                    .isEqualTo(2));
+  }
+
+  @Test
+  void badRequestsLeaveThePodPendingWithTheReasonAndOthersUnaffected() throws Exception {
+    L2Network n = new L2Network();
+    n.getMetadata().setName("narrow");
+    n.getMetadata().setNamespace("default");
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.VNET);
+    spec.setNetworkCIDR("10.33.0.0/24");
+    n.setSpec(spec);
+    client.resource(n).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                network("narrow") != null
+                    && network("narrow").getStatus() != null
+                    && network("narrow").getStatus().getVni() != null);
+    pod("bad-json", "n1", "[{\"name\": ");
+    pod("outside", "n2", "[{\"name\":\"narrow\",\"ips\":[\"10.99.0.5/24\"]}]");
+    pod("twice", "n3", "narrow@net1,narrow@net1");
+    pod("fine", "n1", "narrow");
+    awaitRunning("fine");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(reason("bad-json")).isEqualTo("InvalidNetworkAnnotation");
+              assertThat(message("bad-json"))
+                  .startsWith("annotation k8s.v1.cni.cncf.io/networks is not valid JSON");
+              assertThat(reason("outside")).isEqualTo("NetworkAttachFailed");
+              assertThat(message("outside"))
+                  .contains("IP 10.99.0.5/24 is outside network default/narrow's 10.33.0.0/24");
+              assertThat(reason("twice")).isEqualTo("InvalidNetworkAnnotation");
+              assertThat(message("twice")).isEqualTo("interface net1 is requested twice");
+            });
+    assertThat(client.events().v1().events().inNamespace("default").list().getItems())
+        .anyMatch(
+            e ->
+                "NetworkAttachFailed".equals(e.getReason())
+                    && "outside".equals(e.getRegarding().getName()));
+  }
+
+  static String reason(String pod) {
+    Pod p = client.pods().inNamespace("default").withName(pod).get();
+    return p.getStatus() == null ? null : p.getStatus().getReason();
+  }
+
+  static String message(String pod) {
+    Pod p = client.pods().inNamespace("default").withName(pod).get();
+    return p.getStatus() == null ? null : p.getStatus().getMessage();
+  }
 }
