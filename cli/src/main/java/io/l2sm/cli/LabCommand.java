@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
       LabCommand.Apply.class,
       LabCommand.Delete.class,
       LabCommand.Get.class,
-      LabCommand.Exec.class
+      LabCommand.Exec.class,
+      LabCommand.Restart.class
     })
 public class LabCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -472,6 +473,34 @@ public class LabCommand implements Runnable {
       List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", r.netns()));
       cmd.addAll(command);
       return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+  }
+
+  /** {@code l2sm lab restart PART}. */
+  @Command(
+      name = "restart",
+      mixinStandardHelpOptions = true,
+      description =
+          "kill -9 a part of the lab (controller, operator, kubelet, apiserver, agent-<node>) and start it again.")
+  static class Restart implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "PART")
+    String part;
+
+    @Override
+    public Integer call() throws Exception {
+      LabInfo lab = requireUp();
+      if (!lab.processes().containsKey(part)) {
+        throw new ParameterException(
+            spec.commandLine(), "PART must be one of " + String.join(", ", Lab.parts(lab)));
+      }
+      long t0 = System.nanoTime();
+      Lab.restart(lab, part);
+      spec.commandLine()
+          .getOut()
+          .printf("%s restarted in %.1f s%n", part, (System.nanoTime() - t0) / 1e9);
+      return ExitCodes.OK;
     }
   }
 }

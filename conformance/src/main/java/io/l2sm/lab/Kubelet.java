@@ -412,6 +412,11 @@ public final class Kubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the pod's command, detaches its networks (CNI DEL), removes its namespace. A DEL that
+   * fails (agent or controller down) is retried later, as a kubelet does, before the namespace
+   * goes: nothing is left attached.
+   */
   private void tearDown(PodRecord r) {
     if (r == null) {
       return;
@@ -420,12 +425,23 @@ public final class Kubelet implements AutoCloseable {
       ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
     }
     LabInfo.Node node = lab.node(r.node());
+    List<Iface> left = new ArrayList<>();
     for (Iface i : r.ifaces()) {
       try {
         cni("DEL", node, r.netns(), r.uid(), i.name(), i.config(), null);
       } catch (CniFailure e) {
-        LOG.warn("pod {}/{}: {}", r.namespace(), r.name(), e.getMessage());
+        LOG.warn("pod {}/{}: {} (will retry)", r.namespace(), r.name(), e.getMessage());
+        left.add(i);
       }
+    }
+    if (!left.isEmpty()) {
+      records.put(
+          r.uid(),
+          new PodRecord(r.uid(), r.namespace(), r.name(), r.node(), r.netns(), r.ip(), left, 0));
+      save();
+      worker.schedule(
+          () -> enqueue(r.namespace() + "/" + r.name()), RETRY_MS, TimeUnit.MILLISECONDS);
+      return;
     }
     Testbed.run("ip netns pids " + r.netns() + " | xargs -r kill -9");
     Testbed.run("ip netns del " + r.netns());

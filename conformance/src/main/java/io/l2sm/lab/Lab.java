@@ -1,18 +1,23 @@
 package io.l2sm.lab;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code l2sm lab up/down}: one cluster on this machine, from real parts. The testbed (nodes as
- * namespaces with private Open vSwitch, the controller and the agents) plus the cluster's API
- * server, the operator and the lab kubelet, all as processes that outlive the command. Everything
- * carries the lab's prefix, so {@code lab down} removes it all, even after a crash.
+ * {@code l2sm lab up/down/restart}: one cluster on this machine, from real parts. The testbed
+ * (nodes as namespaces with private Open vSwitch, the controller and the agents) plus the cluster's
+ * API server, the operator and the lab kubelet, all as processes that outlive the command.
+ * Everything carries the lab's prefix, so {@code lab down} removes it all, even after a crash.
  */
 public final class Lab {
   public static final String PREFIX = "l2l";
@@ -72,25 +77,28 @@ public final class Lab {
       progress.flush();
       Path dir = tb.dir;
       Path kubeconfig = dir.resolve("c1.kubeconfig");
-      int apiPort = freePort();
-      start(dir, "apiserver.log", "apiserver", "--listen", "127.0.0.1:" + apiPort);
-      String apiUrl = "http://127.0.0.1:" + apiPort;
-      // It says it is serving once the CRDs are registered.
-      awaitLog(dir.resolve("apiserver.log"), "l2sm apiserver: serving");
-      ApiServer.writeKubeconfig(kubeconfig, apiUrl, "c1");
+      String apiUrl = "http://127.0.0.1:" + freePort();
       String grpc = "127.0.0.1:" + tb.grpcPort();
-      LabInfo lab =
-          new LabInfo("c1", apiUrl, kubeconfig.toString(), grpc, tb.cniPlugin().toString(), info);
-      lab.write(dir);
-      start(
-          dir,
-          "operator.log",
+      Map<String, List<String>> processes = new TreeMap<>(tb.commands());
+      processes.put("apiserver", program("apiserver", "--listen", apiUrl.substring(7)));
+      processes.put(
           "operator",
-          "--kubeconfig",
-          kubeconfig.toString(),
-          "--controller",
-          grpc);
-      start(dir, "kubelet.log", "kubelet", "--lab-dir", dir.toString());
+          program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc));
+      processes.put("kubelet", program("kubelet", "--lab-dir", dir.toString()));
+      LabInfo lab =
+          new LabInfo(
+              "c1",
+              apiUrl,
+              kubeconfig.toString(),
+              grpc,
+              tb.cniPlugin().toString(),
+              info,
+              processes);
+      start(lab, "apiserver");
+      ApiServer.writeKubeconfig(kubeconfig, apiUrl, "c1");
+      lab.write(dir);
+      start(lab, "operator");
+      start(lab, "kubelet");
       return lab;
     } catch (Exception | Error e) {
       tb.close();
@@ -98,25 +106,94 @@ public final class Lab {
     }
   }
 
-  private static void start(Path dir, String log, String... args) throws IOException {
+  private static List<String> program(String... args) {
     List<String> cmd = new ArrayList<>(Testbed.program());
     cmd.addAll(List.of(args));
-    new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start();
+    return cmd;
   }
 
-  private static void awaitLog(Path log, String line) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+  /** The parts {@link #restart} knows. */
+  public static List<String> parts(LabInfo lab) {
+    return List.copyOf(lab.processes().keySet());
+  }
+
+  /**
+   * Starts one part from its recorded command line and waits until it is ready: the API server
+   * serving, the controller healthy, an agent's socket in place; the others at once.
+   */
+  public static void start(LabInfo lab, String part) throws Exception {
+    List<String> cmd = lab.processes().get(part);
+    if (cmd == null) {
+      throw new IllegalArgumentException(
+          "no part '" + part + "'; parts: " + String.join(", ", parts(lab)));
+    }
+    Path log = dir().resolve(part + ".log");
+    if (part.startsWith("agent-")) {
+      String node = part.substring("agent-".length());
+      Files.deleteIfExists(Path.of(lab.node(node).agentSocket()));
+    }
+    new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log).contains(line)) {
+      if (ready(lab, part, log)) {
         return;
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("no '" + line + "' in " + log + ": " + Files.readString(log));
+    throw new IllegalStateException(part + " did not start: " + Files.readString(log));
+  }
+
+  private static boolean ready(LabInfo lab, String part, Path log) throws IOException {
+    if (part.equals("apiserver")) {
+      // It says it is serving once the CRDs are registered.
+      return Files.exists(log) && Files.readString(log).contains("l2sm apiserver: serving");
+    }
+    if (part.equals("controller")) {
+      String http =
+          lab.processes()
+              .get("controller")
+              .get(lab.processes().get("controller").indexOf("--http") + 1);
+      try {
+        HttpURLConnection c =
+            (HttpURLConnection) URI.create("http://" + http + "/healthz").toURL().openConnection();
+        return c.getResponseCode() == 200;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    if (part.startsWith("agent-")) {
+      return Files.exists(Path.of(lab.node(part.substring("agent-".length())).agentSocket()));
+    }
+    return true;
+  }
+
+  /** {@code kill -9} of one part. */
+  public static void kill(LabInfo lab, String part) throws InterruptedException {
+    List<String> cmd = lab.processes().get(part);
+    if (cmd == null) {
+      throw new IllegalArgumentException(
+          "no part '" + part + "'; parts: " + String.join(", ", parts(lab)));
+    }
+    // The part's subcommand and its first option identify it; [x] keeps pkill off its shell.
+    int at = cmd.indexOf(part.startsWith("agent-") ? "agent" : part);
+    String pattern =
+        "[" + cmd.get(at).charAt(0) + "]" + String.join(" ", cmd.subList(at, at + 3)).substring(1);
+    Testbed.run("pkill -9 -f -- '" + pattern + "'");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Testbed.run("pgrep -f -- '" + pattern + "'").exit() == 0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  /** {@code kill -9} of one part, then start it again. */
+  public static void restart(LabInfo lab, String part) throws Exception {
+    kill(lab, part);
+    start(lab, part);
   }
 
   private static int freePort() throws IOException {

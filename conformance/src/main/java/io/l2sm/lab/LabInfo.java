@@ -18,6 +18,8 @@ import java.util.List;
  * @param controllerGrpc the controller's gRPC address
  * @param cniPlugin the installed CNI plugin
  * @param nodes the nodes
+ * @param processes each long-running part's command line, by part name ({@code apiserver}, {@code
+ *     controller}, {@code operator}, {@code kubelet}, {@code agent-<node>})
  */
 public record LabInfo(
     String cluster,
@@ -25,7 +27,8 @@ public record LabInfo(
     String kubeconfig,
     String controllerGrpc,
     String cniPlugin,
-    List<Node> nodes) {
+    List<Node> nodes,
+    java.util.Map<String, List<String>> processes) {
 
   /**
    * A lab node.

@@ -71,6 +71,7 @@ public final class Testbed implements AutoCloseable {
   private final Map<String, Integer> nodes = new LinkedHashMap<>();
   private final Map<String, List<String>> peers = new TreeMap<>();
   private final Map<String, Process> agents = new TreeMap<>();
+  private final Map<String, List<String>> commands = new TreeMap<>();
   private final int ofPort;
   private final int grpcPort;
   private final int httpPort;
@@ -234,6 +235,7 @@ public final class Testbed implements AutoCloseable {
             "127.0.0.1:" + httpPort,
             "--vni-range",
             vniRange));
+    commands.put("controller", List.copyOf(cmd));
     controller = start(cmd, "controller.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
@@ -313,6 +315,7 @@ public final class Testbed implements AutoCloseable {
       cmd.add("--peer");
       cmd.add(p + "=" + nodeIp(p));
     }
+    commands.put("agent-" + n, List.copyOf(cmd));
     Process p = start(cmd, "agent-" + n + ".log");
     agents.put(n, p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -561,6 +564,11 @@ public final class Testbed implements AutoCloseable {
             + prefix
             + "'); do ip link del $l; done");
     run("rm -rf " + dir);
+  }
+
+  /** The command lines of the controller ({@code controller}) and agents ({@code agent-<node>}). */
+  public Map<String, List<String>> commands() {
+    return Map.copyOf(commands);
   }
 
   public int grpcPort() {

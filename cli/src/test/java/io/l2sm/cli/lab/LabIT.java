@@ -400,4 +400,109 @@ class LabIT {
     Pod p = client.pods().inNamespace("default").withName(pod).get();
     return p.getStatus() == null ? null : p.getStatus().getMessage();
   }
+
+  @Test
+  void killingTheOperatorControllerAndAnAgentDuringChurnConvergesAndLeaksNothing()
+      throws Exception {
+    L2Network n = new L2Network();
+    n.getMetadata().setName("churn");
+    n.getMetadata().setNamespace("default");
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.VNET);
+    spec.setNetworkCIDR("10.34.0.0/24");
+    n.setSpec(spec);
+    client.resource(n).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                network("churn") != null
+                    && network("churn").getStatus() != null
+                    && network("churn").getStatus().getVni() != null);
+    List<String> stable = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      stable.add("stable-" + i);
+      pod("stable-" + i, "n" + (i % 3 + 1), "churn");
+    }
+    awaitRunning(stable.toArray(String[]::new));
+    // Churn: pods come and go while parts of the system are killed and restarted.
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> alive = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread churn =
+        new Thread(
+            () -> {
+              for (int i = 0; !stop.get(); i++) {
+                pod("churn-" + i, "n" + (i % 3 + 1), "churn");
+                alive.add("churn-" + i);
+                if (alive.size() > 3) {
+                  client.pods().inNamespace("default").withName(alive.remove(0)).delete();
+                }
+                try {
+                  Thread.sleep(300);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    churn.start();
+    for (String part : List.of("operator", "controller", "agent-n2")) {
+      Thread.sleep(1500);
+      Lab.kill(lab, part);
+      Thread.sleep(1000);
+      Lab.start(lab, part);
+    }
+    Thread.sleep(1500);
+    stop.set(true);
+    churn.join();
+    List<String> declared = new ArrayList<>(stable);
+    declared.addAll(alive);
+    awaitRunning(declared.toArray(String[]::new));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              // Exactly the declared pods are set up, attached, and have a port on their node's
+              // switch.
+              assertThat(Kubelet.readState(Lab.dir()).keySet())
+                  .containsExactlyInAnyOrderElementsOf(
+                      declared.stream().map(x -> "default/" + x).toList());
+              assertThat(Testbed.run("ip netns list | grep -c '^l2lp'").out().strip())
+                  .isEqualTo(String.valueOf(declared.size()));
+              int ports = 0;
+              for (String node : List.of("n1", "n2", "n3")) {
+                ports +=
+                    Testbed.lines(
+                            Testbed.run(
+                                    "ovs-vsctl --db=unix:"
+                                        + Lab.dir()
+                                        + "/ovs-"
+                                        + node
+                                        + "/db.sock list-ports br-l2sm | grep '^l2s'")
+                                .out())
+                        .size();
+              }
+              assertThat(ports).as("attachment ports on the switches").isEqualTo(declared.size());
+              assertThat(network("churn").getStatus().getConnectedPodCount())
+                  .isEqualTo(declared.size());
+            });
+    String last = declared.get(declared.size() - 1);
+    String status =
+        client
+            .pods()
+            .inNamespace("default")
+            .withName(last)
+            .get()
+            .getMetadata()
+            .getAnnotations()
+            .get("k8s.v1.cni.cncf.io/network-status");
+    var m =
+        java.util.regex.Pattern.compile(
+                "\"name\":\"default/churn\",\"interface\":\"net1\",\"ips\":\\[\"([0-9.]+)\"")
+            .matcher(status);
+    assertThat(m.find()).as(status).isTrue();
+    assertThat(ping("stable-0", m.group(1)))
+        .as("stable-0 reaches %s after the churn", last)
+        .isEqualTo(3);
+  }
 }
