@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchTranslateCommand.class,
       BenchDataplaneCommand.class,
-      BenchControlplaneCommand.class
+      BenchControlplaneCommand.class,
+      BenchLabCommand.class
     })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

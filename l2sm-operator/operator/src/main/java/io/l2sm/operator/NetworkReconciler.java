@@ -105,13 +105,17 @@ public final class NetworkReconciler implements AutoCloseable {
     NetworkAttachmentDefinition nad = nads.getStore().getByKey(key);
     L2Network net = networks.getStore().getByKey(key);
     Optional<ObjectNode> config = nad == null ? Optional.empty() : l2smConfig(nad);
+    // Each step continues with the object it just wrote rather than waiting for the informer
+    // to bring it back: a network is Ready in one pass.
     if (net == null) {
-      if (config.isPresent()) {
-        createFromNad(nad, config.get());
-      } else {
+      if (config.isEmpty()) {
         controller.deleteNetwork(key);
+        return;
       }
-      return;
+      net = createFromNad(nad, config.get());
+      if (net == null) {
+        return;
+      }
     }
     if (net.isMarkedForDeletion()) {
       finishDeletion(key, net, nad);
@@ -123,8 +127,8 @@ public final class NetworkReconciler implements AutoCloseable {
         client.resources(L2Network.class).inNamespace(ns).withName(name).delete();
         return;
       }
-      createNad(net);
-      return;
+      nad = createNad(net);
+      config = l2smConfig(nad);
     }
     if (config.isEmpty()) {
       setReady(
@@ -136,16 +140,16 @@ public final class NetworkReconciler implements AutoCloseable {
       return;
     }
     if (!net.hasFinalizer(FINALIZER)) {
-      client
-          .resources(L2Network.class)
-          .inNamespace(ns)
-          .withName(name)
-          .edit(
-              n -> {
-                n.addFinalizer(FINALIZER);
-                return n;
-              });
-      return;
+      net =
+          client
+              .resources(L2Network.class)
+              .inNamespace(ns)
+              .withName(name)
+              .edit(
+                  n -> {
+                    n.addFinalizer(FINALIZER);
+                    return n;
+                  });
     }
     String problem = configProblem(config.get());
     if (problem != null) {
@@ -165,7 +169,6 @@ public final class NetworkReconciler implements AutoCloseable {
                 n.getSpec().setConfig(fixed.toString());
                 return n;
               });
-      return;
     }
     NetworkKind kind = net.getSpec().getType();
     if (kind == null) {
@@ -237,11 +240,11 @@ public final class NetworkReconciler implements AutoCloseable {
     LOG.info("network {} deleted", key);
   }
 
-  private void createFromNad(NetworkAttachmentDefinition nad, ObjectNode config) {
+  private L2Network createFromNad(NetworkAttachmentDefinition nad, ObjectNode config) {
     String problem = configProblem(config);
     if (problem != null) {
       events.emit(nad, true, "InvalidConfig", problem);
-      return;
+      return null;
     }
     L2Network net = new L2Network();
     net.getMetadata().setNamespace(nad.getMetadata().getNamespace());
@@ -251,18 +254,20 @@ public final class NetworkReconciler implements AutoCloseable {
     L2NetworkSpec spec = new L2NetworkSpec();
     spec.setType(NetworkKind.fromWireName(config.path("kind").asText("vnet")).orElseThrow());
     net.setSpec(spec);
-    client
-        .resources(L2Network.class)
-        .inNamespace(net.getMetadata().getNamespace())
-        .resource(net)
-        .create();
+    L2Network made =
+        client
+            .resources(L2Network.class)
+            .inNamespace(net.getMetadata().getNamespace())
+            .resource(net)
+            .create();
     LOG.info(
         "L2Network {}/{} created from its NAD",
         net.getMetadata().getNamespace(),
         net.getMetadata().getName());
+    return made;
   }
 
-  private void createNad(L2Network net) {
+  private NetworkAttachmentDefinition createNad(L2Network net) {
     String ns = net.getMetadata().getNamespace();
     String name = net.getMetadata().getName();
     NetworkKind kind = net.getSpec().getType() == null ? NetworkKind.VNET : net.getSpec().getType();
@@ -276,8 +281,10 @@ public final class NetworkReconciler implements AutoCloseable {
     nad.getMetadata().setName(name);
     nad.getMetadata().setAnnotations(Map.of(CREATED_FROM, "L2Network"));
     nad.getSpec().setConfig(config.toString());
-    client.resources(NetworkAttachmentDefinition.class).inNamespace(ns).resource(nad).create();
+    NetworkAttachmentDefinition made =
+        client.resources(NetworkAttachmentDefinition.class).inNamespace(ns).resource(nad).create();
     LOG.info("NAD {}/{} created from its L2Network", ns, name);
+    return made;
   }
 
   /** The NAD's config if it is an L2S-M network's, else empty (plain Multus, left alone). */

@@ -1,0 +1,262 @@
+package io.l2sm.cli;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.cli.BenchReport.Figure;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm bench lab}: networks and pods as Kubernetes objects, timed end to end in a lab. */
+@Command(
+    name = "lab",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Bring a 3-node lab up (root, Open vSwitch) and time, through the whole system (API"
+          + " server, operator, controller, kubelet, CNI plugin, agents):",
+      "- network create -> Ready: NADs created one after the other, each until its L2Network"
+          + " reports Ready;",
+      "- pod annotated -> ping works: pods created one after the other over the nodes, each"
+          + " until its first ping reply from an anchor pod on the same network;",
+      "- many pods at once across networks: total time until all run, the operator's memory.",
+      "The lab is taken down at the end."
+    })
+public class BenchLabCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--networks",
+      defaultValue = "200",
+      description = "Networks timed (default: ${DEFAULT-VALUE}).")
+  int networks;
+
+  @Option(
+      names = "--pods",
+      defaultValue = "200",
+      description = "Pods timed one by one (default: ${DEFAULT-VALUE}).")
+  int pods;
+
+  @Option(
+      names = "--bulk-pods",
+      defaultValue = "1000",
+      description = "Pods created at once (default: ${DEFAULT-VALUE}).")
+  int bulkPods;
+
+  @Option(
+      names = "--bulk-networks",
+      defaultValue = "20",
+      description = "Networks the bulk pods spread over (default: ${DEFAULT-VALUE}).")
+  int bulkNetworks;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+  Path json;
+
+  private PrintWriter out;
+
+  @Override
+  public Integer call() throws Exception {
+    out = spec.commandLine().getOut();
+    if (networks < 1 || pods < 1 || bulkPods < 0 || bulkNetworks < 1 || pods > 240) {
+      spec.commandLine()
+          .getErr()
+          .println("lab: error: counts must be positive; --pods at most 240");
+      return ExitCodes.INVALID_INPUT;
+    }
+    if (!BenchReport.testbedReady(spec.commandLine(), "lab")) {
+      return ExitCodes.FAILURE;
+    }
+    if (Lab.isUp()) {
+      spec.commandLine().getErr().println("lab: error: a lab is up; run `l2sm lab down` first");
+      return ExitCodes.FAILURE;
+    }
+    BenchReport report = new BenchReport();
+    LabInfo lab = Lab.up(3, out);
+    try (KubernetesClient c = LabCommand.client(lab)) {
+      networkReady(c, report);
+      podToPing(c, lab, report);
+      if (bulkPods > 0) {
+        bulk(c, lab, report);
+      }
+    } finally {
+      Lab.down();
+    }
+    report.finish(out, json, "Targets: network create -> Ready p99 <= 100 ms.");
+    return ExitCodes.OK;
+  }
+
+  private void progress(String s) {
+    out.println(s);
+    out.flush();
+  }
+
+  private static NetworkAttachmentDefinition nad(String name) {
+    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
+    n.getMetadata().setName(name);
+    n.getMetadata().setNamespace("default");
+    n.getSpec()
+        .setConfig(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\""
+                + name
+                + "\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"kind\":\"vnet\"}");
+    return n;
+  }
+
+  private static boolean ready(L2Network n) {
+    return n != null
+        && n.getStatus() != null
+        && n.getStatus().getConditions().stream()
+            .anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
+  }
+
+  private void networkReady(KubernetesClient c, BenchReport report) throws Exception {
+    progress("Timing " + networks + " networks: create -> Ready...");
+    double[] ms = new double[networks];
+    for (int i = 0; i < networks; i++) {
+      String name = "bench-net-" + i;
+      long t0 = System.nanoTime();
+      c.resource(nad(name)).create();
+      while (!ready(c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
+        Thread.sleep(2);
+        if (System.nanoTime() - t0 > 30_000_000_000L) {
+          throw new IllegalStateException("network " + name + " not Ready in 30 s");
+        }
+      }
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    report.figure(percentile("network_create_to_ready_p50_ms", ms, 50));
+    report.figure(percentile("network_create_to_ready_p99_ms", ms, 99));
+  }
+
+  private static Pod pod(String name, String node, String network, String ip) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .withAnnotations(
+            Map.of(
+                "k8s.v1.cni.cncf.io/networks",
+                ip == null ? network : "[{\"name\":\"" + network + "\",\"ips\":[\"" + ip + "\"]}]"))
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .addNewContainer()
+        .withName("main")
+        .withImage("busybox")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private void podToPing(KubernetesClient c, LabInfo lab, BenchReport report) throws Exception {
+    progress("Timing " + pods + " pods: created -> first ping reply...");
+    c.resource(pod("anchor", "n1", "bench-net-0", "10.40.0.254/24")).create();
+    awaitPod("anchor");
+    double[] ms = new double[pods];
+    for (int i = 0; i < pods; i++) {
+      String name = "timed-" + i;
+      String node = lab.nodes().get(i % lab.nodes().size()).name();
+      long t0 = System.nanoTime();
+      c.resource(pod(name, node, "bench-net-0", "10.40.0." + (i + 1) + "/24")).create();
+      Kubelet.PodRecord r = awaitPod(name);
+      if (Testbed.run("ip netns exec " + r.netns() + " ping -n -q -i 0.005 -c 1 -w 5 10.40.0.254")
+              .exit()
+          != 0) {
+        throw new IllegalStateException("pod " + name + " got no reply in 5 s");
+      }
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+      if ((i + 1) % 50 == 0) {
+        progress(String.format("  %d/%d: %.0f ms", i + 1, pods, ms[i]));
+      }
+    }
+    report.figure(percentile("pod_created_to_ping_p50_ms", ms, 50));
+    report.figure(percentile("pod_created_to_ping_p99_ms", ms, 99));
+  }
+
+  /** Waits for the kubelet to have set the pod up with its networks. */
+  private static Kubelet.PodRecord awaitPod(String name) throws Exception {
+    long t0 = System.nanoTime();
+    while (System.nanoTime() - t0 < 60_000_000_000L) {
+      Kubelet.PodRecord r = Kubelet.readState(Lab.dir()).get("default/" + name);
+      if (r != null && r.pid() >= 0 && !r.ifaces().isEmpty()) {
+        return r;
+      }
+      Thread.sleep(2);
+    }
+    throw new IllegalStateException("pod " + name + " was not set up in 60 s");
+  }
+
+  private void bulk(KubernetesClient c, LabInfo lab, BenchReport report) throws Exception {
+    progress("Creating " + bulkPods + " pods at once over " + bulkNetworks + " networks...");
+    long t0 = System.nanoTime();
+    for (int i = 0; i < bulkPods; i++) {
+      c.resource(pod("bulk-" + i, null, "bench-net-" + (1 + i % bulkNetworks), null)).create();
+    }
+    long created = System.nanoTime();
+    while (true) {
+      long running =
+          c.pods().inNamespace("default").list().getItems().stream()
+              .filter(p -> p.getMetadata().getName().startsWith("bulk-"))
+              .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+              .count();
+      if (running == bulkPods) {
+        break;
+      }
+      if (System.nanoTime() - t0 > 1_800_000_000_000L) {
+        throw new IllegalStateException(
+            "only " + running + " of " + bulkPods + " pods ran in 30 min");
+      }
+      Thread.sleep(500);
+    }
+    double total = (System.nanoTime() - t0) / 1e9;
+    report.figure(new Figure("bulk_pods_all_running_s", total, "s", 1, total, total));
+    report.reference(
+        new Figure(
+            "bulk_pods_api_creates_s",
+            (created - t0) / 1e9,
+            "s",
+            1,
+            (created - t0) / 1e9,
+            (created - t0) / 1e9));
+    String pid =
+        Testbed.run("pgrep -f -- '[o]perator --kubeconfig " + Lab.dir() + "'")
+            .out()
+            .strip()
+            .split("\n")[0];
+    String heap =
+        Testbed.run("jcmd " + pid + " GC.run >/dev/null; jcmd " + pid + " GC.heap_info").out();
+    // Serial GC: the young and tenured generations ("... generation total NK, used NK").
+    Matcher m = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(heap);
+    long usedK = 0;
+    while (m.find()) {
+      usedK += Long.parseLong(m.group(1));
+    }
+    double usedMib = usedK / 1024.0;
+    String rss = Testbed.run("ps -o rss= -p " + pid).out().strip();
+    report.figure(new Figure("operator_heap_after_gc_mib", usedMib, "MiB", 1, usedMib, usedMib));
+    double rssMib = rss.isEmpty() ? -1 : Long.parseLong(rss) / 1024.0;
+    report.figure(new Figure("operator_rss_mib", rssMib, "MiB", 1, rssMib, rssMib));
+  }
+
+  private static Figure percentile(String name, double[] samples, int p) {
+    double[] s = samples.clone();
+    Arrays.sort(s);
+    int idx = Math.max(0, Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1));
+    return new Figure(name, s[idx], "ms", s.length, s[0], s[s.length - 1]);
+  }
+}
