@@ -287,15 +287,18 @@ public final class Kubelet implements AutoCloseable {
             "ip netns exec " + netns + " ethtool -K eth0 tx off >/dev/null"));
   }
 
+  /** The lowest free address of the node's pod subnet (a /16), after its gateway. */
   private String freeIp(LabInfo.Node node) {
-    String base = node.gateway().substring(0, node.gateway().lastIndexOf('.') + 1);
+    String[] g = node.gateway().split("\\.");
+    String base = g[0] + "." + g[1] + ".";
     Set<String> used = ConcurrentHashMap.newKeySet();
     records.values().stream()
         .filter(r -> r.node().equals(node.name()))
         .forEach(r -> used.add(r.ip()));
-    for (int i = 2; i < 255; i++) {
-      if (!used.contains(base + i)) {
-        return base + i;
+    for (int k = 2; k < 65535; k++) {
+      String ip = base + (k >> 8) + "." + (k & 0xff);
+      if ((k & 0xff) != 0 && (k & 0xff) != 255 && !used.contains(ip)) {
+        return ip;
       }
     }
     throw new IllegalStateException("node " + node.name() + " has no free pod address left");

@@ -55,23 +55,29 @@ public final class Lab {
       for (int i = 1; i <= nodes; i++) {
         String n = "n" + i;
         String ns = tb.ns(n);
-        String gateway = "10.244." + i + ".1";
+        // Each node's pods get a /16 (room for thousands): 10.<100+i>.0.0/16.
+        String gateway = "10." + (100 + i) + ".0.1";
         Testbed.sh(
             String.join(
                 " && ",
                 "ip -n " + ns + " link add cni0 type bridge",
-                "ip -n " + ns + " addr add " + gateway + "/24 dev cni0",
+                "ip -n " + ns + " addr add " + gateway + "/16 dev cni0",
                 "ip -n " + ns + " link set cni0 up",
                 "ip netns exec " + ns + " sysctl -qw net.ipv4.ip_forward=1"));
         for (int j = 1; j <= nodes; j++) {
           if (j != i) {
             Testbed.sh(
-                "ip -n " + ns + " route add 10.244." + j + ".0/24 via " + tb.nodeIp("n" + j));
+                "ip -n " + ns + " route add 10." + (100 + j) + ".0.0/16 via " + tb.nodeIp("n" + j));
           }
         }
         info.add(
             new LabInfo.Node(
-                n, ns, tb.nodeIp(n), tb.socket(n).toString(), "10.244." + i + ".0/24", gateway));
+                n,
+                ns,
+                tb.nodeIp(n),
+                tb.socket(n).toString(),
+                "10." + (100 + i) + ".0.0/16",
+                gateway));
       }
       progress.println("Starting the API server, the operator and the kubelet...");
       progress.flush();
