@@ -91,6 +91,15 @@ public class AgentCommand implements Callable<Integer> {
   int mtu;
 
   @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Follow the cluster's Overlays and Nodes: neighbours are the nodes any Overlay links to"
+              + " this one, at their InternalIP (the file may appear later). Without an Overlay"
+              + " the --peer neighbours stay.")
+  Path kubeconfig;
+
+  @Option(
       names = "--install-cni",
       paramLabel = "DIR",
       description = "Install the CNI plugin shim as DIR/l2sm before serving.")
@@ -119,7 +128,8 @@ public class AgentCommand implements Callable<Integer> {
       installShim(installCni.resolve("l2sm"));
     }
     try (NodeAgent agent = new NodeAgent(config);
-        AgentSocketServer server = startServing(agent, config)) {
+        AgentSocketServer server = startServing(agent, config);
+        AutoCloseable overlays = kubeconfig == null ? () -> {} : agent.followOverlays(kubeconfig)) {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

@@ -220,6 +220,7 @@ public class LabCommand implements Runnable {
                 case "Pod" -> Pod.class;
                 case "NetworkAttachmentDefinition" -> NetworkAttachmentDefinition.class;
                 case "L2Network" -> L2Network.class;
+                case "Overlay" -> io.l2sm.api.v1.Overlay.class;
                 case "Namespace" -> Namespace.class;
                 default ->
                     throw new IllegalArgumentException(
@@ -227,7 +228,7 @@ public class LabCommand implements Runnable {
                             + ": kind '"
                             + kind
                             + "' is not supported by the lab (Pod,"
-                            + " NetworkAttachmentDefinition, L2Network, Namespace)");
+                            + " NetworkAttachmentDefinition, L2Network, Overlay, Namespace)");
               };
           out.add(Serialization.unmarshal(doc.toString(), type));
         }

@@ -98,6 +98,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   public void start() {
+    registerNodes();
     pods =
         client
             .pods()
@@ -123,6 +124,34 @@ public final class Kubelet implements AutoCloseable {
     // Pods deleted while the kubelet was away.
     for (PodRecord r : List.copyOf(records.values())) {
       enqueue(r.namespace() + "/" + r.name());
+    }
+  }
+
+  /** The lab's nodes as Node objects, Ready, with their underlay address as InternalIP. */
+  private void registerNodes() {
+    for (LabInfo.Node n : lab.nodes()) {
+      io.fabric8.kubernetes.api.model.Node node =
+          new io.fabric8.kubernetes.api.model.NodeBuilder()
+              .withNewMetadata()
+              .withName(n.name())
+              .addToLabels("kubernetes.io/hostname", n.name())
+              .endMetadata()
+              .withNewSpec()
+              .withPodCIDR(n.podCidr())
+              .endSpec()
+              .withNewStatus()
+              .addNewAddress()
+              .withType("InternalIP")
+              .withAddress(n.ip())
+              .endAddress()
+              .addNewCondition()
+              .withType("Ready")
+              .withStatus("True")
+              .endCondition()
+              .endStatus()
+              .build();
+      client.resource(node).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+      client.nodes().resource(node).updateStatus();
     }
   }
 

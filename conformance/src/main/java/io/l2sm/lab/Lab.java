@@ -49,7 +49,16 @@ public final class Lab {
     if (nodes > 2) {
       links.add("n" + nodes + "~n1");
     }
-    Testbed tb = new Testbed(PREFIX, SUBNET, "4096-16777215", nodes, links.toArray(String[]::new));
+    // The agents follow the cluster's Overlays; until one exists they keep the ring.
+    Path kubeconfig = dir().resolve("c1.kubeconfig");
+    Testbed tb =
+        new Testbed(
+            PREFIX,
+            SUBNET,
+            "4096-16777215",
+            nodes,
+            List.of("--kubeconfig", kubeconfig.toString()),
+            links.toArray(String[]::new));
     try {
       List<LabInfo.Node> info = new ArrayList<>();
       for (int i = 1; i <= nodes; i++) {
@@ -82,8 +91,8 @@ public final class Lab {
       progress.println("Starting the API server, the operator and the kubelet...");
       progress.flush();
       Path dir = tb.dir;
-      Path kubeconfig = dir.resolve("c1.kubeconfig");
-      String apiUrl = "http://127.0.0.1:" + freePort();
+      // On the underlay's root address, so the agents reach it from their node namespaces.
+      String apiUrl = "http://" + tb.controllerIp() + ":" + freePort();
       String grpc = "127.0.0.1:" + tb.grpcPort();
       Map<String, List<String>> processes = new TreeMap<>(tb.commands());
       processes.put("apiserver", program("apiserver", "--listen", apiUrl.substring(7)));
@@ -173,6 +182,10 @@ public final class Lab {
     }
     if (part.startsWith("agent-")) {
       return Files.exists(Path.of(lab.node(part.substring("agent-".length())).agentSocket()));
+    }
+    if (part.equals("kubelet")) {
+      // It says so once its nodes are registered and its informer runs.
+      return Files.exists(log) && Files.readString(log).contains("l2sm kubelet:");
     }
     return true;
   }

@@ -72,6 +72,7 @@ public final class Testbed implements AutoCloseable {
   private final Map<String, List<String>> peers = new TreeMap<>();
   private final Map<String, Process> agents = new TreeMap<>();
   private final Map<String, List<String>> commands = new TreeMap<>();
+  private final List<String> agentArgs;
   private final int ofPort;
   private final int grpcPort;
   private final int httpPort;
@@ -114,6 +115,19 @@ public final class Testbed implements AutoCloseable {
    */
   public Testbed(String prefix, int subnet, String vniRange, int nodeCount, String... links)
       throws Exception {
+    this(prefix, subnet, vniRange, nodeCount, List.of(), links);
+  }
+
+  /** As above, with extra options for every agent (e.g. {@code --kubeconfig FILE}). */
+  public Testbed(
+      String prefix,
+      int subnet,
+      String vniRange,
+      int nodeCount,
+      List<String> agentArgs,
+      String... links)
+      throws Exception {
+    this.agentArgs = List.copyOf(agentArgs);
     List<String> missing = missingPrerequisites();
     if (!missing.isEmpty()) {
       throw new TestbedException(
@@ -315,6 +329,7 @@ public final class Testbed implements AutoCloseable {
       cmd.add("--peer");
       cmd.add(p + "=" + nodeIp(p));
     }
+    cmd.addAll(agentArgs);
     commands.put("agent-" + n, List.copyOf(cmd));
     Process p = start(cmd, "agent-" + n + ".log");
     agents.put(n, p);
@@ -539,6 +554,17 @@ public final class Testbed implements AutoCloseable {
    */
   public static void destroy(String prefix) {
     Path dir = dirOf(prefix);
+    if (Files.isDirectory(dir)) {
+      // The logs of the last run stay readable in <dir>-logs (Open vSwitch's as <node>-<file>).
+      String logs = dir + "-logs";
+      run("rm -rf " + logs + " && mkdir -p " + logs + " && cp " + dir + "/*.log " + logs + "/");
+      run(
+          "for d in "
+              + dir
+              + "/ovs-*; do n=${d##*/ovs-}; for f in $d/*.log; do cp $f "
+              + logs
+              + "/$n-$(basename $f); done; done");
+    }
     run(
         "for c in "
             + dir
@@ -599,12 +625,6 @@ public final class Testbed implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-    // The logs of the last run stay readable in <dir>-logs (Open vSwitch's as <node>-<file>).
-    String logs = dir + "-logs";
-    run("rm -rf " + logs + " && mkdir -p " + logs + " && cp " + dir + "/*.log " + logs + "/");
-    for (String n : nodes.keySet()) {
-      run("for f in " + ovsDir(n) + "/*.log; do cp $f " + logs + "/" + n + "-$(basename $f); done");
     }
     cleanLeftovers();
   }

@@ -27,7 +27,9 @@ class ApiServerTest {
         assertThat(c.apiextensions().v1().customResourceDefinitions().list().getItems())
             .extracting(crd -> crd.getMetadata().getName())
             .containsExactlyInAnyOrder(
-                "l2networks.l2sm.l2sm.k8s.local", "network-attachment-definitions.k8s.cni.cncf.io");
+                "l2networks.l2sm.l2sm.k8s.local",
+                "network-attachment-definitions.k8s.cni.cncf.io",
+                "overlays.l2sm.l2sm.k8s.local");
         assertThat(
                 c.apiextensions()
                     .v1()

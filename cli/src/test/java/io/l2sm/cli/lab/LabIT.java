@@ -505,4 +505,63 @@ class LabIT {
         .as("stable-0 reaches %s after the churn", last)
         .isEqualTo(3);
   }
+
+  static void overlay(String... links) {
+    io.l2sm.api.v1.Overlay o = new io.l2sm.api.v1.Overlay();
+    o.getMetadata().setName("lab-overlay");
+    o.getMetadata().setNamespace("default");
+    o.getSpec().getTopology().setNodes(List.of("n1", "n2", "n3"));
+    List<io.l2sm.api.v1.OverlaySpec.Link> l = new ArrayList<>();
+    for (String link : links) {
+      String[] ab = link.split("~");
+      l.add(new io.l2sm.api.v1.OverlaySpec.Link(ab[0], ab[1]));
+    }
+    o.getSpec().getTopology().setLinks(l);
+    client.resource(o).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+  }
+
+  static int tunnels(String node) {
+    return Testbed.lines(
+            Testbed.run(
+                    "ovs-vsctl --db=unix:"
+                        + Lab.dir()
+                        + "/ovs-"
+                        + node
+                        + "/db.sock list-ports br-l2sm | grep '^l2v'")
+                .out())
+        .size();
+  }
+
+  @Test
+  void editingTheOverlayChangesTheTunnelsAndConnectivityHoldsWhereAPathRemains() throws Exception {
+    assertThat(client.nodes().list().getItems())
+        .extracting(n -> n.getMetadata().getName())
+        .contains("n1", "n2", "n3");
+    nad("ovl", "vnet");
+    pod("o1", "n1", "[{\"name\":\"ovl\",\"ips\":[\"10.35.0.1/24\"]}]");
+    pod("o3", "n3", "[{\"name\":\"ovl\",\"ips\":[\"10.35.0.3/24\"]}]");
+    awaitRunning("o1", "o3");
+    assertThat(ping("o1", "10.35.0.3")).as("over the lab's ring").isEqualTo(3);
+    // A line n1~n2~n3: n1 and n3 lose their direct tunnel, traffic goes through n2.
+    overlay("n1~n2", "n2~n3");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(tunnels("n1")).isEqualTo(1);
+              assertThat(tunnels("n2")).isEqualTo(2);
+              assertThat(tunnels("n3")).isEqualTo(1);
+            });
+    await().atMost(Duration.ofSeconds(10)).until(() -> ping("o1", "10.35.0.3") == 3);
+    // Cut n3 off: no path remains.
+    overlay("n1~n2");
+    await().atMost(Duration.ofSeconds(20)).until(() -> tunnels("n3") == 0 && tunnels("n2") == 1);
+    assertThat(ping("o1", "10.35.0.3")).as("no path").isZero();
+    // The ring again.
+    overlay("n1~n2", "n2~n3", "n3~n1");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> tunnels("n1") == 2 && tunnels("n2") == 2 && tunnels("n3") == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ping("o1", "10.35.0.3") == 3);
+  }
 }

@@ -59,6 +59,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ControllerGrpc.ControllerBlockingStub controller;
   private final Object plumbing = new Object();
   private volatile List<TunnelPort> tunnels = List.of();
+  private volatile Map<String, String> peers;
   private final java.util.concurrent.ExecutorService workers =
       java.util.concurrent.Executors.newCachedThreadPool(
           r -> {
@@ -162,16 +163,28 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /** One VXLAN port per peer ({@code key=flow}: the flows set the VNI); stale ones removed. */
-  private List<TunnelPort> ensureTunnels() {
+  /**
+   * Applies new overlay neighbours (node name to underlay IP): tunnels to new peers are added,
+   * tunnels to former ones removed, and the switch registered again so the controller routes every
+   * network over the new overlay.
+   */
+  public synchronized void setPeers(Map<String, String> newPeers) {
+    peers = Map.copyOf(newPeers);
+    tunnels = ensureTunnels();
+    register(tunnels);
+  }
+
+  private synchronized List<TunnelPort> ensureTunnels() {
+    Map<String, String> peers = this.peers == null ? config.peers() : this.peers;
     List<TunnelPort> out = new ArrayList<>();
     for (Ovs.Port p : ovs.ports()) {
       String peer = p.externalIds().get(PEER);
-      if (peer != null && !config.peers().containsKey(peer)) {
+      if (peer != null && !peers.containsKey(peer)) {
         ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
         LOG.info("removed tunnel {} to former peer {}", p.name(), peer);
       }
     }
-    for (Map.Entry<String, String> e : config.peers().entrySet()) {
+    for (Map.Entry<String, String> e : peers.entrySet()) {
       String name = "l2v" + hash(e.getKey(), 11);
       ovs.vsctl(
           "--may-exist",
@@ -685,6 +698,11 @@ public final class NodeAgent implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Follows the cluster's Overlays (see {@link OverlayWatcher}); close to stop. */
+  public AutoCloseable followOverlays(Path kubeconfig) {
+    return new OverlayWatcher(kubeconfig, config.node(), this::setPeers);
   }
 
   /** The exception a finished step ended with, or null. */
