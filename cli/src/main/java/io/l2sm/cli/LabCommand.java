@@ -237,12 +237,8 @@ public class LabCommand implements Runnable {
     return out;
   }
 
-  /** {@code l2sm lab apply -f PATH}. */
-  @Command(
-      name = "apply",
-      mixinStandardHelpOptions = true,
-      description = "Create or update objects from YAML.")
-  static class Apply implements Callable<Integer> {
+  /** What apply and delete share: the objects of a YAML file or folder, each acted on. */
+  abstract static class OnObjects implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(
@@ -257,6 +253,9 @@ public class LabCommand implements Runnable {
         defaultValue = "default",
         description = "Namespace for objects without one.")
     String namespace;
+
+    /** Acts on one object; returns the past participle to print ("applied"). */
+    abstract String act(KubernetesClient c, HasMetadata o);
 
     @Override
     public Integer call() throws Exception {
@@ -267,13 +266,26 @@ public class LabCommand implements Runnable {
           if (o.getMetadata().getNamespace() == null && !(o instanceof Namespace)) {
             o.getMetadata().setNamespace(namespace);
           }
-          c.resource(o).createOr(NonDeletingOperation::update);
+          String done = act(c, o);
           spec.commandLine()
               .getOut()
-              .println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName() + " applied");
+              .println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName() + " " + done);
         }
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** {@code l2sm lab apply -f PATH}. */
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description = "Create or update objects from YAML.")
+  static class Apply extends OnObjects {
+    @Override
+    String act(KubernetesClient c, HasMetadata o) {
+      c.resource(o).createOr(NonDeletingOperation::update);
+      return "applied";
     }
   }
 
@@ -282,37 +294,11 @@ public class LabCommand implements Runnable {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = "Delete objects named in YAML.")
-  static class Delete implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "-f",
-        required = true,
-        paramLabel = "PATH",
-        description = "A YAML file or a folder of them.")
-    Path path;
-
-    @Option(
-        names = {"-n", "--namespace"},
-        defaultValue = "default",
-        description = "Namespace for objects without one.")
-    String namespace;
-
+  static class Delete extends OnObjects {
     @Override
-    public Integer call() throws Exception {
-      LabInfo lab = requireUp();
-      try (KubernetesClient c = client(lab)) {
-        for (HasMetadata o : read(path)) {
-          if (o.getMetadata().getNamespace() == null && !(o instanceof Namespace)) {
-            o.getMetadata().setNamespace(namespace);
-          }
-          c.resource(o).delete();
-          spec.commandLine()
-              .getOut()
-              .println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName() + " deleted");
-        }
-      }
-      return ExitCodes.OK;
+    String act(KubernetesClient c, HasMetadata o) {
+      c.resource(o).delete();
+      return "deleted";
     }
   }
 

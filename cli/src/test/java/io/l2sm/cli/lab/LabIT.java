@@ -123,6 +123,25 @@ class LabIT {
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
+  /** Creates an L2Network with a networkCIDR and waits until the operator gave it a VNI. */
+  static void cidrNetwork(String name, String cidr) {
+    L2Network n = new L2Network();
+    n.getMetadata().setName(name);
+    n.getMetadata().setNamespace("default");
+    L2NetworkSpec spec = new L2NetworkSpec();
+    spec.setType(NetworkKind.VNET);
+    spec.setNetworkCIDR(cidr);
+    n.setSpec(spec);
+    client.resource(n).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                network(name) != null
+                    && network(name).getStatus() != null
+                    && network(name).getStatus().getVni() != null);
+  }
+
   static L2Network network(String name) {
     return client.resources(L2Network.class).inNamespace("default").withName(name).get();
   }
@@ -215,21 +234,7 @@ class LabIT {
 
   @Test
   void fiftyPodsAtOnceOnANetworkWithACidrGetDistinctAddresses() throws Exception {
-    L2Network n = new L2Network();
-    n.getMetadata().setName("pool");
-    n.getMetadata().setNamespace("default");
-    L2NetworkSpec spec = new L2NetworkSpec();
-    spec.setType(NetworkKind.VNET);
-    spec.setNetworkCIDR("10.32.0.0/24");
-    n.setSpec(spec);
-    client.resource(n).create();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                network("pool") != null
-                    && network("pool").getStatus() != null
-                    && network("pool").getStatus().getVni() != null);
+    cidrNetwork("pool", "10.32.0.0/24");
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       names.add("pool-" + i);
@@ -351,21 +356,7 @@ class LabIT {
 
   @Test
   void badRequestsLeaveThePodPendingWithTheReasonAndOthersUnaffected() throws Exception {
-    L2Network n = new L2Network();
-    n.getMetadata().setName("narrow");
-    n.getMetadata().setNamespace("default");
-    L2NetworkSpec spec = new L2NetworkSpec();
-    spec.setType(NetworkKind.VNET);
-    spec.setNetworkCIDR("10.33.0.0/24");
-    n.setSpec(spec);
-    client.resource(n).create();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                network("narrow") != null
-                    && network("narrow").getStatus() != null
-                    && network("narrow").getStatus().getVni() != null);
+    cidrNetwork("narrow", "10.33.0.0/24");
     pod("bad-json", "n1", "[{\"name\": ");
     pod("outside", "n2", "[{\"name\":\"narrow\",\"ips\":[\"10.99.0.5/24\"]}]");
     pod("twice", "n3", "narrow@net1,narrow@net1");
@@ -404,21 +395,7 @@ class LabIT {
   @Test
   void killingTheOperatorControllerAndAnAgentDuringChurnConvergesAndLeaksNothing()
       throws Exception {
-    L2Network n = new L2Network();
-    n.getMetadata().setName("churn");
-    n.getMetadata().setNamespace("default");
-    L2NetworkSpec spec = new L2NetworkSpec();
-    spec.setType(NetworkKind.VNET);
-    spec.setNetworkCIDR("10.34.0.0/24");
-    n.setSpec(spec);
-    client.resource(n).create();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                network("churn") != null
-                    && network("churn").getStatus() != null
-                    && network("churn").getStatus().getVni() != null);
+    cidrNetwork("churn", "10.34.0.0/24");
     List<String> stable = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       stable.add("stable-" + i);
