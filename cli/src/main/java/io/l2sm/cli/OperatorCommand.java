@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.l2sm.operator.GrpcControllerClient;
 import io.l2sm.operator.NetworkReconciler;
+import io.l2sm.operator.OverlayReconciler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
       "Run the L2S-M operator: it keeps every L2S-M NetworkAttachmentDefinition and its L2Network"
           + " in step, creates each network in the controller (VNI recorded in the L2Network's"
           + " status), reports Ready with a reason, and holds a network's deletion (finalizer)"
-          + " while pods are attached.",
+          + " while pods are attached. It also checks each Overlay and reports it in its status.",
       "",
       "All its state lives in the Kubernetes API: a restarted operator converges to the same"
           + " result."
@@ -61,8 +62,10 @@ public class OperatorCommand implements Callable<Integer> {
     Daemons.infoLogging();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         GrpcControllerClient grpc = new GrpcControllerClient(controller);
-        NetworkReconciler networks = new NetworkReconciler(client, grpc)) {
+        NetworkReconciler networks = new NetworkReconciler(client, grpc);
+        OverlayReconciler overlays = new OverlayReconciler(client)) {
       networks.start();
+      overlays.start();
       System.err.println(
           "l2sm operator: watching networks on "
               + config.getMasterUrl()
