@@ -195,17 +195,25 @@ public final class Kubelet implements AutoCloseable {
     setUp(pod, node);
   }
 
+  /** Where each pod was bound, including binds the informer has not brought back yet. */
+  private final Map<String, String> bound = new ConcurrentHashMap<>();
+
   private void schedule(Pod pod) {
     Map<String, Integer> load = new TreeMap<>();
     lab.nodes().forEach(n -> load.put(n.name(), 0));
+    Set<String> live = ConcurrentHashMap.newKeySet();
+    pods.getStore().list().forEach(p -> live.add(p.getMetadata().getUid()));
+    bound.keySet().retainAll(live);
+    Map<String, String> where = new TreeMap<>(bound);
     for (Pod p : pods.getStore().list()) {
-      String n = p.getSpec().getNodeName();
-      if (n != null && load.containsKey(n)) {
-        load.merge(n, 1, Integer::sum);
+      if (p.getSpec().getNodeName() != null) {
+        where.put(p.getMetadata().getUid(), p.getSpec().getNodeName());
       }
     }
+    where.values().forEach(n -> load.computeIfPresent(n, (k, v) -> v + 1));
     String chosen =
         load.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    bound.put(pod.getMetadata().getUid(), chosen);
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())

@@ -541,4 +541,43 @@ class LabIT {
         .until(() -> tunnels("n1") == 2 && tunnels("n2") == 2 && tunnels("n3") == 2);
     await().atMost(Duration.ofSeconds(10)).until(() -> ping("o1", "10.35.0.3") == 3);
   }
+
+  @Test
+  void aNetworkOfAnotherNamespaceIsUsableOnlyOnceItIsShared() throws Exception {
+    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
+    n.getMetadata().setName("private");
+    n.getMetadata().setNamespace("team-a");
+    n.getSpec()
+        .setConfig(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\"private\",\"type\":\"l2sm\","
+                + "\"device\":\"l2sm-vNet\",\"kind\":\"vnet\"}");
+    client.resource(n).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client.resources(L2Network.class).inNamespace("team-a").withName("private").get()
+                    != null);
+    pod("borrower", "n2", "team-a/private");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(reason("borrower")).isEqualTo("NetworkAttachFailed");
+              assertThat(message("borrower"))
+                  .contains("pods of namespace default may not use network team-a/private");
+            });
+    client
+        .resources(NetworkAttachmentDefinition.class)
+        .inNamespace("team-a")
+        .withName("private")
+        .edit(
+            x -> {
+              x.getMetadata().setAnnotations(Map.of("l2sm.l2sm.k8s.local/shared-with", "default"));
+              return x;
+            });
+    awaitRunning("borrower");
+    assertThat(Testbed.sh("ip netns exec " + netns("borrower") + " ip -o link show net1"))
+        .contains("net1");
+  }
 }

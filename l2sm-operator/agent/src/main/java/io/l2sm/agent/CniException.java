@@ -19,6 +19,9 @@ public class CniException extends RuntimeException {
   /** Plugin-specific: CHECK found the attachment broken. */
   public static final int CHECK_FAILED = 101;
 
+  /** Plugin-specific: the pod's namespace may not use the network. */
+  public static final int NOT_PERMITTED = 102;
+
   private final int code;
   private final String details;
 

@@ -352,6 +352,7 @@ public final class NodeAgent implements AutoCloseable {
     // The operator records the controller's name of the network (<namespace>/<name>) in the
     // NAD's config; without it (a network made directly in the controller) the CNI name is used.
     String network = conf.path("l2smNetwork").asText(conf.get("name").asText());
+    checkShared(network, conf, env);
     int mtu = conf.path("mtu").asInt(config.defaultMtu());
     if (mtu < 576 || mtu > 9000) {
       throw new CniException(CniException.INVALID_CONFIG, "mtu " + mtu + " is not in 576-9000");
@@ -522,6 +523,29 @@ public final class NodeAgent implements AutoCloseable {
           (tOvs - tLinks) / 1_000_000);
     }
     return result(conf, ifName, mac, netns, given);
+  }
+
+  /**
+   * A pod may join a network of its own namespace, or of another namespace that shares it (the
+   * network's {@code l2sm.l2sm.k8s.local/shared-with} annotation, carried by the operator into the
+   * config as {@code l2smSharedWith}). Networks without a namespace (made directly in the
+   * controller) are open.
+   */
+  private static void checkShared(String network, JsonNode conf, Map<String, String> env) {
+    String podNs = cniArg(env, "K8S_POD_NAMESPACE");
+    int slash = network.indexOf('/');
+    if (podNs == null || slash < 0 || network.substring(0, slash).equals(podNs)) {
+      return;
+    }
+    for (JsonNode ns : conf.path("l2smSharedWith")) {
+      if (ns.asText().equals("*") || ns.asText().equals(podNs)) {
+        return;
+      }
+    }
+    throw new CniException(
+        CniException.NOT_PERMITTED,
+        "pods of namespace " + podNs + " may not use network " + network,
+        "the network's owner can share it with the annotation l2sm.l2sm.k8s.local/shared-with");
   }
 
   private static String result(

@@ -46,6 +46,15 @@ public final class NetworkReconciler implements AutoCloseable {
   /** The field of an L2S-M CNI config that names the network in the controller. */
   public static final String CONFIG_NETWORK = "l2smNetwork";
 
+  /** The field of an L2S-M CNI config listing the other namespaces whose pods may join. */
+  public static final String CONFIG_SHARED_WITH = "l2smSharedWith";
+
+  /**
+   * Annotation on a NAD or an L2Network: the other namespaces whose pods may use the network,
+   * comma-separated, or {@code *} for all. Without it only the network's own namespace may.
+   */
+  public static final String SHARED_WITH = "l2sm.l2sm.k8s.local/shared-with";
+
   static final long RESYNC_MS = 5_000;
   static final long HELD_RETRY_MS = 1_000;
 
@@ -156,10 +165,18 @@ public final class NetworkReconciler implements AutoCloseable {
       setReady(net, false, "InvalidConfig", problem, null);
       return;
     }
-    if (!key.equals(config.get().path(CONFIG_NETWORK).asText())) {
-      // The CNI plugin learns the controller's name of the network from this field.
-      ObjectNode fixed = config.get().deepCopy();
-      fixed.put(CONFIG_NETWORK, key);
+    // The CNI plugin learns from the NAD's config the controller's name of the network and
+    // which other namespaces' pods may join it.
+    ObjectNode fixed = config.get().deepCopy();
+    fixed.put(CONFIG_NETWORK, key);
+    List<String> shared = sharedWith(nad, net);
+    if (shared.isEmpty()) {
+      fixed.remove(CONFIG_SHARED_WITH);
+    } else {
+      com.fasterxml.jackson.databind.node.ArrayNode a = fixed.putArray(CONFIG_SHARED_WITH);
+      shared.forEach(a::add);
+    }
+    if (!fixed.equals(config.get())) {
       client
           .resources(NetworkAttachmentDefinition.class)
           .inNamespace(ns)
@@ -319,6 +336,23 @@ public final class NetworkReconciler implements AutoCloseable {
     } catch (IOException e) {
       return JSON.nullNode();
     }
+  }
+
+  /** The namespaces a network is shared with, from its NAD's and its L2Network's annotation. */
+  private static List<String> sharedWith(NetworkAttachmentDefinition nad, L2Network net) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (io.fabric8.kubernetes.api.model.HasMetadata o : List.of(nad, net)) {
+      Map<String, String> a = o.getMetadata().getAnnotations();
+      String v = a == null ? null : a.get(SHARED_WITH);
+      if (v != null) {
+        for (String ns : v.split(",")) {
+          if (!ns.isBlank()) {
+            out.add(ns.strip());
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static String annotation(L2Network net, String key) {
