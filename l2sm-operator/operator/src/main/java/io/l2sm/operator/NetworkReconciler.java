@@ -85,7 +85,13 @@ public final class NetworkReconciler implements AutoCloseable {
           public void onUpdate(
               io.fabric8.kubernetes.api.model.HasMetadata a,
               io.fabric8.kubernetes.api.model.HasMetadata b) {
-            queue.add(Cache.metaNamespaceKeyFunc(b));
+            String key = Cache.metaNamespaceKeyFunc(b);
+            if (java.util.Objects.equals(
+                a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
+              queue.addLow(key); // a periodic resync: refreshes connectedPodCount
+            } else {
+              queue.add(key);
+            }
           }
 
           @Override

@@ -18,6 +18,7 @@ final class WorkQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
   private final ScheduledExecutorService worker;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final Set<String> lowPending = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Consumer<String> handler;
 
@@ -38,12 +39,30 @@ final class WorkQueue implements AutoCloseable {
     }
   }
 
+  /** A resync: runs when no change is pending. */
+  void addLow(String key) {
+    if (!pending.contains(key) && lowPending.add(key)) {
+      worker.execute(() -> runLow(key));
+    }
+  }
+
+  private void runLow(String key) {
+    if (!pending.isEmpty()) {
+      worker.schedule(() -> runLow(key), 20, TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (lowPending.remove(key) && !pending.contains(key)) {
+      run(key);
+    }
+  }
+
   void addAfter(String key, long millis) {
     worker.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
   }
 
   private void run(String key) {
     pending.remove(key);
+    lowPending.remove(key);
     try {
       handler.accept(key);
       failures.remove(key);
