@@ -54,5 +54,10 @@ class DemoIT {
     assertThat(Testbed.run("pgrep -f '[/]tmp/l2sm-testbed-l2l'").exit())
         .as("no process left")
         .isNotZero();
+    assertThat(
+            Testbed.run("pgrep -af 'l2sm-cli.jar (apiserver|controller|operator|kubelet|agent) '")
+                .out())
+        .as("no lab process left, whatever its command line")
+        .isEmpty();
   }
 }

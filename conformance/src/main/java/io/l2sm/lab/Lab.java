@@ -95,7 +95,12 @@ public final class Lab {
       String apiUrl = "http://" + tb.controllerIp() + ":" + freePort();
       String grpc = "127.0.0.1:" + tb.grpcPort();
       Map<String, List<String>> processes = new TreeMap<>(tb.commands());
-      processes.put("apiserver", program("apiserver", "--listen", apiUrl.substring(7)));
+      // Its command line names the lab's folder (the kubeconfig it writes), so `lab down`
+      // finds it like every other part.
+      processes.put(
+          "apiserver",
+          program(
+              "apiserver", "--listen", apiUrl.substring(7), "--kubeconfig", kubeconfig.toString()));
       processes.put(
           "operator",
           program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc));
@@ -110,7 +115,6 @@ public final class Lab {
               info,
               processes);
       start(lab, "apiserver");
-      ApiServer.writeKubeconfig(kubeconfig, apiUrl, "c1");
       lab.write(dir);
       start(lab, "operator");
       start(lab, "kubelet");
