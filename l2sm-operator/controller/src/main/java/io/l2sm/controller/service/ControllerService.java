@@ -801,12 +801,8 @@ public final class ControllerService implements SwitchListener {
       if (next == state) {
         return CompletableFuture.completedFuture(null);
       }
-      long t0 = System.nanoTime();
       store.save(next);
-      long t1 = System.nanoTime();
       SortedMap<String, SwitchProgram> compiled = compiler.compile(next);
-      LOG.info(
-          "TIMING persist {} us compile {} us", (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
       for (SwitchState s : next.switches().values()) {
         SwitchSync sync = syncs.get(s.dpid());
         SwitchProgram rules = compiled.get(s.node());
