@@ -78,6 +78,13 @@ public class BenchLabCommand implements Callable<Integer> {
           .println("lab: error: counts must be positive; --pods at most 240");
       return ExitCodes.INVALID_INPUT;
     }
+    if (bulkPods > 0 && bulkNetworks >= networks) {
+      // The bulk pods use networks 1..bulkNetworks of those timed (0 is the timed pods').
+      spec.commandLine()
+          .getErr()
+          .println("lab: error: --bulk-networks must be below --networks (" + networks + ")");
+      return ExitCodes.INVALID_INPUT;
+    }
     if (!BenchReport.testbedReady(spec.commandLine(), "lab")) {
       return ExitCodes.FAILURE;
     }

@@ -83,6 +83,10 @@ public final class Kubelet implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+
+  /** One worker per node: pods of different nodes are set up in parallel, each pod in order. */
+  private final Map<String, ScheduledExecutorService> nodeWorkers = new ConcurrentHashMap<>();
+
   private SharedIndexInformer<Pod> pods;
 
   public Kubelet(Path dir, LabInfo lab, KubernetesClient client) throws IOException {
@@ -90,6 +94,16 @@ public final class Kubelet implements AutoCloseable {
     this.lab = lab;
     this.client = client;
     this.events = new EventRecorder(client, "l2sm-lab-kubelet");
+    for (LabInfo.Node n : lab.nodes()) {
+      nodeWorkers.put(
+          n.name(),
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "kubelet-" + n.name());
+                t.setDaemon(true);
+                return t;
+              }));
+    }
     Path state = dir.resolve("kubelet-state.json");
     if (Files.exists(state)) {
       records.putAll(
@@ -157,8 +171,23 @@ public final class Kubelet implements AutoCloseable {
 
   private void enqueue(String key) {
     if (pending.add(key)) {
-      worker.execute(() -> run(key));
+      workerFor(key).execute(() -> run(key));
     }
+  }
+
+  /** The worker of the pod's node; the shared one for pods not bound yet. */
+  private ScheduledExecutorService workerFor(String key) {
+    Pod p = pods == null ? null : pods.getStore().getByKey(key);
+    String node = p == null ? null : p.getSpec().getNodeName();
+    if (node == null) {
+      for (PodRecord r : records.values()) {
+        if ((r.namespace() + "/" + r.name()).equals(key)) {
+          node = r.node();
+        }
+      }
+    }
+    ScheduledExecutorService w = node == null ? null : nodeWorkers.get(node);
+    return w == null ? worker : w;
   }
 
   private void run(String key) {
@@ -614,6 +643,7 @@ public final class Kubelet implements AutoCloseable {
   @Override
   public void close() {
     worker.shutdownNow();
+    nodeWorkers.values().forEach(ScheduledExecutorService::shutdownNow);
     if (pods != null) {
       pods.close();
     }
