@@ -171,19 +171,20 @@ public class BenchDataplaneCommand implements Callable<Integer> {
                 i + 1, attachments, add[i], reply[i]));
       }
     }
-    report.figure(percentile("attach_add_p50_ms", add, 50));
-    report.figure(percentile("attach_first_reply_p50_ms", reply, 50));
-    report.figure(percentile("attach_first_reply_p99_ms", reply, 99));
+    report.figure(Figure.percentile("attach_add_p50_ms", add, 50));
+    report.figure(Figure.percentile("attach_first_reply_p50_ms", reply, 50));
+    report.figure(Figure.percentile("attach_first_reply_p99_ms", reply, 99));
     if (attachments > 50) {
       // The same series while the node still had at most 50 pod ports.
       double[] first = Arrays.copyOf(reply, 50);
-      report.figure(percentile("attach_first_reply_first50_p50_ms", first, 50));
-      report.figure(percentile("attach_first_reply_first50_p99_ms", first, 99));
+      report.figure(Figure.percentile("attach_first_reply_first50_p50_ms", first, 50));
+      report.figure(Figure.percentile("attach_first_reply_first50_p99_ms", first, 99));
       double[] refFirst = Arrays.copyOf(refReply, 50);
-      report.reference(percentile("plain_plumbing_first_reply_first50_p99_ms", refFirst, 99));
+      report.reference(
+          Figure.percentile("plain_plumbing_first_reply_first50_p99_ms", refFirst, 99));
     }
-    report.reference(percentile("plain_plumbing_first_reply_p50_ms", refReply, 50));
-    report.reference(percentile("plain_plumbing_first_reply_p99_ms", refReply, 99));
+    report.reference(Figure.percentile("plain_plumbing_first_reply_p50_ms", refReply, 50));
+    report.reference(Figure.percentile("plain_plumbing_first_reply_p99_ms", refReply, 99));
   }
 
   /** Probes every 5 ms until the first reply (3 s at most). */
@@ -228,18 +229,6 @@ public class BenchDataplaneCommand implements Callable<Integer> {
                 + " up'",
             "ovs-vsctl --db=unix:" + tb.ovsDir(node) + "/db.sock add-port br-ref " + host);
     Testbed.sh(script);
-  }
-
-  private static Figure percentile(String name, double[] samples, int p) {
-    double[] s = samples.clone();
-    Arrays.sort(s);
-    int idx = (int) Math.ceil(p / 100.0 * s.length) - 1;
-    double v = s[Math.max(0, Math.min(idx, s.length - 1))];
-    return new Figure(name, round(v), "ms", s.length, round(s[0]), round(s[s.length - 1]));
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 100.0) / 100.0;
   }
 
   // ---- throughput ----

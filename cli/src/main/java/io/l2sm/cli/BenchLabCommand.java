@@ -12,7 +12,6 @@ import io.l2sm.lab.LabInfo;
 import io.l2sm.lab.Testbed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -146,8 +145,8 @@ public class BenchLabCommand implements Callable<Integer> {
       }
       ms[i] = (System.nanoTime() - t0) / 1e6;
     }
-    report.figure(percentile("network_create_to_ready_p50_ms", ms, 50));
-    report.figure(percentile("network_create_to_ready_p99_ms", ms, 99));
+    report.figure(Figure.percentile("network_create_to_ready_p50_ms", ms, 50));
+    report.figure(Figure.percentile("network_create_to_ready_p99_ms", ms, 99));
   }
 
   private static Pod pod(String name, String node, String network, String ip) {
@@ -191,8 +190,8 @@ public class BenchLabCommand implements Callable<Integer> {
         progress(String.format("  %d/%d: %.0f ms", i + 1, pods, ms[i]));
       }
     }
-    report.figure(percentile("pod_created_to_ping_p50_ms", ms, 50));
-    report.figure(percentile("pod_created_to_ping_p99_ms", ms, 99));
+    report.figure(Figure.percentile("pod_created_to_ping_p50_ms", ms, 50));
+    report.figure(Figure.percentile("pod_created_to_ping_p99_ms", ms, 99));
   }
 
   /** Waits for the kubelet to have set the pod up with its networks. */
@@ -258,12 +257,5 @@ public class BenchLabCommand implements Callable<Integer> {
     report.figure(new Figure("operator_heap_after_gc_mib", usedMib, "MiB", 1, usedMib, usedMib));
     double rssMib = rss.isEmpty() ? -1 : Long.parseLong(rss) / 1024.0;
     report.figure(new Figure("operator_rss_mib", rssMib, "MiB", 1, rssMib, rssMib));
-  }
-
-  private static Figure percentile(String name, double[] samples, int p) {
-    double[] s = samples.clone();
-    Arrays.sort(s);
-    int idx = Math.max(0, Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1));
-    return new Figure(name, s[idx], "ms", s.length, s[0], s[s.length - 1]);
   }
 }

@@ -40,6 +40,14 @@ final class BenchReport {
           round(sorted[sorted.length - 1]));
     }
 
+    /** The p-th percentile (nearest rank) of the samples, in milliseconds, with min and max. */
+    static Figure percentile(String name, double[] samples, int p) {
+      double[] s = samples.clone();
+      Arrays.sort(s);
+      int idx = Math.max(0, Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1));
+      return new Figure(name, round(s[idx]), "ms", s.length, round(s[0]), round(s[s.length - 1]));
+    }
+
     private static double round(double v) {
       return Math.round(v * 100.0) / 100.0;
     }

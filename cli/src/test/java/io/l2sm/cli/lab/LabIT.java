@@ -142,6 +142,27 @@ class LabIT {
                     && network(name).getStatus().getVni() != null);
   }
 
+  /** The address a pod got on a network, as its network-status annotation reports it. */
+  static String addressOn(String pod, String network) {
+    String status =
+        client
+            .pods()
+            .inNamespace("default")
+            .withName(pod)
+            .get()
+            .getMetadata()
+            .getAnnotations()
+            .get("k8s.v1.cni.cncf.io/network-status");
+    var m =
+        java.util.regex.Pattern.compile(
+                "\"name\":\"default/"
+                    + network
+                    + "\",\"interface\":\"net1\",\"ips\":\\[\"([0-9.]+)\"")
+            .matcher(status);
+    assertThat(m.find()).as(status).isTrue();
+    return m.group(1);
+  }
+
   static L2Network network(String name) {
     return client.resources(L2Network.class).inNamespace("default").withName(name).get();
   }
@@ -258,21 +279,7 @@ class LabIT {
     awaitRunning(names.toArray(String[]::new));
     List<String> addresses = new ArrayList<>();
     for (String name : names) {
-      String status =
-          client
-              .pods()
-              .inNamespace("default")
-              .withName(name)
-              .get()
-              .getMetadata()
-              .getAnnotations()
-              .get("k8s.v1.cni.cncf.io/network-status");
-      var m =
-          java.util.regex.Pattern.compile(
-                  "\"name\":\"default/pool\",\"interface\":\"net1\",\"ips\":\\[\"([0-9.]+)\"\\]")
-              .matcher(status);
-      assertThat(m.find()).as(status).isTrue();
-      addresses.add(m.group(1));
+      addresses.add(addressOn(name, "pool"));
     }
     assertThat(addresses)
         .hasSize(50)
@@ -464,21 +471,7 @@ class LabIT {
                   .isEqualTo(declared.size());
             });
     String last = declared.get(declared.size() - 1);
-    String status =
-        client
-            .pods()
-            .inNamespace("default")
-            .withName(last)
-            .get()
-            .getMetadata()
-            .getAnnotations()
-            .get("k8s.v1.cni.cncf.io/network-status");
-    var m =
-        java.util.regex.Pattern.compile(
-                "\"name\":\"default/churn\",\"interface\":\"net1\",\"ips\":\\[\"([0-9.]+)\"")
-            .matcher(status);
-    assertThat(m.find()).as(status).isTrue();
-    assertThat(ping("stable-0", m.group(1)))
+    assertThat(ping("stable-0", addressOn(last, "churn")))
         .as("stable-0 reaches %s after the churn", last)
         .isEqualTo(3);
   }
