@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -17,6 +18,7 @@ import io.l2sm.api.v1.L2smNetConfig;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.api.v1.NetworkKind;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +107,7 @@ public final class NetworkReconciler implements AutoCloseable {
             .inAnyNamespace()
             .inform(cast(enqueue), RESYNC_MS);
     networks = client.resources(L2Network.class).inAnyNamespace().inform(cast(enqueue), RESYNC_MS);
+    queue.open();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -250,15 +253,23 @@ public final class NetworkReconciler implements AutoCloseable {
           .delete();
     }
     if (net.hasFinalizer(FINALIZER)) {
-      client
-          .resources(L2Network.class)
-          .inNamespace(net.getMetadata().getNamespace())
-          .withName(net.getMetadata().getName())
-          .edit(
-              n -> {
-                n.removeFinalizer(FINALIZER);
-                return n;
-              });
+      try {
+        client
+            .resources(L2Network.class)
+            .inNamespace(net.getMetadata().getNamespace())
+            .withName(net.getMetadata().getName())
+            .edit(
+                n -> {
+                  n.removeFinalizer(FINALIZER);
+                  return n;
+                });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+        // The informer's copy was stale: the finalizer is already gone, and so is the network.
+        return;
+      }
     }
     LOG.info("network {} deleted", key);
   }

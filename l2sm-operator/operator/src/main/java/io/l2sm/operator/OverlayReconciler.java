@@ -70,6 +70,8 @@ public final class OverlayReconciler implements AutoCloseable {
                   }
                 },
                 NetworkReconciler.RESYNC_MS);
+    all();
+    queue.open();
   }
 
   private static String key(Overlay o) {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keys to reconcile, one at a time, each at most once in the queue; a failed key comes back later,
- * waiting longer after each failure (0.2 s doubling to 10 s).
+ * waiting longer after each failure (0.2 s doubling to 10 s). Keys added before {@link #open()}
+ * wait for it, so nothing runs while the informers are still being set up.
  */
 final class WorkQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -21,6 +22,7 @@ final class WorkQueue implements AutoCloseable {
   private final Set<String> lowPending = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Consumer<String> handler;
+  private volatile boolean open;
 
   WorkQueue(String name, Consumer<String> handler) {
     this.handler = handler;
@@ -34,14 +36,22 @@ final class WorkQueue implements AutoCloseable {
   }
 
   void add(String key) {
-    if (pending.add(key)) {
-      worker.execute(() -> run(key));
+    if (pending.add(key) && open) {
+      worker.execute(() -> runPending(key));
+    }
+  }
+
+  /** Starts running keys, those already added first. */
+  void open() {
+    open = true;
+    for (String key : pending) {
+      worker.execute(() -> runPending(key));
     }
   }
 
   /** A resync: runs when no change is pending. */
   void addLow(String key) {
-    if (!pending.contains(key) && lowPending.add(key)) {
+    if (open && !pending.contains(key) && lowPending.add(key)) {
       worker.execute(() -> runLow(key));
     }
   }
@@ -60,8 +70,13 @@ final class WorkQueue implements AutoCloseable {
     worker.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
   }
 
+  private void runPending(String key) {
+    if (pending.remove(key)) { // else already run: open() and add() both submitted it
+      run(key);
+    }
+  }
+
   private void run(String key) {
-    pending.remove(key);
     lowPending.remove(key);
     try {
       handler.accept(key);

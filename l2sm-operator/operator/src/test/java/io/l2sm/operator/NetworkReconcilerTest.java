@@ -55,9 +55,38 @@ class NetworkReconcilerTest {
             .createOr(c -> c.update());
       }
     }
+    clearNetworks();
     startController();
     reconciler = new NetworkReconciler(client, new GrpcControllerClient(channel));
     reconciler.start();
+  }
+
+  /** The mock API server lives as long as the class: each test starts with no networks in it. */
+  static void clearNetworks() {
+    for (L2Network n : client.resources(L2Network.class).inAnyNamespace().list().getItems()) {
+      var r = client.resources(L2Network.class).resource(n);
+      if (!n.getMetadata().getFinalizers().isEmpty()) {
+        r.edit(
+            x -> {
+              x.getMetadata().setFinalizers(List.of());
+              return x;
+            });
+      }
+      r.delete();
+    }
+    client.resources(NetworkAttachmentDefinition.class).inAnyNamespace().delete();
+    client.events().v1().events().inAnyNamespace().delete();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client.resources(L2Network.class).inAnyNamespace().list().getItems().isEmpty()
+                    && client
+                        .resources(NetworkAttachmentDefinition.class)
+                        .inAnyNamespace()
+                        .list()
+                        .getItems()
+                        .isEmpty());
   }
 
   void startController() throws Exception {
