@@ -172,14 +172,14 @@ public class BenchLabCommand implements Callable<Integer> {
   private void podToPing(KubernetesClient c, LabInfo lab, BenchReport report) throws Exception {
     progress("Timing " + pods + " pods: created -> first ping reply...");
     c.resource(pod("anchor", "n1", "bench-net-0", "10.40.0.254/24")).create();
-    awaitPod("anchor");
+    awaitPod(lab, "anchor");
     double[] ms = new double[pods];
     for (int i = 0; i < pods; i++) {
       String name = "timed-" + i;
       String node = lab.nodes().get(i % lab.nodes().size()).name();
       long t0 = System.nanoTime();
       c.resource(pod(name, node, "bench-net-0", "10.40.0." + (i + 1) + "/24")).create();
-      Kubelet.PodRecord r = awaitPod(name);
+      Kubelet.PodRecord r = awaitPod(lab, name);
       if (Testbed.run("ip netns exec " + r.netns() + " ping -n -q -i 0.005 -c 1 -w 5 10.40.0.254")
               .exit()
           != 0) {
@@ -195,10 +195,10 @@ public class BenchLabCommand implements Callable<Integer> {
   }
 
   /** Waits for the kubelet to have set the pod up with its networks. */
-  private static Kubelet.PodRecord awaitPod(String name) throws Exception {
+  private static Kubelet.PodRecord awaitPod(LabInfo lab, String name) throws Exception {
     long t0 = System.nanoTime();
     while (System.nanoTime() - t0 < 60_000_000_000L) {
-      Kubelet.PodRecord r = Kubelet.readState(Lab.dir()).get("default/" + name);
+      Kubelet.PodRecord r = Kubelet.readState(Path.of(lab.dir())).get("default/" + name);
       if (r != null && r.pid() >= 0 && !r.ifaces().isEmpty()) {
         return r;
       }
@@ -240,7 +240,7 @@ public class BenchLabCommand implements Callable<Integer> {
             (created - t0) / 1e9,
             (created - t0) / 1e9));
     String pid =
-        Testbed.run("pgrep -f -- '[o]perator --kubeconfig " + Lab.dir() + "'")
+        Testbed.run("pgrep -f -- '" + Lab.pattern(lab, "operator") + "'")
             .out()
             .strip()
             .split("\n")[0];

@@ -12,8 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.l2sm.api.k8s.Conditions;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.api.v1.Overlay;
 import io.l2sm.lab.Kubelet;
 import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
@@ -63,11 +65,21 @@ public class LabCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static LabInfo requireUp() throws IOException {
+  static LabInfo requireUp(String cluster) throws IOException {
     if (!Lab.isUp()) {
       throw new IllegalStateException("no lab is up; run `l2sm lab up` first");
     }
-    return LabInfo.read(Lab.dir());
+    return Lab.cluster(cluster);
+  }
+
+  /** The {@code --cluster} option of the commands that act on one cluster. */
+  static class ClusterOption {
+    @Option(
+        names = "--cluster",
+        paramLabel = "C",
+        defaultValue = "c1",
+        description = "The cluster (default: ${DEFAULT-VALUE}).")
+    String cluster;
   }
 
   static KubernetesClient client(LabInfo lab) throws IOException {
@@ -97,10 +109,8 @@ public class LabCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (clusters != 1) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--clusters: only 1 for now (inter-cluster labs come with the NEDs)");
+      if (clusters < 1 || clusters > 8) {
+        throw new ParameterException(spec.commandLine(), "--clusters must be 1-8");
       }
       if (nodes < 1 || nodes > 20) {
         throw new ParameterException(spec.commandLine(), "--nodes must be 1-20");
@@ -108,14 +118,13 @@ public class LabCommand implements Runnable {
       requireRoot(spec);
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
-      LabInfo lab = Lab.up(nodes, out);
+      List<LabInfo> labs = Lab.up(clusters, nodes, out);
       out.printf(
-          "Lab up in %.1f s: cluster %s, %d node(s), API %s%n  kubeconfig %s%n",
-          (System.nanoTime() - t0) / 1e9,
-          lab.cluster(),
-          lab.nodes().size(),
-          lab.apiUrl(),
-          lab.kubeconfig());
+          "Lab up in %.1f s: %d cluster(s) of %d node(s)%n",
+          (System.nanoTime() - t0) / 1e9, labs.size(), nodes);
+      for (LabInfo lab : labs) {
+        out.printf("  %s: API %s, kubeconfig %s%n", lab.cluster(), lab.apiUrl(), lab.kubeconfig());
+      }
       return ExitCodes.OK;
     }
   }
@@ -150,48 +159,56 @@ public class LabCommand implements Runnable {
         out.println("No lab is up.");
         return ExitCodes.OK;
       }
-      LabInfo lab = LabInfo.read(Lab.dir());
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"PART", "STATE", "DETAIL"});
-      boolean api;
-      try {
-        var c =
-            (java.net.HttpURLConnection)
-                java.net.URI.create(lab.apiUrl() + "/version").toURL().openConnection();
-        api = c.getResponseCode() == 200;
-      } catch (IOException e) {
-        api = false;
-      }
-      rows.add(new String[] {"apiserver", api ? "running" : "DOWN", lab.apiUrl()});
-      for (String part : List.of("controller", "operator", "kubelet")) {
-        boolean alive =
-            Testbed.run("pgrep -f -- '" + part + " .*[/]" + Lab.dir().toString().substring(1) + "'")
-                    .exit()
-                == 0;
-        rows.add(new String[] {part, alive ? "running" : "DOWN", ""});
-      }
-      for (LabInfo.Node n : lab.nodes()) {
-        boolean agent = Files.exists(Path.of(n.agentSocket()));
-        rows.add(
-            new String[] {
-              "node " + n.name(), agent ? "ready" : "NO AGENT", n.ip() + ", pods " + n.podCidr()
-            });
-      }
-      try (KubernetesClient c = client(lab)) {
-        rows.add(
-            new String[] {
-              "pods", String.valueOf(c.pods().inAnyNamespace().list().getItems().size()), ""
-            });
-        rows.add(
-            new String[] {
-              "l2networks",
-              String.valueOf(
-                  c.resources(L2Network.class).inAnyNamespace().list().getItems().size()),
-              ""
-            });
+      rows.add(new String[] {"CLUSTER", "PART", "STATE", "DETAIL"});
+      for (LabInfo lab : Lab.clusters()) {
+        rows.addAll(status(lab));
       }
       Table.print(out, rows);
       return ExitCodes.OK;
+    }
+
+    static List<String[]> status(LabInfo lab) throws IOException {
+      List<String[]> rows = new ArrayList<>();
+      String c = lab.cluster();
+      boolean api;
+      try {
+        var http =
+            (java.net.HttpURLConnection)
+                java.net.URI.create(lab.apiUrl() + "/version").toURL().openConnection();
+        api = http.getResponseCode() == 200;
+      } catch (IOException e) {
+        api = false;
+      }
+      rows.add(new String[] {c, "apiserver", api ? "running" : "DOWN", lab.apiUrl()});
+      for (String part : List.of("controller", "operator", "kubelet")) {
+        rows.add(new String[] {c, part, Lab.running(lab, part) ? "running" : "DOWN", ""});
+      }
+      for (LabInfo.Node n : lab.nodes()) {
+        boolean agent = Lab.running(lab, "agent-" + n.name());
+        rows.add(
+            new String[] {
+              c, "node " + n.name(), agent ? "ready" : "NO AGENT", n.ip() + ", pods " + n.podCidr()
+            });
+      }
+      if (!api) {
+        return rows;
+      }
+      try (KubernetesClient k = client(lab)) {
+        rows.add(
+            new String[] {
+              c, "pods", String.valueOf(k.pods().inAnyNamespace().list().getItems().size()), ""
+            });
+        rows.add(
+            new String[] {
+              c,
+              "l2networks",
+              String.valueOf(
+                  k.resources(L2Network.class).inAnyNamespace().list().getItems().size()),
+              ""
+            });
+      }
+      return rows;
     }
   }
 
@@ -254,12 +271,14 @@ public class LabCommand implements Runnable {
         description = "Namespace for objects without one.")
     String namespace;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster = new ClusterOption();
+
     /** Acts on one object; returns the past participle to print ("applied"). */
     abstract String act(KubernetesClient c, HasMetadata o);
 
     @Override
     public Integer call() throws Exception {
-      LabInfo lab = requireUp();
+      LabInfo lab = requireUp(cluster.cluster);
       List<HasMetadata> objects = read(path);
       try (KubernetesClient c = client(lab)) {
         for (HasMetadata o : objects) {
@@ -306,7 +325,7 @@ public class LabCommand implements Runnable {
   @Command(
       name = "get",
       mixinStandardHelpOptions = true,
-      description = "List objects: pods, l2networks, nads, events.")
+      description = "List objects: pods, l2networks, nads, overlays, events.")
   static class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -316,9 +335,11 @@ public class LabCommand implements Runnable {
     @Option(names = "-o", paramLabel = "FORMAT", description = "yaml for the whole objects.")
     String format;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster = new ClusterOption();
+
     @Override
     public Integer call() throws Exception {
-      LabInfo lab = requireUp();
+      LabInfo lab = requireUp(cluster.cluster);
       PrintWriter out = spec.commandLine().getOut();
       try (KubernetesClient c = client(lab)) {
         List<? extends HasMetadata> items =
@@ -330,10 +351,12 @@ public class LabCommand implements Runnable {
                   c.resources(NetworkAttachmentDefinition.class).inAnyNamespace().list().getItems();
               case "events", "event", "ev" ->
                   c.events().v1().events().inAnyNamespace().list().getItems();
+              case "overlays", "overlay" ->
+                  c.resources(Overlay.class).inAnyNamespace().list().getItems();
               default ->
                   throw new ParameterException(
                       spec.commandLine(),
-                      "KIND must be pods, l2networks, nads or events, not " + kind);
+                      "KIND must be pods, l2networks, nads, overlays or events, not " + kind);
             };
         if ("yaml".equals(format)) {
           for (HasMetadata o : items) {
@@ -368,13 +391,7 @@ public class LabCommand implements Runnable {
           for (HasMetadata o : items) {
             L2Network n = (L2Network) o;
             var st = n.getStatus();
-            var ready =
-                st == null
-                    ? null
-                    : st.getConditions().stream()
-                        .filter(x -> "Ready".equals(x.getType()))
-                        .findFirst()
-                        .orElse(null);
+            var ready = st == null ? null : Conditions.find(st.getConditions(), "Ready");
             rows.add(
                 new String[] {
                   n.getMetadata().getNamespace(),
@@ -397,6 +414,28 @@ public class LabCommand implements Runnable {
                   n.getMetadata().getNamespace(),
                   n.getMetadata().getName(),
                   str(n.getSpec().getConfig())
+                });
+          }
+        } else if (first instanceof Overlay) {
+          rows.add(new String[] {"NAMESPACE", "NAME", "NODES", "LINKS", "READY", "MESSAGE"});
+          for (HasMetadata o : items) {
+            Overlay ov = (Overlay) o;
+            var ready =
+                ov.getStatus() == null
+                    ? null
+                    : Conditions.find(ov.getStatus().getConditions(), "Ready");
+            rows.add(
+                new String[] {
+                  ov.getMetadata().getNamespace(),
+                  ov.getMetadata().getName(),
+                  String.valueOf(ov.getSpec().getTopology().getNodes().size()),
+                  String.join(
+                      " ",
+                      ov.getSpec().getTopology().getLinks().stream()
+                          .map(l -> l.getEndpointA() + "~" + l.getEndpointB())
+                          .toList()),
+                  ready == null ? "" : ready.getStatus(),
+                  ready == null ? "" : ready.getMessage()
                 });
           }
         } else {
@@ -439,6 +478,8 @@ public class LabCommand implements Runnable {
         description = "The pod's namespace.")
     String namespace;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster = new ClusterOption();
+
     @Parameters(index = "0", paramLabel = "POD")
     String pod;
 
@@ -447,15 +488,15 @@ public class LabCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      requireUp();
       if (command.isEmpty()) {
         throw new ParameterException(spec.commandLine(), "give a command after --");
       }
-      Map<String, Kubelet.PodRecord> pods = Kubelet.readState(Lab.dir());
+      LabInfo lab = requireUp(cluster.cluster);
+      Map<String, Kubelet.PodRecord> pods = Kubelet.readState(Path.of(lab.dir()));
       Kubelet.PodRecord r = pods.get(namespace + "/" + pod);
       if (r == null) {
         throw new IllegalStateException(
-            "pod " + namespace + "/" + pod + " is not running in the lab");
+            "pod " + namespace + "/" + pod + " is not running in cluster " + lab.cluster());
       }
       List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", r.netns()));
       cmd.addAll(command);
@@ -475,9 +516,11 @@ public class LabCommand implements Runnable {
     @Parameters(paramLabel = "PART")
     String part;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster = new ClusterOption();
+
     @Override
     public Integer call() throws Exception {
-      LabInfo lab = requireUp();
+      LabInfo lab = requireUp(cluster.cluster);
       if (!lab.processes().containsKey(part)) {
         throw new ParameterException(
             spec.commandLine(), "PART must be one of " + String.join(", ", Lab.parts(lab)));
@@ -486,7 +529,9 @@ public class LabCommand implements Runnable {
       Lab.restart(lab, part);
       spec.commandLine()
           .getOut()
-          .printf("%s restarted in %.1f s%n", part, (System.nanoTime() - t0) / 1e9);
+          .printf(
+              "%s of %s restarted in %.1f s%n",
+              part, lab.cluster(), (System.nanoTime() - t0) / 1e9);
       return ExitCodes.OK;
     }
   }

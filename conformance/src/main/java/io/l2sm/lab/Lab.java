@@ -1,5 +1,7 @@
 package io.l2sm.lab;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,14 +16,16 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code l2sm lab up/down/restart}: one cluster on this machine, from real parts. The testbed
- * (nodes as namespaces with private Open vSwitch, the controller and the agents) plus the cluster's
- * API server, the operator and the lab kubelet, all as processes that outlive the command.
- * Everything carries the lab's prefix, so {@code lab down} removes it all, even after a crash.
+ * {@code l2sm lab up/down/restart}: clusters on this machine, from real parts. Each cluster is a
+ * testbed (nodes as namespaces with private Open vSwitch, its controller and agents) plus its own
+ * API server, operator and lab kubelet, all as processes that outlive the command. The clusters
+ * share one underlay, as sites share a WAN. Everything carries the lab's prefix, so {@code lab
+ * down} removes it all, even after a crash.
  */
 public final class Lab {
   public static final String PREFIX = "l2l";
   static final int SUBNET = 50;
+  static final int MAX_NODES = 100;
 
   private Lab() {}
 
@@ -29,100 +33,189 @@ public final class Lab {
     return Testbed.dirOf(PREFIX);
   }
 
-  public static boolean isUp() {
-    return Files.exists(LabInfo.file(dir()));
+  /** The lab's index of its clusters. */
+  static Path file() {
+    return dir().resolve("lab.json");
   }
 
-  /** Builds the lab; returns what was built. On failure everything is removed again. */
+  public static boolean isUp() {
+    return Files.exists(file());
+  }
+
+  /** The clusters of the lab that is up, in order. */
+  public static List<LabInfo> clusters() throws IOException {
+    List<LabInfo> out = new ArrayList<>();
+    for (JsonNode c : LabInfo.JSON.readTree(file().toFile()).path("clusters")) {
+      out.add(LabInfo.read(dir().resolve(c.asText())));
+    }
+    return out;
+  }
+
+  /** One cluster of the lab that is up. */
+  public static LabInfo cluster(String name) throws IOException {
+    List<LabInfo> all = clusters();
+    return all.stream()
+        .filter(c -> c.cluster().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no cluster '"
+                        + name
+                        + "' in the lab; clusters: "
+                        + String.join(", ", all.stream().map(LabInfo::cluster).toList())));
+  }
+
+  /** Builds a lab of one cluster. */
   public static LabInfo up(int nodes, PrintWriter progress) throws Exception {
+    return up(1, nodes, progress).get(0);
+  }
+
+  /**
+   * Builds the lab: clusters c1..cN of M nodes each; returns what was built. On failure everything
+   * is removed again.
+   */
+  public static List<LabInfo> up(int clusters, int nodes, PrintWriter progress) throws Exception {
     if (isUp()) {
       throw new IllegalStateException(
           "a lab is already up (" + dir() + "); run `l2sm lab down` first");
     }
+    if (clusters < 1 || nodes < 1 || clusters * nodes > MAX_NODES) {
+      throw new IllegalArgumentException(
+          "a lab has 1 or more clusters of 1 or more nodes, at most " + MAX_NODES + " in all");
+    }
+    List<Testbed> built = new ArrayList<>();
+    try {
+      List<LabInfo> out = new ArrayList<>();
+      for (int k = 1; k <= clusters; k++) {
+        out.add(cluster(k, nodes, built, progress));
+      }
+      ObjectNode index = LabInfo.JSON.createObjectNode();
+      out.forEach(c -> index.withArray("clusters").add(c.cluster()));
+      LabInfo.JSON.writeValue(file().toFile(), index);
+      return out;
+    } catch (Exception | Error e) {
+      for (int i = built.size() - 1; i >= 0; i--) {
+        built.get(i).close();
+      }
+      throw e;
+    }
+  }
+
+  private static LabInfo cluster(int k, int nodes, List<Testbed> built, PrintWriter progress)
+      throws Exception {
+    String name = "c" + k;
+    Path dir = dir().resolve(name);
+    int first = (k - 1) * nodes + 1;
     progress.println(
-        "Building " + nodes + " node(s): namespaces, Open vSwitch, controller, agents...");
+        "Cluster "
+            + name
+            + ": building "
+            + nodes
+            + " node(s) (namespaces, Open vSwitch, controller, agents)...");
     progress.flush();
-    List<String> links = new ArrayList<>();
-    for (int i = 1; i < nodes; i++) {
-      links.add("n" + i + "~n" + (i + 1));
-    }
-    if (nodes > 2) {
-      links.add("n" + nodes + "~n1");
-    }
-    // The agents follow the cluster's Overlays; until one exists they keep the ring.
-    Path kubeconfig = dir().resolve("c1.kubeconfig");
+    Path kubeconfig = dir.resolve("kubeconfig");
+    // No --peer links: the agents follow the cluster's Overlays, and the operator makes a
+    // default one (a full mesh) when the cluster has none.
     Testbed tb =
         new Testbed(
             PREFIX,
+            new Testbed.Placement(dir, name, first, k == 1),
             SUBNET,
             "4096-16777215",
             nodes,
-            List.of("--kubeconfig", kubeconfig.toString()),
-            links.toArray(String[]::new));
-    try {
-      List<LabInfo.Node> info = new ArrayList<>();
-      for (int i = 1; i <= nodes; i++) {
-        String n = "n" + i;
-        String ns = tb.ns(n);
-        // Each node's pods get a /16 (room for thousands): 10.<100+i>.0.0/16.
-        String gateway = "10." + (100 + i) + ".0.1";
-        Testbed.sh(
-            String.join(
-                " && ",
-                "ip -n " + ns + " link add cni0 type bridge",
-                "ip -n " + ns + " addr add " + gateway + "/16 dev cni0",
-                "ip -n " + ns + " link set cni0 up",
-                "ip netns exec " + ns + " sysctl -qw net.ipv4.ip_forward=1"));
-        for (int j = 1; j <= nodes; j++) {
-          if (j != i) {
-            Testbed.sh(
-                "ip -n " + ns + " route add 10." + (100 + j) + ".0.0/16 via " + tb.nodeIp("n" + j));
-          }
+            List.of("--kubeconfig", kubeconfig.toString()));
+    built.add(tb);
+    List<LabInfo.Node> info = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      String n = "n" + i;
+      String ns = tb.ns(n);
+      // Each node's pods get a /16 (room for thousands): 10.<100+number>.0.0/16, numbered
+      // across the lab so that no two clusters' pods share addresses.
+      int number = first + i - 1;
+      String gateway = "10." + (100 + number) + ".0.1";
+      Testbed.sh(
+          String.join(
+              " && ",
+              "ip -n " + ns + " link add cni0 type bridge",
+              "ip -n " + ns + " addr add " + gateway + "/16 dev cni0",
+              "ip -n " + ns + " link set cni0 up",
+              "ip netns exec " + ns + " sysctl -qw net.ipv4.ip_forward=1"));
+      for (int j = 1; j <= nodes; j++) {
+        if (j != i) {
+          Testbed.sh(
+              "ip -n "
+                  + ns
+                  + " route add 10."
+                  + (100 + first + j - 1)
+                  + ".0.0/16 via "
+                  + tb.nodeIp("n" + j));
         }
-        info.add(
-            new LabInfo.Node(
-                n,
-                ns,
-                tb.nodeIp(n),
-                tb.socket(n).toString(),
-                "10." + (100 + i) + ".0.0/16",
-                gateway));
       }
-      progress.println("Starting the API server, the operator and the kubelet...");
-      progress.flush();
-      Path dir = tb.dir;
-      // On the underlay's root address, so the agents reach it from their node namespaces.
-      String apiUrl = "http://" + tb.controllerIp() + ":" + freePort();
-      String grpc = "127.0.0.1:" + tb.grpcPort();
-      Map<String, List<String>> processes = new TreeMap<>(tb.commands());
-      // Its command line names the lab's folder (the kubeconfig it writes), so `lab down`
-      // finds it like every other part.
-      processes.put(
-          "apiserver",
-          program(
-              "apiserver", "--listen", apiUrl.substring(7), "--kubeconfig", kubeconfig.toString()));
-      processes.put(
-          "operator",
-          program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc));
-      processes.put("kubelet", program("kubelet", "--lab-dir", dir.toString()));
-      LabInfo lab =
-          new LabInfo(
-              "c1",
-              apiUrl,
-              kubeconfig.toString(),
-              grpc,
-              tb.cniPlugin().toString(),
-              info,
-              processes);
-      start(lab, "apiserver");
-      lab.write(dir);
-      start(lab, "operator");
-      start(lab, "kubelet");
-      return lab;
-    } catch (Exception | Error e) {
-      tb.close();
-      throw e;
+      info.add(
+          new LabInfo.Node(
+              n,
+              ns,
+              tb.nodeIp(n),
+              tb.socket(n).toString(),
+              "10." + (100 + number) + ".0.0/16",
+              gateway));
     }
+    progress.println(
+        "Cluster " + name + ": starting the API server, the operator and the kubelet...");
+    progress.flush();
+    // On the underlay's root address, so the agents reach it from their node namespaces.
+    String apiUrl = "http://" + tb.controllerIp() + ":" + freePort();
+    String grpc = "127.0.0.1:" + tb.grpcPort();
+    Map<String, List<String>> processes = new TreeMap<>(tb.commands());
+    // Its command line names the lab's folder (the kubeconfig it writes), so `lab down`
+    // finds it like every other part.
+    processes.put(
+        "apiserver",
+        program(
+            "apiserver", "--listen", apiUrl.substring(7), "--kubeconfig", kubeconfig.toString()));
+    processes.put(
+        "operator",
+        program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc));
+    processes.put("kubelet", program("kubelet", "--lab-dir", dir.toString()));
+    LabInfo lab =
+        new LabInfo(
+            name,
+            dir.toString(),
+            apiUrl,
+            kubeconfig.toString(),
+            grpc,
+            tb.cniPlugin().toString(),
+            info,
+            processes);
+    start(lab, "apiserver");
+    lab.write(dir);
+    start(lab, "operator");
+    start(lab, "kubelet");
+    awaitMesh(tb, nodes);
+    return lab;
+  }
+
+  /** Waits until every switch has a tunnel to every other node: the default overlay applied. */
+  private static void awaitMesh(Testbed tb, int nodes) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String missing = "";
+    while (System.nanoTime() < deadline) {
+      missing =
+          tb
+              .grpc()
+              .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance())
+              .getSwitchesList()
+              .stream()
+              .filter(s -> s.getTunnelsCount() != nodes - 1 || !s.getConnected())
+              .map(s -> s.getNode() + " has " + s.getTunnelsCount() + " tunnel(s)")
+              .collect(java.util.stream.Collectors.joining(", "));
+      if (missing.isEmpty()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the default overlay was not applied within 60 s: " + missing);
   }
 
   private static List<String> program(String... args) {
@@ -146,7 +239,7 @@ public final class Lab {
       throw new IllegalArgumentException(
           "no part '" + part + "'; parts: " + String.join(", ", parts(lab)));
     }
-    Path log = dir().resolve(part + ".log");
+    Path log = Path.of(lab.dir()).resolve(part + ".log");
     if (part.startsWith("agent-")) {
       String node = part.substring("agent-".length());
       Files.deleteIfExists(Path.of(lab.node(node).agentSocket()));
@@ -201,16 +294,34 @@ public final class Lab {
       throw new IllegalArgumentException(
           "no part '" + part + "'; parts: " + String.join(", ", parts(lab)));
     }
-    // The part's subcommand and its first option identify it; [x] keeps pkill off its shell.
-    int at = cmd.indexOf(part.startsWith("agent-") ? "agent" : part);
-    String pattern =
-        "[" + cmd.get(at).charAt(0) + "]" + String.join(" ", cmd.subList(at, at + 3)).substring(1);
+    String pattern = pattern(lab, part);
     Testbed.run("pkill -9 -f -- '" + pattern + "'");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (Testbed.run("pgrep -f -- '" + pattern + "'").exit() == 0
         && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+  }
+
+  /**
+   * A pgrep pattern for one part's process: its subcommand and the options that tell it from the
+   * same part of another cluster (an agent's node and controller; the others' first option, which
+   * names a folder or port of its own). [x] keeps pkill off its own shell.
+   */
+  public static String pattern(LabInfo lab, String part) {
+    List<String> cmd = lab.processes().get(part);
+    int at = cmd.indexOf(part.startsWith("agent-") ? "agent" : part);
+    int words = part.startsWith("agent-") ? 5 : 3;
+    return "["
+        + cmd.get(at).charAt(0)
+        + "]"
+        + String.join(" ", cmd.subList(at, at + words)).substring(1)
+        + "( |$)";
+  }
+
+  /** Whether one part's process runs. */
+  public static boolean running(LabInfo lab, String part) {
+    return Testbed.run("pgrep -f -- '" + pattern(lab, part) + "'").exit() == 0;
   }
 
   /** {@code kill -9} of one part, then start it again. */

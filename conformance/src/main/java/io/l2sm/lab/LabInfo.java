@@ -9,10 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * What {@code l2sm lab up} built, as {@code lab.json} in the lab's directory: the other lab
- * commands and the lab kubelet read it.
+ * What {@code l2sm lab up} built of one cluster, as {@code cluster.json} in the cluster's folder:
+ * the other lab commands and the cluster's lab kubelet read it.
  *
  * @param cluster the cluster's name
+ * @param dir its folder (logs, kubelet state, agent sockets)
  * @param apiUrl its API server
  * @param kubeconfig a kubeconfig file for it
  * @param controllerGrpc the controller's gRPC address
@@ -23,6 +24,7 @@ import java.util.List;
  */
 public record LabInfo(
     String cluster,
+    String dir,
     String apiUrl,
     String kubeconfig,
     String controllerGrpc,
@@ -46,7 +48,7 @@ public record LabInfo(
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static Path file(Path dir) {
-    return dir.resolve("lab.json");
+    return dir.resolve("cluster.json");
   }
 
   public static LabInfo read(Path dir) throws IOException {
@@ -54,7 +56,7 @@ public record LabInfo(
   }
 
   public void write(Path dir) throws IOException {
-    Path tmp = dir.resolve("lab.json.tmp");
+    Path tmp = dir.resolve("cluster.json.tmp");
     JSON.writeValue(tmp.toFile(), this);
     Files.move(tmp, file(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

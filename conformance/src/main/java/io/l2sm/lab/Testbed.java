@@ -49,6 +49,21 @@ public final class Testbed implements AutoCloseable {
   /** What a CNI invocation printed and returned. */
   public record Cni(int exit, String stdout) {}
 
+  /**
+   * Where a testbed sits among others that share one underlay (a lab of several clusters).
+   *
+   * @param dir its folder
+   * @param tag what its namespaces' names carry after the prefix, before the node's name
+   * @param firstNode the underlay number of its first node (nodes are numbered across testbeds)
+   * @param ownsUnderlay whether it removes leftovers of the prefix, then makes the underlay
+   */
+  public record Placement(Path dir, String tag, int firstNode, boolean ownsUnderlay) {
+    /** A testbed on its own: the prefix's folder, the whole underlay. */
+    public static Placement alone(String prefix) {
+      return new Placement(dirOf(prefix), "", 1, true);
+    }
+  }
+
   private static final List<String> TOOLS =
       List.of(
           "ovs-vswitchd",
@@ -65,6 +80,7 @@ public final class Testbed implements AutoCloseable {
 
   public final String prefix;
   public final Path dir;
+  private final Placement where;
   public final List<String> pods = new ArrayList<>();
   private final int subnet;
   private final String vniRange;
@@ -115,12 +131,16 @@ public final class Testbed implements AutoCloseable {
    */
   public Testbed(String prefix, int subnet, String vniRange, int nodeCount, String... links)
       throws Exception {
-    this(prefix, subnet, vniRange, nodeCount, List.of(), links);
+    this(prefix, Placement.alone(prefix), subnet, vniRange, nodeCount, List.of(), links);
   }
 
-  /** As above, with extra options for every agent (e.g. {@code --kubeconfig FILE}). */
+  /**
+   * As above, placed among other testbeds, with extra options for every agent (e.g. {@code
+   * --kubeconfig FILE}).
+   */
   public Testbed(
       String prefix,
+      Placement where,
       int subnet,
       String vniRange,
       int nodeCount,
@@ -128,6 +148,7 @@ public final class Testbed implements AutoCloseable {
       String... links)
       throws Exception {
     this.agentArgs = List.copyOf(agentArgs);
+    this.where = where;
     List<String> missing = missingPrerequisites();
     if (!missing.isEmpty()) {
       throw new TestbedException(
@@ -136,14 +157,16 @@ public final class Testbed implements AutoCloseable {
     this.prefix = prefix;
     this.subnet = subnet;
     this.vniRange = vniRange;
-    this.dir = dirOf(prefix);
-    cleanLeftovers();
+    this.dir = where.dir();
+    if (where.ownsUnderlay()) {
+      destroy(prefix);
+    }
     Files.createDirectories(dir);
     ofPort = freePort();
     grpcPort = freePort();
     httpPort = freePort();
     for (int i = 1; i <= nodeCount; i++) {
-      nodes.put("n" + i, i);
+      nodes.put("n" + i, where.firstNode() + i - 1);
       peers.put("n" + i, new ArrayList<>());
     }
     for (String l : links) {
@@ -152,11 +175,13 @@ public final class Testbed implements AutoCloseable {
       peers.get(ab[1]).add(ab[0]);
     }
     try {
-      sh("ip link add " + ul() + " type bridge");
-      sh("ip addr add " + controllerIp() + "/24 dev " + ul());
-      sh("ip link set " + ul() + " up");
-      // Frames from the root namespace cross OVS's userspace datapath: no partial checksums.
-      sh("ethtool -K " + ul() + " tx off");
+      if (where.ownsUnderlay()) {
+        sh("ip link add " + ul() + " type bridge");
+        sh("ip addr add " + controllerIp() + "/24 dev " + ul());
+        sh("ip link set " + ul() + " up");
+        // Frames from the root namespace cross OVS's userspace datapath: no partial checksums.
+        sh("ethtool -K " + ul() + " tx off");
+      }
       for (var e : nodes.entrySet()) {
         startNode(e.getKey(), e.getValue());
       }
@@ -188,7 +213,7 @@ public final class Testbed implements AutoCloseable {
 
   /** The network namespace of a node. */
   public String ns(String node) {
-    return prefix + node;
+    return prefix + where.tag() + node;
   }
 
   public Path ovsDir(String node) {
@@ -539,7 +564,11 @@ public final class Testbed implements AutoCloseable {
   }
 
   private void cleanLeftovers() {
-    destroy(prefix);
+    if (where.ownsUnderlay()) {
+      destroy(prefix);
+    } else {
+      destroy(prefix + where.tag(), dir);
+    }
   }
 
   /** Where the testbed with this prefix keeps its files. */
@@ -553,32 +582,39 @@ public final class Testbed implements AutoCloseable {
    * inside its namespaces, the namespaces, the links, the directory.
    */
   public static void destroy(String prefix) {
-    Path dir = dirOf(prefix);
+    destroy(prefix, dirOf(prefix));
+  }
+
+  /**
+   * As above for the namespaces and links named {@code prefix*} and what runs from {@code dir} (its
+   * Open vSwitch instances at any depth).
+   */
+  static void destroy(String prefix, Path dir) {
     if (Files.isDirectory(dir)) {
-      // The logs of the last run stay readable in <dir>-logs (Open vSwitch's as <node>-<file>).
+      // The logs of the last run stay readable in <dir>-logs, each named by its path in <dir>
+      // (c1/ovs-n1/ovs-vswitchd.log as c1-ovs-n1-ovs-vswitchd.log).
       String logs = dir + "-logs";
-      run("rm -rf " + logs + " && mkdir -p " + logs + " && cp " + dir + "/*.log " + logs + "/");
       run(
-          "for d in "
-              + dir
-              + "/ovs-*; do n=${d##*/ovs-}; for f in $d/*.log; do cp $f "
+          "rm -rf "
               + logs
-              + "/$n-$(basename $f); done; done");
+              + " && mkdir -p "
+              + logs
+              + " && cd "
+              + dir
+              + " && find . -name '*.log' | while read f; do f=${f#./}; cp \"$f\" "
+              + logs
+              + "/$(echo \"$f\" | tr / -); done");
     }
     run(
-        "for c in "
+        "find "
             + dir
-            + "/ovs-*/ovs-vswitchd.ctl "
+            + " -name 'ovs-vswitchd.ctl' -o -name 'ovsdb-server.ctl' 2>/dev/null"
+            + " | while read c; do ovs-appctl -t $c exit; done; true");
+    run(
+        "find "
             + dir
-            + "/ovs-*/ovsdb-server.ctl; do [ -e \"$c\" ] && ovs-appctl -t $c exit; done; true");
-    for (String pidFile : List.of("ovs-vswitchd.pid", "ovsdb-server.pid")) {
-      run(
-          "for p in "
-              + dir
-              + "/ovs-*/"
-              + pidFile
-              + "; do [ -e \"$p\" ] && kill -9 $(cat $p); done");
-    }
+            + " -name 'ovs-vswitchd.pid' -o -name 'ovsdb-server.pid' 2>/dev/null"
+            + " | while read p; do kill -9 $(cat $p); done; true");
     // [/] keeps pkill from matching the shell that runs it.
     run("pkill -9 -f -- '[/]" + dir.toString().substring(1) + "([/ ]|$)'");
     run(

@@ -114,7 +114,7 @@ class LabIT {
   }
 
   static String netns(String pod) throws Exception {
-    return Kubelet.readState(Lab.dir()).get("default/" + pod).netns();
+    return Kubelet.readState(Path.of(lab.dir())).get("default/" + pod).netns();
   }
 
   static int ping(String pod, String ip) throws Exception {
@@ -210,7 +210,7 @@ class LabIT {
       String flows =
           Testbed.sh(
               "ovs-ofctl -O OpenFlow13 dump-flows unix:"
-                  + Lab.dir()
+                  + lab.dir()
                   + "/ovs-"
                   + n
                   + "/br-l2sm.mgmt");
@@ -448,7 +448,7 @@ class LabIT {
             () -> {
               // Exactly the declared pods are set up, attached, and have a port on their node's
               // switch.
-              assertThat(Kubelet.readState(Lab.dir()).keySet())
+              assertThat(Kubelet.readState(Path.of(lab.dir())).keySet())
                   .containsExactlyInAnyOrderElementsOf(
                       declared.stream().map(x -> "default/" + x).toList());
               assertThat(Testbed.run("ip netns list | grep -c '^l2lp'").out().strip())
@@ -459,7 +459,7 @@ class LabIT {
                     Testbed.lines(
                             Testbed.run(
                                     "ovs-vsctl --db=unix:"
-                                        + Lab.dir()
+                                        + lab.dir()
                                         + "/ovs-"
                                         + node
                                         + "/db.sock list-ports br-l2sm | grep '^l2s'")
@@ -494,7 +494,7 @@ class LabIT {
     return Testbed.lines(
             Testbed.run(
                     "ovs-vsctl --db=unix:"
-                        + Lab.dir()
+                        + lab.dir()
                         + "/ovs-"
                         + node
                         + "/db.sock list-ports br-l2sm | grep '^l2v'")
@@ -511,7 +511,18 @@ class LabIT {
     pod("o1", "n1", "[{\"name\":\"ovl\",\"ips\":[\"10.35.0.1/24\"]}]");
     pod("o3", "n3", "[{\"name\":\"ovl\",\"ips\":[\"10.35.0.3/24\"]}]");
     awaitRunning("o1", "o3");
-    assertThat(ping("o1", "10.35.0.3")).as("over the lab's ring").isEqualTo(3);
+    // The lab has no Overlay of its own: the operator's default meshes the three nodes.
+    io.l2sm.api.v1.Overlay mesh =
+        client
+            .resources(io.l2sm.api.v1.Overlay.class)
+            .inNamespace("default")
+            .withName("l2sm-default")
+            .get();
+    assertThat(mesh.getSpec().getTopology().getLinks())
+        .extracting(l -> l.getEndpointA() + "~" + l.getEndpointB())
+        .containsExactly("n1~n2", "n1~n3", "n2~n3");
+    assertThat(List.of(tunnels("n1"), tunnels("n2"), tunnels("n3"))).containsOnly(2);
+    assertThat(ping("o1", "10.35.0.3")).as("over the default mesh").isEqualTo(3);
     // A line n1~n2~n3: n1 and n3 lose their direct tunnel, traffic goes through n2.
     overlay("n1~n2", "n2~n3");
     await()
@@ -533,6 +544,23 @@ class LabIT {
         .atMost(Duration.ofSeconds(20))
         .until(() -> tunnels("n1") == 2 && tunnels("n2") == 2 && tunnels("n3") == 2);
     await().atMost(Duration.ofSeconds(10)).until(() -> ping("o1", "10.35.0.3") == 3);
+    // Without the user's Overlay, the default mesh is back, and so are its tunnels.
+    client
+        .resources(io.l2sm.api.v1.Overlay.class)
+        .inNamespace("default")
+        .withName("lab-overlay")
+        .delete();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client
+                        .resources(io.l2sm.api.v1.Overlay.class)
+                        .inNamespace("default")
+                        .withName("l2sm-default")
+                        .get()
+                    != null);
+    assertThat(ping("o1", "10.35.0.3")).isEqualTo(3);
   }
 
   @Test

@@ -51,6 +51,10 @@ final class OverlayWatcher implements AutoCloseable {
       }
       // Until the API answers: a failed first list stops an informer for good.
       while (!Thread.currentThread().isInterrupted()) {
+        if (!answers()) {
+          Thread.sleep(200);
+          continue;
+        }
         try {
           connect();
           long deadline = System.nanoTime() + 10_000_000_000L;
@@ -75,6 +79,20 @@ final class OverlayWatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (java.io.IOException e) {
       LOG.error("cannot read {}: {}", kubeconfig, e.toString());
+    }
+  }
+
+  /** Whether the API server answers a list of Nodes (within 2 s). */
+  private boolean answers() throws java.io.IOException {
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    config.setRequestTimeout(2000);
+    config.setConnectionTimeout(2000);
+    config.setRequestRetryBackoffLimit(0);
+    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(config).build()) {
+      probe.nodes().list();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.l2sm.api.k8s.Conditions;
 import io.l2sm.api.k8s.EventRecorder;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.L2NetworkSpec;
@@ -395,11 +396,7 @@ public final class NetworkReconciler implements AutoCloseable {
     }
     status.setObservedGeneration(net.getMetadata().getGeneration());
     List<Condition> conditions = new ArrayList<>();
-    Condition old =
-        status.getConditions().stream()
-            .filter(c -> "Ready".equals(c.getType()))
-            .findFirst()
-            .orElse(null);
+    Condition old = Conditions.find(status.getConditions(), "Ready");
     String state = ready ? "True" : "False";
     boolean sameCondition =
         old != null

@@ -36,6 +36,15 @@ class OverlayReconcilerTest {
             .createOr(c -> c.update());
       }
     }
+    // The mock API server lives as long as the class: each test starts with no Overlay and n1-n3.
+    client.resources(Overlay.class).inAnyNamespace().delete();
+    client.nodes().delete();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client.resources(Overlay.class).inAnyNamespace().list().getItems().isEmpty()
+                    && client.nodes().list().getItems().isEmpty());
     for (String n : List.of("n1", "n2", "n3")) {
       client
           .resource(new NodeBuilder().withNewMetadata().withName(n).endMetadata().build())
@@ -108,5 +117,66 @@ class OverlayReconcilerTest {
                   .isEqualTo("node n9 is not in the cluster (no Node object)");
               assertThat(ready("missing").getStatus()).isEqualTo("False");
             });
+  }
+
+  static List<String> links(Overlay o) {
+    return o.getSpec().getTopology().getLinks().stream()
+        .map(l -> l.getEndpointA() + "~" + l.getEndpointB())
+        .toList();
+  }
+
+  static Overlay defaultOverlay() {
+    return client
+        .resources(Overlay.class)
+        .inNamespace("default")
+        .withName(OverlayReconciler.DEFAULT_NAME)
+        .get();
+  }
+
+  @Test
+  void aClusterWithoutAnOverlayGetsAMeshThatFollowsItsNodesUntilTheUserWritesOne() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Overlay d = defaultOverlay();
+              assertThat(d).isNotNull();
+              assertThat(d.getMetadata().getAnnotations())
+                  .containsEntry(OverlayReconciler.MANAGED_BY, OverlayReconciler.OPERATOR);
+              assertThat(d.getSpec().getTopology().getNodes()).containsExactly("n1", "n2", "n3");
+              assertThat(links(d)).containsExactly("n1~n2", "n1~n3", "n2~n3");
+              assertThat(ready(OverlayReconciler.DEFAULT_NAME).getStatus()).isEqualTo("True");
+            });
+    // A node joins: the mesh grows.
+    client
+        .resource(new NodeBuilder().withNewMetadata().withName("n4").endMetadata().build())
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(links(defaultOverlay()))
+                    .containsExactly("n1~n2", "n1~n3", "n1~n4", "n2~n3", "n2~n4", "n3~n4"));
+    // An edit of the default is undone: it belongs to the operator.
+    client
+        .resources(Overlay.class)
+        .inNamespace("default")
+        .withName(OverlayReconciler.DEFAULT_NAME)
+        .edit(
+            o -> {
+              o.getSpec().getTopology().setLinks(List.of(new OverlaySpec.Link("n1", "n2")));
+              return o;
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(links(defaultOverlay())).hasSize(6));
+    // The user's own Overlay replaces it; when that goes, the default comes back.
+    overlay("line", List.of("n1", "n2", "n3", "n4"), "n1~n2", "n2~n3", "n3~n4");
+    await().atMost(Duration.ofSeconds(10)).until(() -> defaultOverlay() == null);
+    assertThat(client.resources(Overlay.class).inAnyNamespace().list().getItems())
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactly("line");
+    client.resources(Overlay.class).inNamespace("default").withName("line").delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> defaultOverlay() != null);
   }
 }
