@@ -1,14 +1,13 @@
 package io.l2sm.cli;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.l2sm.api.v1.L2Network;
-import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.cli.BenchReport.Figure;
 import io.l2sm.lab.Kubelet;
 import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.LabObjects;
 import io.l2sm.lab.Testbed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -111,33 +110,15 @@ public class BenchLabCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static NetworkAttachmentDefinition nad(String name) {
-    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
-    n.getMetadata().setName(name);
-    n.getMetadata().setNamespace("default");
-    n.getSpec()
-        .setConfig(
-            "{\"cniVersion\":\"1.0.0\",\"name\":\""
-                + name
-                + "\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"kind\":\"vnet\"}");
-    return n;
-  }
-
-  private static boolean ready(L2Network n) {
-    return n != null
-        && n.getStatus() != null
-        && n.getStatus().getConditions().stream()
-            .anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
-  }
-
   private void networkReady(KubernetesClient c, BenchReport report) throws Exception {
     progress("Timing " + networks + " networks: create -> Ready...");
     double[] ms = new double[networks];
     for (int i = 0; i < networks; i++) {
       String name = "bench-net-" + i;
       long t0 = System.nanoTime();
-      c.resource(nad(name)).create();
-      while (!ready(c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
+      c.resource(LabObjects.nad(name, "vnet")).create();
+      while (!LabObjects.ready(
+          c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
         Thread.sleep(2);
         if (System.nanoTime() - t0 > 30_000_000_000L) {
           throw new IllegalStateException("network " + name + " not Ready in 30 s");
@@ -150,23 +131,12 @@ public class BenchLabCommand implements Callable<Integer> {
   }
 
   private static Pod pod(String name, String node, String network, String ip) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace("default")
-        .withAnnotations(
-            Map.of(
-                "k8s.v1.cni.cncf.io/networks",
-                ip == null ? network : "[{\"name\":\"" + network + "\",\"ips\":[\"" + ip + "\"]}]"))
-        .endMetadata()
-        .withNewSpec()
-        .withNodeName(node)
-        .addNewContainer()
-        .withName("main")
-        .withImage("busybox")
-        .endContainer()
-        .endSpec()
-        .build();
+    return LabObjects.sleeper(
+        name,
+        node,
+        Map.of(
+            "k8s.v1.cni.cncf.io/networks",
+            ip == null ? network : "[{\"name\":\"" + network + "\",\"ips\":[\"" + ip + "\"]}]"));
   }
 
   private void podToPing(KubernetesClient c, LabInfo lab, BenchReport report) throws Exception {

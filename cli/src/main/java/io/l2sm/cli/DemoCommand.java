@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.l2sm.api.v1.Annotations;
@@ -14,6 +12,7 @@ import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.lab.Kubelet;
 import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.LabObjects;
 import io.l2sm.lab.Testbed;
 import io.l2sm.translator.InvalidInputException;
 import io.l2sm.translator.Translation;
@@ -188,7 +187,7 @@ public class DemoCommand implements Callable<Integer> {
             netNames.stream()
                 .allMatch(
                     n ->
-                        ready(
+                        LabObjects.ready(
                             c.resources(L2Network.class).inNamespace("default").withName(n).get()));
         podsRunning =
             c.pods().inNamespace("default").list().getItems().stream()
@@ -339,31 +338,8 @@ public class DemoCommand implements Callable<Integer> {
             + " frames of the NS's networks captured");
   }
 
-  private static boolean ready(L2Network n) {
-    return n != null
-        && n.getStatus() != null
-        && n.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
   private static void createPod(
       KubernetesClient c, String name, Map<String, String> annotations, String node) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace("default")
-            .withAnnotations(annotations)
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName(node)
-            .addNewContainer()
-            .withName("main")
-            .withImage("busybox")
-            .withCommand("sleep", "3600")
-            .endContainer()
-            .endSpec()
-            .build();
-    c.resource(pod).createOr(NonDeletingOperation::update);
+    c.resource(LabObjects.sleeper(name, node, annotations)).createOr(NonDeletingOperation::update);
   }
 }

@@ -286,7 +286,8 @@ public final class Kubelet implements AutoCloseable {
       }
       nads.add(nad);
     }
-    String netns = NETNS_PREFIX + hash(uid, 10);
+    // Named by cluster and UID: the mock API servers of a lab's clusters hand out the same UIDs.
+    String netns = NETNS_PREFIX + hash(lab.cluster() + "/" + uid, 10);
     String ip = freeIp(node);
     List<Iface> done = new ArrayList<>();
     PodRecord rec = new PodRecord(uid, ns, name, node.name(), netns, ip, done, 0);
@@ -390,7 +391,9 @@ public final class Kubelet implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(lab.cniPlugin());
       Map<String, String> env = pb.environment();
       env.put("CNI_COMMAND", command);
-      env.put("CNI_CONTAINERID", uid);
+      // A sandbox ID as a container runtime makes one: unique across the lab's clusters, whose
+      // mock API servers hand out the same UIDs (the agent derives MACs from it).
+      env.put("CNI_CONTAINERID", hash(lab.cluster() + "/" + uid, 64));
       env.put("CNI_NETNS", "/var/run/netns/" + netns);
       env.put("CNI_IFNAME", ifName);
       env.put("CNI_PATH", Path.of(lab.cniPlugin()).getParent().toString());

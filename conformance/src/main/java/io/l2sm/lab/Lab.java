@@ -193,6 +193,7 @@ public final class Lab {
     start(lab, "operator");
     start(lab, "kubelet");
     awaitMesh(tb, nodes);
+    tb.releaseClient();
     return lab;
   }
 

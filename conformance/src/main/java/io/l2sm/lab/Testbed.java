@@ -429,6 +429,14 @@ public final class Testbed implements AutoCloseable {
     return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /** Closes this object's gRPC client of the controller (the processes keep running). */
+  public void releaseClient() {
+    if (channel != null) {
+      channel.shutdownNow();
+      channel = null;
+    }
+  }
+
   /** A pod: a network namespace; IPv6 stays on, so its neighbour discovery is real traffic. */
   public String pod(String name) {
     String ns = prefix + "p" + name;

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.L2NetworkSpec;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,95 +29,50 @@ import org.junit.jupiter.api.Test;
  * Networks and pods as Kubernetes objects, end to end through a three-node lab: the operator, the
  * lab kubelet, the CNI plugin, the agents and the controller, all real processes.
  */
-class LabIT {
+class LabE2E {
   static LabInfo lab;
+  static LabCluster c1;
   static KubernetesClient client;
 
   @BeforeAll
   static void up() throws Exception {
-    List<String> missing = Testbed.missingPrerequisites();
-    if (!missing.isEmpty()) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError("the lab tests need " + missing);
-      }
-      Assumptions.abort("the lab tests need " + missing);
-    }
+    LabCluster.requireLab();
     Lab.down();
     lab = Lab.up(3, new PrintWriter(System.out, true));
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig()))))
-            .build();
+    c1 = new LabCluster(lab);
+    client = c1.client;
   }
 
   @AfterAll
   static void down() {
-    if (client != null) {
-      client.close();
+    if (c1 != null) {
+      c1.close();
     }
     Lab.down();
   }
 
   static NetworkAttachmentDefinition nad(String name, String kind) {
-    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
-    n.getMetadata().setName(name);
-    n.getMetadata().setNamespace("default");
-    n.getSpec()
-        .setConfig(
-            "{\"cniVersion\":\"1.0.0\",\"name\":\""
-                + name
-                + "\",\"type\":\"l2sm\","
-                + "\"device\":\"l2sm-vNet\",\"kind\":\""
-                + kind
-                + "\"}");
-    return client.resource(n).create();
+    return c1.nad(name, kind);
   }
 
   static Pod pod(String name, String node, String annotation) {
-    return client
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .withAnnotations(Map.of("k8s.v1.cni.cncf.io/networks", annotation))
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName(node)
-                .addNewContainer()
-                .withName("main")
-                .withImage("busybox")
-                .withCommand("sleep", "3600")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
+    return c1.pod(name, node, annotation);
   }
 
   static String phase(String name) {
-    Pod p = client.pods().inNamespace("default").withName(name).get();
-    return p == null || p.getStatus() == null ? null : p.getStatus().getPhase();
+    return c1.phase(name);
   }
 
   static void awaitRunning(String... names) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              for (String n : names) {
-                assertThat(phase(n)).as(n).isEqualTo("Running");
-              }
-            });
+    c1.awaitRunning(names);
   }
 
   static String netns(String pod) throws Exception {
-    return Kubelet.readState(Path.of(lab.dir())).get("default/" + pod).netns();
+    return c1.netns(pod);
   }
 
   static int ping(String pod, String ip) throws Exception {
-    String out = Testbed.run("ip netns exec " + netns(pod) + " ping -c 3 -i 0.2 -W 1 " + ip).out();
-    var m = java.util.regex.Pattern.compile("(\\d+) received").matcher(out);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return c1.ping(pod, ip);
   }
 
   /** Creates an L2Network with a networkCIDR and waits until the operator gave it a VNI. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The README's main job through the packaged CLI: {@code l2sm demo} brings a lab up, deploys the
  * ping-pong NS, checks reachability and isolation, and takes the lab down leaving nothing.
  */
-class DemoIT {
+class DemoE2E {
   @Test
   void theDemoPassesEveryCheckAndLeavesNothingBehind() throws Exception {
     List<String> missing = Testbed.missingPrerequisites();

@@ -1,0 +1,56 @@
+package io.l2sm.lab;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.l2sm.api.k8s.Conditions;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import java.util.Map;
+
+/** The objects the demo, the benchmarks and the tests put into a lab. */
+public final class LabObjects {
+  private LabObjects() {}
+
+  /** An L2S-M network as a NAD in namespace default. */
+  public static NetworkAttachmentDefinition nad(String name, String kind) {
+    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
+    n.getMetadata().setName(name);
+    n.getMetadata().setNamespace("default");
+    n.getSpec()
+        .setConfig(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\""
+                + name
+                + "\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"kind\":\""
+                + kind
+                + "\"}");
+    return n;
+  }
+
+  /** A pod of namespace default bound to a node, with these annotations, running sleep. */
+  public static Pod sleeper(String name, String node, Map<String, String> annotations) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .withAnnotations(annotations)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .addNewContainer()
+        .withName("main")
+        .withImage("busybox")
+        .withCommand("sleep", "3600")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** Whether an L2Network's Ready condition is True. */
+  public static boolean ready(L2Network n) {
+    if (n == null || n.getStatus() == null) {
+      return false;
+    }
+    var c = Conditions.find(n.getStatus().getConditions(), "Ready");
+    return c != null && "True".equals(c.getStatus());
+  }
+}
