@@ -125,6 +125,9 @@ public class LabCommand implements Runnable {
       for (LabInfo lab : labs) {
         out.printf("  %s: API %s, kubeconfig %s%n", lab.cluster(), lab.apiUrl(), lab.kubeconfig());
       }
+      out.printf(
+          "kubectl works too: kubectl --kubeconfig %s get l2networks,pods%n",
+          labs.get(0).kubeconfig());
       return ExitCodes.OK;
     }
   }

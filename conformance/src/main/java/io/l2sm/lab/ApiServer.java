@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -34,8 +33,9 @@ import java.util.logging.Logger;
 /**
  * A cluster's Kubernetes API in the lab: fabric8's mock server in CRUD mode (no kube-apiserver can
  * be installed here), with the CRDs the system needs registered and marked Established, and the
- * mock's request log drained every few seconds (it would otherwise grow without bound). Everything
- * is in memory: a restarted API server is an empty cluster.
+ * mock's request log drained every few seconds (it would otherwise grow without bound), and API
+ * discovery in front ({@link DiscoveryDispatcher}) so that kubectl works against it. Everything is
+ * in memory: a restarted API server is an empty cluster.
  */
 public final class ApiServer implements AutoCloseable {
   /** The CRDs the lab registers, as packaged in the l2sm-api jar. */
@@ -60,18 +60,20 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(String host, int port) throws IOException {
     Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").setLevel(Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> responses = new ConcurrentHashMap<>();
+    VersionInfo version =
+        new VersionInfo.Builder()
+            .withMajor("1")
+            .withMinor("30")
+            .withGitVersion("v1.30.0-l2sm-lab")
+            .build();
     server =
         new KubernetesMockServer(
             new Context(Serialization.jsonMapper()),
             web,
             responses,
-            new KubernetesMixedDispatcher(responses),
+            new DiscoveryDispatcher(responses, version),
             false,
-            new VersionInfo.Builder()
-                .withMajor("1")
-                .withMinor("30")
-                .withGitVersion("v1.30.0-l2sm-lab")
-                .build());
+            version);
     server.init(InetAddress.getByName(host), port);
     url = "http://" + host + ":" + web.getPort();
     drain.scheduleWithFixedDelay(web::reset, 5, 5, TimeUnit.SECONDS);

@@ -245,6 +245,7 @@ public final class Lab {
       String node = part.substring("agent-".length());
       Files.deleteIfExists(Path.of(lab.node(node).agentSocket()));
     }
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
     new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -252,18 +253,32 @@ public final class Lab {
         .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      if (ready(lab, part, log)) {
+      if (ready(lab, part, log, logStart)) {
         return;
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException(part + " did not start: " + Files.readString(log));
+    throw new IllegalStateException(part + " did not start: " + since(log, logStart));
   }
 
-  private static boolean ready(LabInfo lab, String part, Path log) throws IOException {
+  /** The log's text from {@code start} on: what this run of a part wrote. */
+  private static String since(Path log, long start) throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    byte[] all = Files.readAllBytes(log);
+    return new String(
+        all,
+        (int) Math.min(start, all.length),
+        (int) Math.max(0, all.length - start),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static boolean ready(LabInfo lab, String part, Path log, long logStart)
+      throws IOException {
     if (part.equals("apiserver")) {
       // It says it is serving once the CRDs are registered.
-      return Files.exists(log) && Files.readString(log).contains("l2sm apiserver: serving");
+      return since(log, logStart).contains("l2sm apiserver: serving");
     }
     if (part.equals("controller")) {
       String http =
@@ -283,7 +298,7 @@ public final class Lab {
     }
     if (part.equals("kubelet")) {
       // It says so once its nodes are registered and its informer runs.
-      return Files.exists(log) && Files.readString(log).contains("l2sm kubelet:");
+      return since(log, logStart).contains("l2sm kubelet:");
     }
     return true;
   }
@@ -329,6 +344,16 @@ public final class Lab {
   public static void restart(LabInfo lab, String part) throws Exception {
     kill(lab, part);
     start(lab, part);
+    if (part.equals("apiserver")) {
+      // The mock API server keeps its objects in memory and does not resume watches: after a
+      // restart the cluster is empty, and every part that caches it starts afresh.
+      for (String p : parts(lab)) {
+        if (p.equals("kubelet") || p.equals("operator") || p.startsWith("agent-")) {
+          kill(lab, p);
+          start(lab, p);
+        }
+      }
+    }
   }
 
   private static int freePort() throws IOException {

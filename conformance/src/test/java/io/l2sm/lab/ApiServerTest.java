@@ -66,4 +66,92 @@ class ApiServerTest {
       }
     }
   }
+
+  /** kubectl against the API server, with a private cache; its output and exit code. */
+  static Testbed.Result kubectl(Path kubeconfig, Path cache, String args) {
+    return Testbed.run(
+        "kubectl --kubeconfig " + kubeconfig + " --cache-dir " + cache + " " + args + " 2>&1");
+  }
+
+  @Test
+  void kubectlWorksAgainstItWithDiscoveryAndTables() throws Exception {
+    if (!Testbed.onPath("kubectl")) {
+      String msg = "kubectl is not installed (it ships with this machine's base image)";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError(msg);
+      }
+      org.junit.jupiter.api.Assumptions.abort(msg);
+    }
+    try (ApiServer api = new ApiServer("127.0.0.1", 0)) {
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Path cache = dir.resolve("kube-cache");
+      api.writeKubeconfig(kubeconfig, "c1");
+      assertThat(kubectl(kubeconfig, cache, "version").out())
+          .contains("Server Version: v1.30.0-l2sm-lab");
+      assertThat(kubectl(kubeconfig, cache, "api-resources").out())
+          .contains("network-attachment-definitions", "net-attach-def", "l2networks", "overlays");
+      Files.writeString(
+          dir.resolve("objects.yaml"),
+          String.join(
+              "\n",
+              "apiVersion: l2sm.l2sm.k8s.local/v1",
+              "kind: L2Network",
+              "metadata: {name: blue}",
+              "spec: {type: vnet}",
+              "---",
+              "apiVersion: v1",
+              "kind: Pod",
+              "metadata: {name: web}",
+              "spec:",
+              "  nodeName: n1",
+              "  containers: [{name: c, image: nginx}]",
+              ""));
+      Testbed.Result applied =
+          kubectl(kubeconfig, cache, "apply --validate=false -f " + dir.resolve("objects.yaml"));
+      assertThat(applied.exit()).as(applied.out()).isZero();
+      try (KubernetesClient c = api.client()) {
+        L2Network n = c.resources(L2Network.class).inNamespace("default").withName("blue").get();
+        n.setStatus(new io.l2sm.api.v1.L2NetworkStatus());
+        n.getStatus().setVni(4242);
+        n.getStatus()
+            .getConditions()
+            .add(
+                new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .withReason("NetworkReady")
+                    .build());
+        c.resource(n).updateStatus();
+      }
+      // The CRD's printer columns, as a real API server prints them.
+      assertThat(Testbed.lines(kubectl(kubeconfig, cache, "get l2networks").out()))
+          .satisfiesExactly(
+              header -> assertThat(header).matches("NAME +TYPE +READY +.*VNI +AGE"),
+              row -> assertThat(row).matches("blue +vnet +True +.*4242 +\\d+s"));
+      assertThat(kubectl(kubeconfig, cache, "get pods -o wide").out())
+          .containsPattern("web +0/1 +Pending +<none> +n1");
+      assertThat(kubectl(kubeconfig, cache, "get l2net blue -o jsonpath={.status.vni}").out())
+          .isEqualTo("4242");
+      Testbed.Result missing = kubectl(kubeconfig, cache, "get l2networks nosuch");
+      assertThat(missing.exit()).isNotZero();
+      assertThat(missing.out()).contains("NotFound");
+    }
+  }
+
+  @Test
+  void printerColumnPathsAreEvaluatedAsKubectlWould() throws Exception {
+    var o =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "{\"spec\":{\"type\":\"vnet\"},\"status\":{\"vni\":7,\"conditions\":["
+                    + "{\"type\":\"Other\",\"status\":\"False\"},"
+                    + "{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+    assertThat(DiscoveryDispatcher.evaluate(o, ".spec.type")).isEqualTo("vnet");
+    assertThat(DiscoveryDispatcher.evaluate(o, ".status.vni")).isEqualTo("7");
+    assertThat(DiscoveryDispatcher.evaluate(o, ".status.conditions[?(@.type==\"Ready\")].status"))
+        .isEqualTo("True");
+    assertThat(DiscoveryDispatcher.evaluate(o, ".status.missing")).isEmpty();
+    assertThat(DiscoveryDispatcher.evaluate(o, ".status")).as("an object prints empty").isEmpty();
+    assertThat(DiscoveryDispatcher.evaluate(o, "status.vni")).as("not a path").isEmpty();
+  }
 }
