@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +60,14 @@ public final class Kubelet implements AutoCloseable {
   /** One interface the kubelet attached through CNI. */
   public record Iface(String name, String network, String config, List<String> ips, String mac) {}
 
-  /** A pod the kubelet set up. */
+  /**
+   * A pod the kubelet set up.
+   *
+   * @param pid its command's process, 0 when none runs
+   * @param ended null while the pod runs; Succeeded or Failed once its command ended for good (its
+   *     networks are then detached and its namespace removed, as a kubelet removes the sandbox of a
+   *     finished pod)
+   */
   public record PodRecord(
       String uid,
       String namespace,
@@ -68,7 +76,15 @@ public final class Kubelet implements AutoCloseable {
       String netns,
       String ip,
       List<Iface> ifaces,
-      long pid) {}
+      long pid,
+      String ended) {
+    PodRecord withPid(long newPid) {
+      return new PodRecord(uid, namespace, name, node, netns, ip, ifaces, newPid, ended);
+    }
+  }
+
+  /** Restarts of each pod's command (by UID), for the back-off. */
+  private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
 
   private final Path dir;
   private final LabInfo lab;
@@ -135,9 +151,12 @@ public final class Kubelet implements AutoCloseable {
                   }
                 },
                 30_000);
-    // Pods deleted while the kubelet was away.
+    // Pods deleted while the kubelet was away; commands started by its previous run.
     for (PodRecord r : List.copyOf(records.values())) {
       enqueue(r.namespace() + "/" + r.name());
+      if (r.pid() > 0 && r.ended() == null) {
+        watch(r.uid(), r.namespace() + "/" + r.name(), r.pid());
+      }
     }
   }
 
@@ -218,7 +237,12 @@ public final class Kubelet implements AutoCloseable {
       return;
     }
     LabInfo.Node node = lab.node(nodeName);
-    if (node == null || records.containsKey(pod.getMetadata().getUid())) {
+    PodRecord known = records.get(pod.getMetadata().getUid());
+    if (known != null && known.ended() != null && !known.ifaces().isEmpty()) {
+      detachEnded(known); // a DEL that failed before
+      return;
+    }
+    if (node == null || known != null) {
       return;
     }
     setUp(pod, node);
@@ -290,7 +314,7 @@ public final class Kubelet implements AutoCloseable {
     String netns = NETNS_PREFIX + hash(lab.cluster() + "/" + uid, 10);
     String ip = freeIp(node);
     List<Iface> done = new ArrayList<>();
-    PodRecord rec = new PodRecord(uid, ns, name, node.name(), netns, ip, done, 0);
+    PodRecord rec = new PodRecord(uid, ns, name, node.name(), netns, ip, done, 0, null);
     records.put(uid, rec);
     save();
     try {
@@ -324,7 +348,7 @@ public final class Kubelet implements AutoCloseable {
       throw new IllegalStateException("pod " + ns + "/" + name + ": " + e.getMessage(), e);
     }
     long pid = startCommand(pod, netns);
-    records.put(uid, new PodRecord(uid, ns, name, node.name(), netns, ip, done, pid));
+    records.put(uid, new PodRecord(uid, ns, name, node.name(), netns, ip, done, pid, null));
     save();
     writeNetworkStatus(pod, ip, done);
     running(pod, node, ip);
@@ -477,6 +501,9 @@ public final class Kubelet implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(new File("/dev/null"))
               .start();
+      String uid = pod.getMetadata().getUid();
+      String key = Cache.metaNamespaceKeyFunc(pod);
+      p.onExit().thenAccept(x -> workerFor(key).execute(() -> exited(uid, x.pid(), x.exitValue())));
       return p.pid();
     } catch (IOException e) {
       events.emit(pod, true, "CommandFailed", "cannot start " + program + ": " + e.getMessage());
@@ -490,6 +517,11 @@ public final class Kubelet implements AutoCloseable {
    * goes: nothing is left attached.
    */
   private void tearDown(PodRecord r) {
+    tearDown(r, false);
+  }
+
+  /** As above; {@code keep}: the record stays, with no interface and no command. */
+  private void tearDown(PodRecord r, boolean keep) {
     if (r == null) {
       return;
     }
@@ -509,7 +541,8 @@ public final class Kubelet implements AutoCloseable {
     if (!left.isEmpty()) {
       records.put(
           r.uid(),
-          new PodRecord(r.uid(), r.namespace(), r.name(), r.node(), r.netns(), r.ip(), left, 0));
+          new PodRecord(
+              r.uid(), r.namespace(), r.name(), r.node(), r.netns(), r.ip(), left, 0, r.ended()));
       save();
       worker.schedule(
           () -> enqueue(r.namespace() + "/" + r.name()), RETRY_MS, TimeUnit.MILLISECONDS);
@@ -517,9 +550,108 @@ public final class Kubelet implements AutoCloseable {
     }
     Testbed.run("ip netns pids " + r.netns() + " | xargs -r kill -9");
     Testbed.run("ip netns del " + r.netns());
-    records.remove(r.uid());
+    if (keep) {
+      records.put(
+          r.uid(),
+          new PodRecord(
+              r.uid(),
+              r.namespace(),
+              r.name(),
+              r.node(),
+              r.netns(),
+              r.ip(),
+              List.of(),
+              0,
+              r.ended()));
+    } else {
+      records.remove(r.uid());
+    }
     save();
     LOG.info("pod {}/{} torn down", r.namespace(), r.name());
+  }
+
+  /**
+   * Follows a command a previous run of the kubelet started (its exit code is lost): when it exits,
+   * {@link #exited} decides what follows.
+   */
+  private void watch(String uid, String key, long pid) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty()) {
+      workerFor(key).execute(() -> exited(uid, pid, null));
+      return;
+    }
+    h.get().onExit().thenRun(() -> workerFor(key).execute(() -> exited(uid, pid, null)));
+  }
+
+  /**
+   * A pod's command exited (code null: unknown). As the pod's restartPolicy says: Always (the
+   * default), or OnFailure after a failure, runs it again after a back-off (1 s doubling to 30 s),
+   * the networks staying attached; otherwise the pod ends Succeeded or Failed, and its networks are
+   * detached and its namespace removed.
+   */
+  private void exited(String uid, long pid, Integer code) {
+    PodRecord r = records.get(uid);
+    if (r == null || r.pid() != pid || r.ended() != null) {
+      return; // torn down, or already handled
+    }
+    String key = r.namespace() + "/" + r.name();
+    Pod pod = pods.getStore().getByKey(key);
+    if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
+      return; // being deleted: reconcile tears it down
+    }
+    String policy =
+        pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+    boolean ok = code != null && code == 0;
+    String how = code == null ? "exited" : "exited with code " + code;
+    if (policy.equals("Always") || (policy.equals("OnFailure") && !ok)) {
+      int n = restarts.merge(uid, 1, Integer::sum);
+      long delay = Math.min(30_000L, 1_000L << Math.min(n - 1, 5));
+      events.emit(
+          pod,
+          !ok,
+          "BackOff",
+          "command " + how + "; restarting it in " + delay / 1000 + " s (restart " + n + ")");
+      records.put(uid, r.withPid(0));
+      save();
+      workerFor(key)
+          .schedule(
+              () -> {
+                PodRecord now = records.get(uid);
+                Pod p = pods.getStore().getByKey(key);
+                if (now == null || now.ended() != null || p == null) {
+                  return;
+                }
+                long again = startCommand(p, now.netns());
+                records.put(uid, now.withPid(again));
+                save();
+              },
+              delay,
+              TimeUnit.MILLISECONDS);
+      return;
+    }
+    String phase = ok ? "Succeeded" : "Failed";
+    LOG.info("pod {}: command {}; the pod {}", key, how, phase);
+    PodRecord ended =
+        new PodRecord(
+            r.uid(), r.namespace(), r.name(), r.node(), r.netns(), r.ip(), r.ifaces(), 0, phase);
+    records.put(uid, ended);
+    save();
+    events.emit(pod, !ok, ok ? "Completed" : "Error", "command " + how + "; the pod " + phase);
+    updateStatus(
+        pod,
+        new PodStatusBuilder()
+            .withPhase(phase)
+            .withReason(ok ? "Completed" : "Error")
+            .withMessage("command " + how)
+            .withHostIP(lab.node(r.node()).ip())
+            .withPodIP(r.ip())
+            .build());
+    detachEnded(ended);
+  }
+
+  /** Detaches a finished pod's networks and removes its namespace; its record stays. */
+  private void detachEnded(PodRecord r) {
+    tearDown(r, true);
   }
 
   private void writeNetworkStatus(Pod pod, String ip, List<Iface> ifaces) {

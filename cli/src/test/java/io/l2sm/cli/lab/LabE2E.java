@@ -553,4 +553,66 @@ class LabE2E {
     assertThat(Testbed.sh("ip netns exec " + netns("borrower") + " ip -o link show net1"))
         .contains("net1");
   }
+
+  /** A pod on a node and a network, running {@code sh -c SCRIPT} under a restart policy. */
+  static void scriptPod(String name, String node, String ip, String policy, String script) {
+    Pod p =
+        io.l2sm.lab.LabObjects.sleeper(
+            name,
+            node,
+            Map.of(
+                "k8s.v1.cni.cncf.io/networks", "[{\"name\":\"ends\",\"ips\":[\"" + ip + "\"]}]"));
+    p.getSpec().setRestartPolicy(policy);
+    p.getSpec().getContainers().get(0).setCommand(List.of("sh", "-c", script));
+    client.resource(p).create();
+  }
+
+  static long events(String pod, String reason) {
+    return client.events().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> pod.equals(e.getRegarding().getName()) && reason.equals(e.getReason()))
+        .count();
+  }
+
+  @Test
+  void aPodWhoseCommandEndsIsRestartedOrDetachedAsItsRestartPolicySays() throws Exception {
+    nad("ends", "vnet");
+    pod("stay", "n3", "[{\"name\":\"ends\",\"ips\":[\"10.36.0.3/24\"]}]");
+    scriptPod("once", "n1", "10.36.0.1/24", "Never", "sleep 3; exit 3");
+    scriptPod("again", "n2", "10.36.0.2/24", "Always", "sleep 1");
+    awaitRunning("stay", "once", "again");
+    String onceNetns = netns("once");
+    assertThat(ping("stay", "10.36.0.1")).isEqualTo(3);
+    // Never: the pod fails when its command does, and its network goes with its sandbox.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(phase("once")).isEqualTo("Failed");
+              assertThat(reason("once")).isEqualTo("Error");
+              Kubelet.PodRecord once = Kubelet.readState(Path.of(lab.dir())).get("default/once");
+              assertThat(once).isNotNull();
+              assertThat(once.ended()).isEqualTo("Failed");
+              assertThat(once.ifaces()).isEmpty();
+            });
+    assertThat(events("once", "Error")).isEqualTo(1);
+    assertThat(Testbed.run("ip netns list").out()).doesNotContain(onceNetns);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> network("ends").getStatus().getConnectedPodCount() == 2);
+    assertThat(ping("stay", "10.36.0.1")).isZero();
+    // Always: the command runs again (with a back-off) and the pod keeps its network.
+    await().atMost(Duration.ofSeconds(20)).until(() -> events("again", "BackOff") >= 2);
+    assertThat(phase("again")).isEqualTo("Running");
+    assertThat(ping("stay", "10.36.0.2")).isEqualTo(3);
+    // Deleting the pods leaves nothing of them (the finished one included).
+    for (String p : List.of("once", "again", "stay")) {
+      client.pods().inNamespace("default").withName(p).delete();
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Kubelet.readState(Path.of(lab.dir())).keySet().stream()
+                    .noneMatch(k -> k.matches("default/(once|again|stay)")));
+  }
 }
