@@ -44,6 +44,12 @@ import java.util.TreeSet;
  * switch), except frames it sent itself, which were copied on the way in. A copy travels in the
  * monitor's network: its tree is extended to the sources' switches, and on the monitor's switch the
  * copy is flooded to that network's members, so the monitor network should hold only the monitor.
+ *
+ * <p><b>Edges</b> join a network to another domain (ARCHITECTURE: NEDs and the IDCO). An edge is a
+ * switch this controller does not program, reached by one of its tunnels; the network's tree takes
+ * it as a member that is never crossed. Frames from the edge's tunnel with the network's VNI are
+ * classified like any tunnel's; floods (unknown unicast included, since the edge's MACs are not
+ * known here) go to it like to any tree neighbour.
  */
 public final class FlowCompiler {
   public static final int TABLE_CLASSIFY = 0;
@@ -92,8 +98,15 @@ public final class FlowCompiler {
     Map<String, NetworkTree> trees = new HashMap<>();
     for (NetworkState n : state.networks().values()) {
       List<AttachmentState> members = byNetwork.getOrDefault(n.name(), List.of());
-      if (!members.isEmpty()) {
-        trees.put(n.name(), tree(n, members, extraNodes.getOrDefault(n.name(), Set.of()), links));
+      Set<String> edges = n.enabled() ? edges(state, n) : Set.of();
+      if (!members.isEmpty() || !edges.isEmpty()) {
+        Set<Link> all = links;
+        if (!edges.isEmpty()) {
+          all = new TreeSet<>(links);
+          all.addAll(edgeLinks(state, edges));
+        }
+        trees.put(
+            n.name(), tree(n, members, extraNodes.getOrDefault(n.name(), Set.of()), edges, all));
       }
     }
     for (NetworkState n : state.networks().values()) {
@@ -101,8 +114,11 @@ public final class FlowCompiler {
       if (tree == null) {
         continue;
       }
-      List<AttachmentState> members = byNetwork.get(n.name());
+      List<AttachmentState> members = byNetwork.getOrDefault(n.name(), List.of());
       for (String node : tree.nodes()) {
+        if (!state.switches().containsKey(node)) {
+          continue; // an edge: another domain's switch
+        }
         flows
             .get(node)
             .addAll(
@@ -150,12 +166,55 @@ public final class FlowCompiler {
   /** The tree a network uses: its explicit path if it has one, else a shortest-path tree. */
   public static NetworkTree tree(
       NetworkState n, List<AttachmentState> members, Collection<String> extra, Set<Link> links) {
+    return tree(n, members, extra, Set.of(), links);
+  }
+
+  /** As above, with edges (other domains' switches) as members that are never crossed. */
+  static NetworkTree tree(
+      NetworkState n,
+      List<AttachmentState> members,
+      Collection<String> extra,
+      Set<String> edges,
+      Set<Link> links) {
     if (n.kind() == Kind.VLINK && !n.path().isEmpty()) {
       return NetworkTree.path(n.path(), links);
     }
     Set<String> nodes = new TreeSet<>(extra);
+    nodes.addAll(edges);
     members.forEach(a -> nodes.add(a.node()));
-    return NetworkTree.spanning(nodes, links);
+    return NetworkTree.spanning(nodes, links, edges);
+  }
+
+  /**
+   * A network's edges that it can use: named in the network, not switches of ours, and reached by a
+   * tunnel of one of our switches.
+   */
+  static Set<String> edges(DesiredState state, NetworkState n) {
+    Set<String> out = new TreeSet<>();
+    for (String e : n.edges()) {
+      if (state.switches().containsKey(e)) {
+        continue;
+      }
+      for (SwitchState s : state.switches().values()) {
+        if (s.tunnels().containsKey(e) && !state.disabledLinks().contains(new Link(s.node(), e))) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The tunnels from our switches to these edges, as links (only our end registered them). */
+  static Set<Link> edgeLinks(DesiredState state, Set<String> edges) {
+    Set<Link> out = new TreeSet<>();
+    for (SwitchState s : state.switches().values()) {
+      for (String e : edges) {
+        if (s.tunnels().containsKey(e) && !state.disabledLinks().contains(new Link(s.node(), e))) {
+          out.add(new Link(s.node(), e));
+        }
+      }
+    }
+    return out;
   }
 
   private static List<FlowRule> compileNetwork(

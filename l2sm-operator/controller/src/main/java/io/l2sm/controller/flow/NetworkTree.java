@@ -29,6 +29,15 @@ public final class NetworkTree {
    * overlay cannot reach stay in the tree, unconnected.
    */
   public static NetworkTree spanning(Collection<String> members, Set<Link> links) {
+    return spanning(members, links, Set.of());
+  }
+
+  /**
+   * As above, where {@code leaves} (switches of another domain) are reached but never crossed: no
+   * path goes through one, so the tree never leaves this domain and comes back.
+   */
+  public static NetworkTree spanning(
+      Collection<String> members, Set<Link> links, Set<String> leaves) {
     NetworkTree t = new NetworkTree();
     SortedSet<String> sorted = new TreeSet<>(members);
     sorted.forEach(t::node);
@@ -40,12 +49,17 @@ public final class NetworkTree {
       graph.computeIfAbsent(l.a(), k -> new TreeSet<>()).add(l.b());
       graph.computeIfAbsent(l.b(), k -> new TreeSet<>()).add(l.a());
     }
-    String root = sorted.first();
+    // The lowest-named member of this domain, so that the root is never crossed either.
+    String root =
+        sorted.stream().filter(m -> !leaves.contains(m)).findFirst().orElse(sorted.first());
     Map<String, String> parent = new HashMap<>();
     parent.put(root, root);
     Deque<String> queue = new ArrayDeque<>(List.of(root));
     while (!queue.isEmpty()) {
       String n = queue.poll();
+      if (leaves.contains(n) && (!n.equals(root) || !leaves.containsAll(sorted))) {
+        continue;
+      }
       for (String next : graph.getOrDefault(n, new TreeSet<>())) {
         if (!parent.containsKey(next)) {
           parent.put(next, n);

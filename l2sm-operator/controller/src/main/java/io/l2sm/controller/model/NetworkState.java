@@ -12,6 +12,10 @@ import java.util.List;
  * @param path vlink only: explicit node path between the two endpoints' switches; empty for auto
  * @param cidr IPv4 subnet of the network, or null when the controller assigns no addresses
  * @param range the part of {@code cidr} addresses are assigned from; null for all of it
+ * @param edges neighbour switches this controller does not control where the network continues
+ *     (another domain: a cluster's edge device seen from inside, or a cluster's gateway seen from
+ *     the inter-domain controller). Each is a member of the network as a whole, reached through the
+ *     tunnel a switch of ours has towards it, and never a transit hop.
  */
 public record NetworkState(
     String name,
@@ -20,9 +24,22 @@ public record NetworkState(
     boolean enabled,
     List<String> path,
     String cidr,
-    String range) {
+    String range,
+    List<String> edges) {
   public NetworkState {
     path = path == null ? List.of() : List.copyOf(path);
+    edges = edges == null ? List.of() : List.copyOf(new java.util.TreeSet<>(edges));
+  }
+
+  public NetworkState(
+      String name,
+      Kind kind,
+      int vni,
+      boolean enabled,
+      List<String> path,
+      String cidr,
+      String range) {
+    this(name, kind, vni, enabled, path, cidr, range, List.of());
   }
 
   public NetworkState(String name, Kind kind, int vni, boolean enabled, List<String> path) {
@@ -30,10 +47,14 @@ public record NetworkState(
   }
 
   public NetworkState withEnabled(boolean value) {
-    return new NetworkState(name, kind, vni, value, path, cidr, range);
+    return new NetworkState(name, kind, vni, value, path, cidr, range, edges);
   }
 
   public NetworkState withPath(List<String> value) {
-    return new NetworkState(name, kind, vni, enabled, value, cidr, range);
+    return new NetworkState(name, kind, vni, enabled, value, cidr, range, edges);
+  }
+
+  public NetworkState withEdges(List<String> value) {
+    return new NetworkState(name, kind, vni, enabled, path, cidr, range, value);
   }
 }

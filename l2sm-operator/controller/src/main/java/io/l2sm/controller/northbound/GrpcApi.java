@@ -21,6 +21,7 @@ import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.api.grpc.v1.RegisterSwitchRequest;
 import io.l2sm.api.grpc.v1.SetAdminStateRequest;
 import io.l2sm.api.grpc.v1.SetAdminStateResponse;
+import io.l2sm.api.grpc.v1.SetEdgesRequest;
 import io.l2sm.api.grpc.v1.SetMirrorRequest;
 import io.l2sm.api.grpc.v1.SetMirrorResponse;
 import io.l2sm.api.grpc.v1.SetPathRequest;
@@ -166,6 +167,11 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
   }
 
   @Override
+  public void setEdges(SetEdgesRequest r, StreamObserver<Network> out) {
+    reply(core.setEdges(r.getNetwork(), r.getEdgesList()), n -> network(core.state(), n), out);
+  }
+
+  @Override
   public void setMirror(SetMirrorRequest r, StreamObserver<SetMirrorResponse> out) {
     reply(
         core.setMirror(r.getSourceNetwork(), r.getSourceAttachment(), r.getMonitorAttachment()),
@@ -243,7 +249,8 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
             .setEnabled(n.enabled())
             .addAllPath(n.path())
             .setCidr(n.cidr() == null ? "" : n.cidr())
-            .setRange(n.range() == null ? "" : n.range());
+            .setRange(n.range() == null ? "" : n.range())
+            .addAllEdges(n.edges());
     s.attachments().values().stream()
         .filter(a -> a.network().equals(n.name()))
         .forEach(a -> b.addAttachments(attachment(s, a)));

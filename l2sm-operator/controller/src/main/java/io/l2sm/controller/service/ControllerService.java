@@ -638,6 +638,31 @@ public final class ControllerService implements SwitchListener {
   }
 
   /**
+   * Sets where a network continues in other domains: switches we do not control, each reached by a
+   * tunnel of ours (see {@link io.l2sm.controller.flow.FlowCompiler}). An edge that no switch has a
+   * tunnel to yet is kept and used once one does.
+   */
+  public CompletableFuture<NetworkState> setEdges(String name, List<String> edges) {
+    NetworkState[] made = new NetworkState[1];
+    return change(
+            s -> {
+              NetworkState n = network(s, name);
+              for (String e : edges) {
+                checkName("edge", e);
+                if (s.switches().containsKey(e)) {
+                  throw new ControllerException(
+                      INVALID_ARGUMENT,
+                      "edge " + e + " is a switch of this controller, not of another domain");
+                }
+              }
+              made[0] = n.withEdges(edges);
+              return with(s, m -> m.put(name, made[0]), null, null, null);
+            },
+            new Event("network", name, "changed"))
+        .thenApply(v -> made[0]);
+  }
+
+  /**
    * Mirrors a network or an attachment (exactly one of the two) to a monitor attachment; an empty
    * monitor removes the source's mirror.
    */

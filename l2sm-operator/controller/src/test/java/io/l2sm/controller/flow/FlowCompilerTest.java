@@ -272,4 +272,96 @@ class FlowCompilerTest {
             "table=0,priority=100,in_port=1,dl_src=02:00:00:00:0a:01,"
                 + "actions=meter:1,write_metadata:0xa,goto_table:1");
   }
+
+  /** A switch of ours with tunnels to these peers (ports 100 + index, "ned" at 199). */
+  private void tunnelsOf(String node, String... peers) {
+    Map<String, Integer> t = new HashMap<>(switches.get(node).tunnels());
+    for (String p : peers) {
+      t.put(p, p.startsWith("n") && p.length() == 2 ? portTo(p) : 199);
+    }
+    switches.put(node, new SwitchState(node, node.hashCode(), t));
+  }
+
+  @Test
+  void aNetworkWithAnEdgeFloodsToItOnceAndTakesItsFrames() {
+    // Inside a cluster: n1 is the gateway, with a tunnel to the cluster's edge device "ned".
+    overlay("n1~n2", "n2~n3", "n1~n3");
+    tunnelsOf("n1", "ned");
+    networks.put(
+        "x", new NetworkState("x", Kind.VNET, 10, true, List.of(), null, null, List.of("ned")));
+    network("y", Kind.VNET, 11);
+    attach("x2", "x", "n2", 1, "02:00:00:00:0a:02");
+    attach("x3", "x", "n3", 1, "02:00:00:00:0a:03");
+    attach("y3", "y", "n3", 2, "02:00:00:00:0b:03");
+    FlowSimulator sim = sim();
+    // A broadcast reaches the other member and leaves once towards the edge, with x's VNI.
+    assertThat(sim.send("n2", 1, "02:00:00:00:0a:02", BCAST))
+        .containsExactly(new Delivery("n3", 1));
+    assertThat(sim.toEdges).containsExactly("ned vni 10");
+    // Unknown unicast (a pod of another cluster) goes to the edge too; a member's MAC does not.
+    sim.send("n3", 1, "02:00:00:00:0a:03", "02:00:00:00:ee:01");
+    assertThat(sim.toEdges).containsExactly("ned vni 10");
+    assertThat(sim.send("n3", 1, "02:00:00:00:0a:03", "02:00:00:00:0a:02"))
+        .containsExactly(new Delivery("n2", 1));
+    assertThat(sim.toEdges).isEmpty();
+    // From the edge: x's frames reach x's members, once each, and nothing goes back.
+    assertThat(sim.fromEdge("n1", "ned", 10, "02:00:00:00:ee:01", BCAST))
+        .containsExactlyInAnyOrder(new Delivery("n2", 1), new Delivery("n3", 1));
+    assertThat(sim.toEdges).isEmpty();
+    assertThat(sim.fromEdge("n1", "ned", 10, "02:00:00:00:ee:01", "02:00:00:00:0a:03"))
+        .containsExactly(new Delivery("n3", 1));
+    // Another network's VNI from the edge, or y's own frames: never across the edge.
+    assertThat(sim.fromEdge("n1", "ned", 11, "02:00:00:00:ee:01", BCAST)).isEmpty();
+    assertThat(sim.send("n3", 2, "02:00:00:00:0b:03", BCAST)).isEmpty();
+    assertThat(sim.toEdges).isEmpty();
+  }
+
+  @Test
+  void edgesAreNeverCrossedAndAnInterDomainRingDoesNotLoop() {
+    // The inter-domain controller: edge devices d1..d3 in a ring, each with its cluster ("cK")
+    // as an edge; a network joining all three clusters has only edges as members.
+    overlay("n1~n2", "n2~n3", "n1~n3");
+    for (int i = 1; i <= 3; i++) {
+      Map<String, Integer> t = new HashMap<>(switches.get("n" + i).tunnels());
+      t.put("c" + i, 50);
+      // A second domain reachable from two of our switches must not become a shortcut.
+      if (i != 3) {
+        t.put("other", 60);
+      }
+      switches.put("n" + i, new SwitchState("n" + i, i, t));
+    }
+    networks.put(
+        "x",
+        new NetworkState(
+            "x", Kind.VNET, 77, true, List.of(), null, null, List.of("c1", "c2", "c3", "other")));
+    FlowSimulator sim = sim();
+    assertThat(sim.fromEdge("n1", "c1", 77, "02:00:00:00:01:01", BCAST)).isEmpty();
+    assertThat(sim.toEdges).containsExactlyInAnyOrder("c2 vni 77", "c3 vni 77", "other vni 77");
+    assertThat(sim.fromEdge("n3", "c3", 77, "02:00:00:00:03:03", BCAST)).isEmpty();
+    assertThat(sim.toEdges).containsExactlyInAnyOrder("c1 vni 77", "c2 vni 77", "other vni 77");
+    // The tree joins the ring's switches over the ring, never through "other".
+    NetworkTree tree =
+        FlowCompiler.tree(
+            networks.get("x"),
+            List.of(),
+            List.of(),
+            FlowCompiler.edges(
+                DesiredState.of(networks, attachments, switches, shut), networks.get("x")),
+            new java.util.TreeSet<>(
+                java.util.stream.Stream.concat(
+                        DesiredState.of(networks, attachments, switches, shut)
+                            .usableLinks()
+                            .stream(),
+                        FlowCompiler.edgeLinks(
+                            DesiredState.of(networks, attachments, switches, shut),
+                            Set.of("c1", "c2", "c3", "other"))
+                            .stream())
+                    .toList()));
+    assertThat(tree.neighbours("other")).hasSize(1);
+    // A shut edge link takes that cluster out.
+    shut.add(new Link("n2", "c2"));
+    sim = sim();
+    sim.fromEdge("n1", "c1", 77, "02:00:00:00:01:01", BCAST);
+    assertThat(sim.toEdges).containsExactlyInAnyOrder("c3 vni 77", "other vni 77");
+  }
 }

@@ -24,10 +24,23 @@ final class FlowSimulator {
     this.tables = new FlowCompiler().compile(state);
   }
 
+  /** Frames that left towards an edge (a switch of another domain) in the last send. */
+  final List<String> toEdges = new ArrayList<>();
+
   List<Delivery> send(String node, int inPort, String src, String dst) {
     hops = 0;
+    toEdges.clear();
     List<Delivery> out = new ArrayList<>();
     process(node, inPort, null, src, dst, out);
+    return out;
+  }
+
+  /** A frame arriving at {@code node} from an edge's tunnel with this VNI. */
+  List<Delivery> fromEdge(String node, String edge, long vni, String src, String dst) {
+    hops = 0;
+    toEdges.clear();
+    List<Delivery> out = new ArrayList<>();
+    process(node, state.switches().get(node).tunnels().get(edge), vni, src, dst, out);
     return out;
   }
 
@@ -75,6 +88,8 @@ final class FlowSimulator {
                 .orElse(null);
         if (peer == null) {
           out.add(new Delivery(node, o.port()));
+        } else if (!state.switches().containsKey(peer)) {
+          toEdges.add(peer + " vni " + tun);
         } else {
           SwitchState p = state.switches().get(peer);
           process(peer, p.tunnels().get(node), tun, src, dst, out);

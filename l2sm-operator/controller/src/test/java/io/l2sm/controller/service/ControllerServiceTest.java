@@ -9,6 +9,7 @@ import io.l2sm.controller.openflow.FakeSwitch;
 import io.l2sm.controller.service.ControllerException.Reason;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,6 +85,33 @@ class ControllerServiceTest {
         Reason.INVALID_ARGUMENT,
         "network name 'Bad_Name' is not valid: lower-case letters, digits, '-', '.', '/', at most"
             + " 253 characters, starting and ending with a letter or digit");
+  }
+
+  @Test
+  void edgesAreValidatedPushedAndKeptAcrossARestart() {
+    done(core.registerSwitch("n1", 0x11, Map.of("n2", 7L, "ned", 9L)));
+    done(core.createNetwork("x", Kind.VNET, 4000));
+    refused(() -> done(core.setEdges("nope", List.of("ned"))), Reason.NOT_FOUND, "no network nope");
+    refused(
+        () -> done(core.setEdges("x", List.of("n2"))),
+        Reason.INVALID_ARGUMENT,
+        "edge n2 is a switch of this controller, not of another domain");
+    refused(
+        () -> done(core.setEdges("x", List.of("bad name"))),
+        Reason.INVALID_ARGUMENT,
+        "edge name 'bad name' is not valid: lower-case letters, digits, '-', '.', '/', at most 253"
+            + " characters, starting and ending with a letter or digit");
+    assertThat(done(core.setEdges("x", List.of("ned"))).edges()).containsExactly("ned");
+    done(core.attach("x2", "x", "n2", 1, "02:00:00:00:00:02"));
+    // n1 carries x with no member of its own: towards the edge, on its tunnel port 9.
+    assertThat(core.desiredPrograms().get("n1").flows())
+        .extracting(FlowRule::toString)
+        .anyMatch(f -> f.contains("in_port=9") && f.contains("tun_id=0xfa0"));
+    assertThat(s1.flows().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            core.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+    ControllerService again = service(100, 103);
+    assertThat(again.state().networks().get("x").edges()).containsExactly("ned");
   }
 
   @Test
