@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code l2sm controller}: the SDN controller process. */
@@ -73,19 +72,9 @@ public class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String[] range = vniRange.split("-", 2);
-    int min;
-    int max;
-    try {
-      min = Integer.parseInt(range[0]);
-      max = Integer.parseInt(range[1]);
-      if (min < 1 || max > 16777215 || min > max) {
-        throw new NumberFormatException();
-      }
-    } catch (RuntimeException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--vni-range '" + vniRange + "' is not MIN-MAX within 1-16777215");
-    }
+    int[] range = Daemons.vniRange(spec, vniRange);
+    int min = range[0];
+    int max = range[1];
     ControllerDaemon.Config config =
         new ControllerDaemon.Config(
             Daemons.address(spec, "--openflow", openflow),

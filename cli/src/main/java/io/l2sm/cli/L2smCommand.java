@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       TranslateCommand.class,
       ControllerCommand.class,
+      IdcoCommand.class,
       AgentCommand.class,
       OperatorCommand.class,
       ApiServerCommand.class,

@@ -189,7 +189,7 @@ public final class FlowCompiler {
    * A network's edges that it can use: named in the network, not switches of ours, and reached by a
    * tunnel of one of our switches.
    */
-  static Set<String> edges(DesiredState state, NetworkState n) {
+  public static Set<String> edges(DesiredState state, NetworkState n) {
     Set<String> out = new TreeSet<>();
     for (String e : n.edges()) {
       if (state.switches().containsKey(e)) {

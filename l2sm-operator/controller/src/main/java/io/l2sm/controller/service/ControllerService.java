@@ -643,10 +643,31 @@ public final class ControllerService implements SwitchListener {
    * tunnel to yet is kept and used once one does.
    */
   public CompletableFuture<NetworkState> setEdges(String name, List<String> edges) {
+    return updateEdges(
+        name,
+        e -> {
+          e.clear();
+          e.addAll(edges);
+        });
+  }
+
+  /** Adds one edge to a network (atomically: concurrent adds are all kept). */
+  public CompletableFuture<NetworkState> addEdge(String name, String edge) {
+    return updateEdges(name, e -> e.add(edge));
+  }
+
+  /** Removes one edge from a network (atomically). */
+  public CompletableFuture<NetworkState> removeEdge(String name, String edge) {
+    return updateEdges(name, e -> e.remove(edge));
+  }
+
+  private CompletableFuture<NetworkState> updateEdges(String name, Consumer<Set<String>> update) {
     NetworkState[] made = new NetworkState[1];
     return change(
             s -> {
               NetworkState n = network(s, name);
+              Set<String> edges = new TreeSet<>(n.edges());
+              update.accept(edges);
               for (String e : edges) {
                 checkName("edge", e);
                 if (s.switches().containsKey(e)) {
@@ -655,7 +676,7 @@ public final class ControllerService implements SwitchListener {
                       "edge " + e + " is a switch of this controller, not of another domain");
                 }
               }
-              made[0] = n.withEdges(edges);
+              made[0] = n.withEdges(List.copyOf(edges));
               return with(s, m -> m.put(name, made[0]), null, null, null);
             },
             new Event("network", name, "changed"))
