@@ -131,7 +131,7 @@ public class BenchLabCommand implements Callable<Integer> {
   }
 
   private static Pod pod(String name, String node, String network, String ip) {
-    return LabObjects.sleeper(
+    return LabObjects.idle(
         name,
         node,
         Map.of(

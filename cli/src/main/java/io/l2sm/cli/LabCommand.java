@@ -241,6 +241,7 @@ public class LabCommand implements Runnable {
                 case "NetworkAttachmentDefinition" -> NetworkAttachmentDefinition.class;
                 case "L2Network" -> L2Network.class;
                 case "Overlay" -> io.l2sm.api.v1.Overlay.class;
+                case "NetworkEdgeDevice" -> io.l2sm.api.v1.NetworkEdgeDevice.class;
                 case "Namespace" -> Namespace.class;
                 default ->
                     throw new IllegalArgumentException(
@@ -248,7 +249,8 @@ public class LabCommand implements Runnable {
                             + ": kind '"
                             + kind
                             + "' is not supported by the lab (Pod,"
-                            + " NetworkAttachmentDefinition, L2Network, Overlay, Namespace)");
+                            + " NetworkAttachmentDefinition, L2Network, Overlay,"
+                            + " NetworkEdgeDevice, Namespace)");
               };
           out.add(Serialization.unmarshal(doc.toString(), type));
         }

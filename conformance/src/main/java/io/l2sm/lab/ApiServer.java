@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
       List.of(
           "l2networks.l2sm.l2sm.k8s.local-v1.yml",
           "network-attachment-definitions.k8s.cni.cncf.io-v1.yml",
+          "networkedgedevices.l2sm.l2sm.k8s.local-v1.yml",
           "overlays.l2sm.l2sm.k8s.local-v1.yml");
 
   private final MockWebServer web = new MockWebServer();

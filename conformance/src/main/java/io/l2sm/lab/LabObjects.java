@@ -28,6 +28,13 @@ public final class LabObjects {
 
   /** A pod of namespace default bound to a node, with these annotations, running sleep. */
   public static Pod sleeper(String name, String node, Map<String, String> annotations) {
+    Pod p = idle(name, node, annotations);
+    p.getSpec().getContainers().get(0).setCommand(java.util.List.of("sleep", "3600"));
+    return p;
+  }
+
+  /** As above with no command: the lab runs no process for it, the pod is its network only. */
+  public static Pod idle(String name, String node, Map<String, String> annotations) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
@@ -39,7 +46,6 @@ public final class LabObjects {
         .addNewContainer()
         .withName("main")
         .withImage("busybox")
-        .withCommand("sleep", "3600")
         .endContainer()
         .endSpec()
         .build();

@@ -29,6 +29,7 @@ class ApiServerTest {
             .containsExactlyInAnyOrder(
                 "l2networks.l2sm.l2sm.k8s.local",
                 "network-attachment-definitions.k8s.cni.cncf.io",
+                "networkedgedevices.l2sm.l2sm.k8s.local",
                 "overlays.l2sm.l2sm.k8s.local");
         assertThat(
                 c.apiextensions()

@@ -23,7 +23,11 @@ class CrdFilesTest {
   @Test
   void checkedInCrdsMatchTheModel() throws IOException {
     new CRDGenerator()
-        .customResourceClasses(L2Network.class, NetworkAttachmentDefinition.class, Overlay.class)
+        .customResourceClasses(
+            L2Network.class,
+            NetworkAttachmentDefinition.class,
+            NetworkEdgeDevice.class,
+            Overlay.class)
         .forCRDVersions("v1")
         .inOutputDir(out.toFile())
         .generate();
@@ -36,6 +40,7 @@ class CrdFilesTest {
         .containsExactly(
             "l2networks.l2sm.l2sm.k8s.local-v1.yml",
             "network-attachment-definitions.k8s.cni.cncf.io-v1.yml",
+            "networkedgedevices.l2sm.l2sm.k8s.local-v1.yml",
             "overlays.l2sm.l2sm.k8s.local-v1.yml");
     if (Boolean.getBoolean("golden.update")) {
       Files.createDirectories(CHECKED_IN);
