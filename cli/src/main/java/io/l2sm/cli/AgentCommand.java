@@ -100,6 +100,16 @@ public class AgentCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(
+      names = "--bfd-interval",
+      paramLabel = "MS",
+      defaultValue = "100",
+      description =
+          "BFD on every tunnel at this interval (0: off). A tunnel whose session fails is left"
+              + " out of the switch's registration until it is up again, so the controller routes"
+              + " around a dead link within about 3 intervals plus one (default: ${DEFAULT-VALUE}).")
+  int bfdMs;
+
+  @Option(
       names = "--install-cni",
       paramLabel = "DIR",
       description = "Install the CNI plugin shim as DIR/l2sm before serving.")
@@ -115,11 +125,23 @@ public class AgentCommand implements Callable<Integer> {
       }
       peerMap.put(p.substring(0, i), p.substring(i + 1));
     }
+    if (bfdMs != 0 && (bfdMs < 10 || bfdMs > 10_000)) {
+      throw new ParameterException(spec.commandLine(), "--bfd-interval must be 0 or 10-10000 ms");
+    }
     AgentConfig config;
     try {
       config =
           new AgentConfig(
-              node, bridge, datapath, ovsDb, openflowTarget, controller, socket, peerMap, mtu);
+              node,
+              bridge,
+              datapath,
+              ovsDb,
+              openflowTarget,
+              controller,
+              socket,
+              peerMap,
+              mtu,
+              bfdMs);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -552,6 +552,44 @@ class DataPlaneIT {
         .isEqualTo(flowsBefore);
   }
 
+  static int tunnelsRegistered(String node) {
+    return lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList().stream()
+        .filter(w -> w.getNode().equals(node))
+        .mapToInt(w -> w.getTunnelsCount())
+        .sum();
+  }
+
+  @Test
+  @Order(12)
+  void aDeadTunnelIsFoundByBfdAndRoutedAroundWithinASecond() throws Exception {
+    assertThat(tunnelsRegistered("n1")).isEqualTo(2);
+    Process ping =
+        new ProcessBuilder(
+                "ip", "netns", "exec", pa1, "ping", "-i", "0.02", "-c", "250", "10.10.0.2")
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(1000);
+    // The underlay loses n1's packets to n2 (dropped in n1's br-phy, which carries its tunnels).
+    String brPhy = "unix:" + lab.ovsDir("n1") + "/br-phy.mgmt";
+    String cut = "priority=100,ip,nw_dst=" + lab.nodeIp("n2");
+    Testbed.sh("ovs-ofctl add-flow " + brPhy + " '" + cut + ",actions=drop'");
+    String out = new String(ping.getInputStream().readAllBytes());
+    ping.waitFor();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) received").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    int lost = 250 - Integer.parseInt(m.group(1));
+    // BFD at 100 ms finds it in about 0.3 s; the pings then go n1 -> n3 -> n2.
+    assertThat(lost).as("pings lost at 20 ms intervals: %s", out).isBetween(1, 50);
+    assertThat(tunnelsRegistered("n1")).isEqualTo(1);
+    Testbed.sh("ovs-ofctl del-flows --strict " + brPhy + " '" + cut + "'");
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (tunnelsRegistered("n1") != 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(tunnelsRegistered("n1")).as("the link is back").isEqualTo(2);
+    assertThat(ping(pa1, "10.10.0.2", 3)).isEqualTo(3);
+  }
+
   static String withoutCounters(String status) {
     return status.replaceAll("flow_mods: \\d+", "");
   }

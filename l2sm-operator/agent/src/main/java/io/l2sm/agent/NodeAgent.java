@@ -60,6 +60,17 @@ public final class NodeAgent implements AutoCloseable {
   private final Object plumbing = new Object();
   private volatile List<TunnelPort> tunnels = List.of();
   private volatile Map<String, String> peers;
+
+  /** Peers whose tunnel's BFD session failed: left out of the registration until it is up. */
+  private volatile Set<String> failedPeers = Set.of();
+
+  private final java.util.concurrent.ScheduledExecutorService liveness =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "tunnel-liveness");
+            t.setDaemon(true);
+            return t;
+          });
   private final java.util.concurrent.ExecutorService workers =
       java.util.concurrent.Executors.newCachedThreadPool(
           r -> {
@@ -95,6 +106,39 @@ public final class NodeAgent implements AutoCloseable {
     register(tunnels);
     sweep();
     reattach();
+    if (config.bfdMs() > 0) {
+      liveness.scheduleWithFixedDelay(
+          this::checkLiveness, config.bfdMs(), config.bfdMs(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Reads the tunnels' BFD sessions; when the set of failed peers changes, registers the switch
+   * again without them, so the controller routes every network around a dead link (and back when it
+   * is up again). A session never established counts as usable: nothing is known against it.
+   */
+  private void checkLiveness() {
+    try {
+      Map<String, Ovs.Bfd> bfd = ovs.bfd();
+      Set<String> failed = new java.util.TreeSet<>();
+      for (Ovs.Port p : ovs.ports()) {
+        String peer = p.externalIds().get(PEER);
+        Ovs.Bfd b = bfd.get(p.name());
+        if (peer != null && b != null && !b.usable()) {
+          failed.add(peer);
+        }
+      }
+      if (!failed.equals(failedPeers)) {
+        synchronized (this) {
+          Set<String> was = failedPeers;
+          failedPeers = Set.copyOf(failed);
+          LOG.info("tunnel liveness: failed peers {} (were {})", failed, was);
+          register(tunnels);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("tunnel liveness check failed: {}", e.toString());
+    }
   }
 
   /**
@@ -186,26 +230,37 @@ public final class NodeAgent implements AutoCloseable {
     }
     for (Map.Entry<String, String> e : peers.entrySet()) {
       String name = "l2v" + hash(e.getKey(), 11);
-      ovs.vsctl(
-          "--may-exist",
-          "add-port",
-          config.bridge(),
-          name,
-          "--",
-          "set",
-          "Interface",
-          name,
-          "type=vxlan",
-          "options:remote_ip=" + e.getValue(),
-          "options:key=flow",
-          "external_ids:" + PEER + "=" + e.getKey());
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--may-exist",
+                  "add-port",
+                  config.bridge(),
+                  name,
+                  "--",
+                  "set",
+                  "Interface",
+                  name,
+                  "type=vxlan",
+                  "options:remote_ip=" + e.getValue(),
+                  "options:key=flow",
+                  "external_ids:" + PEER + "=" + e.getKey()));
+      if (config.bfdMs() > 0) {
+        // Detection after 3 missed packets.
+        args.addAll(
+            List.of(
+                "bfd:enable=true", "bfd:min_tx=" + config.bfdMs(), "bfd:min_rx=" + config.bfdMs()));
+      }
+      ovs.vsctl(args);
       int port = ovs.ofport(name);
       out.add(TunnelPort.newBuilder().setPeerNode(e.getKey()).setPort(port).build());
     }
     return out;
   }
 
-  private void register(List<TunnelPort> tunnels) {
+  private void register(List<TunnelPort> all) {
+    Set<String> failed = failedPeers;
+    List<TunnelPort> tunnels = all.stream().filter(t -> !failed.contains(t.getPeerNode())).toList();
     RegisterSwitchRequest req =
         RegisterSwitchRequest.newBuilder()
             .setNode(config.node())
@@ -741,6 +796,7 @@ public final class NodeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    liveness.shutdownNow();
     channel.shutdownNow();
     workers.shutdownNow();
   }

@@ -69,6 +69,39 @@ public final class Ovs {
     }
   }
 
+  /** A tunnel's BFD session: its state and the last diagnostic. */
+  public record Bfd(String state, String diagnostic) {
+    /** Up, or never established (so no failure is known: the tunnel is presumed usable). */
+    public boolean usable() {
+      return state.isEmpty() || state.equals("up") || diagnostic.equals("No Diagnostic");
+    }
+  }
+
+  /** The BFD session of each interface that runs one, by interface name. */
+  public Map<String, Bfd> bfd() {
+    String out = vsctl("--format=json", "--", "--columns=name,bfd_status", "list", "Interface");
+    try {
+      Map<String, Bfd> result = new HashMap<>();
+      for (JsonNode row : JSON.readTree(out).get("data")) {
+        Map<String, String> status = new HashMap<>();
+        JsonNode map = row.get(1);
+        if (map != null && map.isArray() && "map".equals(map.get(0).asText())) {
+          for (JsonNode kv : map.get(1)) {
+            status.put(kv.get(0).asText(), kv.get(1).asText());
+          }
+        }
+        if (!status.isEmpty()) {
+          result.put(
+              row.get(0).asText(),
+              new Bfd(status.getOrDefault("state", ""), status.getOrDefault("diagnostic", "")));
+        }
+      }
+      return result;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot parse ovs-vsctl output: " + out, e);
+    }
+  }
+
   /** The OpenFlow port number OVS gave an interface, or -1 if it has none (yet). */
   public int ofport(String iface) {
     String v = vsctl("get", "Interface", iface, "ofport").strip();
