@@ -32,30 +32,6 @@ public record AgentConfig(
     int defaultMtu,
     int bfdMs) {
 
-  /** Without BFD on the tunnels. */
-  public AgentConfig(
-      String node,
-      String bridge,
-      String datapathType,
-      String ovsDb,
-      String openflowTarget,
-      String controllerGrpc,
-      Path socket,
-      Map<String, String> peers,
-      int defaultMtu) {
-    this(
-        node,
-        bridge,
-        datapathType,
-        ovsDb,
-        openflowTarget,
-        controllerGrpc,
-        socket,
-        peers,
-        defaultMtu,
-        0);
-  }
-
   public AgentConfig {
     peers = java.util.Collections.unmodifiableMap(new TreeMap<>(peers));
     if (!datapathType.equals("netdev") && !datapathType.equals("system")) {

@@ -65,19 +65,17 @@ public final class NodeAgent implements AutoCloseable {
   private volatile Set<String> failedPeers = Set.of();
 
   private final java.util.concurrent.ScheduledExecutorService liveness =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "tunnel-liveness");
-            t.setDaemon(true);
-            return t;
-          });
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon("tunnel-liveness"));
   private final java.util.concurrent.ExecutorService workers =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "plumbing");
-            t.setDaemon(true);
-            return t;
-          });
+      java.util.concurrent.Executors.newCachedThreadPool(daemon("plumbing"));
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
 
   /** First OpenFlow port number given to attachments; tunnels take lower ones. */
   static final int FIRST_ATTACHMENT_PORT = 1000;

@@ -40,7 +40,8 @@ class CniShimTest {
             "127.0.0.1:1",
             dir.resolve("agent.sock"),
             Map.of(),
-            1450);
+            1450,
+            0);
     agent = new NodeAgent(config);
     server = new AgentSocketServer(agent, config.socket());
   }
