@@ -47,6 +47,30 @@ public class OperatorCommand implements Callable<Integer> {
       description = "The controller's gRPC address (default: ${DEFAULT-VALUE}).")
   String controller;
 
+  private io.l2sm.operator.ProviderClient providers() throws java.io.IOException {
+    if (providerTokenFile == null) {
+      return null;
+    }
+    if (!Files.isReadable(providerTokenFile)) {
+      throw new ParameterException(
+          spec.commandLine(), "--provider-token-file " + providerTokenFile + " is not readable");
+    }
+    String token = Files.readString(providerTokenFile).strip();
+    if (token.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--provider-token-file " + providerTokenFile + " is empty");
+    }
+    return new io.l2sm.operator.ProviderClient(token);
+  }
+
+  @Option(
+      names = "--provider-token-file",
+      paramLabel = "FILE",
+      description =
+          "The bearer token the operator presents to inter-domain providers (IDCOs). Without it"
+              + " inter-cluster networks (those with a provider) are not Ready: UnknownProvider.")
+  Path providerTokenFile;
+
   @Override
   public Integer call() throws Exception {
     Config config;
@@ -62,7 +86,7 @@ public class OperatorCommand implements Callable<Integer> {
     Daemons.infoLogging();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         GrpcControllerClient grpc = new GrpcControllerClient(controller);
-        NetworkReconciler networks = new NetworkReconciler(client, grpc);
+        NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());
         OverlayReconciler overlays = new OverlayReconciler(client)) {
       networks.start();
       overlays.start();

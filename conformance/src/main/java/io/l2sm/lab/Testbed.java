@@ -78,9 +78,25 @@ public final class Testbed implements AutoCloseable {
           "nsenter",
           "ip");
 
+  /**
+   * What a testbed of another role than a cluster's needs (the lab's edge devices and their IDCO).
+   *
+   * @param nodeNames node names (empty: n1..nN)
+   * @param peers each node's neighbours beyond the overlay links: name to address
+   * @param controllerCommand the controller's subcommand and its own options (empty: {@code
+   *     controller})
+   */
+  public record Extras(
+      List<String> nodeNames,
+      Map<String, Map<String, String>> peers,
+      List<String> controllerCommand) {
+    public static final Extras NONE = new Extras(List.of(), Map.of(), List.of());
+  }
+
   public final String prefix;
   public final Path dir;
   private final Placement where;
+  private final Extras extras;
   public final List<String> pods = new ArrayList<>();
   private final int subnet;
   private final String vniRange;
@@ -147,8 +163,23 @@ public final class Testbed implements AutoCloseable {
       List<String> agentArgs,
       String... links)
       throws Exception {
+    this(prefix, where, Extras.NONE, subnet, vniRange, nodeCount, agentArgs, links);
+  }
+
+  /** As above, with a role's extras. */
+  public Testbed(
+      String prefix,
+      Placement where,
+      Extras extras,
+      int subnet,
+      String vniRange,
+      int nodeCount,
+      List<String> agentArgs,
+      String... links)
+      throws Exception {
     this.agentArgs = List.copyOf(agentArgs);
     this.where = where;
+    this.extras = extras;
     List<String> missing = missingPrerequisites();
     if (!missing.isEmpty()) {
       throw new TestbedException(
@@ -166,8 +197,9 @@ public final class Testbed implements AutoCloseable {
     grpcPort = freePort();
     httpPort = freePort();
     for (int i = 1; i <= nodeCount; i++) {
-      nodes.put("n" + i, where.firstNode() + i - 1);
-      peers.put("n" + i, new ArrayList<>());
+      String name = extras.nodeNames().isEmpty() ? "n" + i : extras.nodeNames().get(i - 1);
+      nodes.put(name, where.firstNode() + i - 1);
+      peers.put(name, new ArrayList<>());
     }
     for (String l : links) {
       String[] ab = l.split("~");
@@ -262,8 +294,9 @@ public final class Testbed implements AutoCloseable {
   public void startController() throws InterruptedException {
     List<String> cmd = self();
     cmd.addAll(
+        extras.controllerCommand().isEmpty() ? List.of("controller") : extras.controllerCommand());
+    cmd.addAll(
         List.of(
-            "controller",
             "--state-dir",
             dir.resolve("controller").toString(),
             "--openflow",
@@ -354,6 +387,14 @@ public final class Testbed implements AutoCloseable {
       cmd.add("--peer");
       cmd.add(p + "=" + nodeIp(p));
     }
+    extras
+        .peers()
+        .getOrDefault(n, Map.of())
+        .forEach(
+            (p, ip) -> {
+              cmd.add("--peer");
+              cmd.add(p + "=" + ip);
+            });
     cmd.addAll(agentArgs);
     commands.put("agent-" + n, List.copyOf(cmd));
     Process p = start(cmd, "agent-" + n + ".log");

@@ -779,7 +779,7 @@ public final class NodeAgent implements AutoCloseable {
 
   /** Follows the cluster's Overlays (see {@link OverlayWatcher}); close to stop. */
   public AutoCloseable followOverlays(Path kubeconfig) {
-    return new OverlayWatcher(kubeconfig, config.node(), this::setPeers);
+    return new OverlayWatcher(kubeconfig, config.node(), config.peers(), this::setPeers);
   }
 
   /** The exception a finished step ended with, or null. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.l2sm.api.v1.NetworkEdgeDevice;
 import io.l2sm.api.v1.Overlay;
 import io.l2sm.api.v1.OverlaySpec;
 import java.nio.file.Files;
@@ -18,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the cluster's {@link Overlay} objects and Nodes and tells the agent its neighbours: every
- * node linked to this one by any Overlay, at that node's InternalIP. With no Overlay at all it says
- * nothing, and the agent keeps the neighbours it was started with.
+ * Follows the cluster's {@link Overlay} objects, Nodes and {@link NetworkEdgeDevice}s and tells the
+ * agent its neighbours: every node linked to this one by any Overlay, at that node's InternalIP
+ * (with no Overlay at all, the neighbours it was started with), plus every edge device whose
+ * gateway is this node, at the address its object gives.
  */
 final class OverlayWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OverlayWatcher.class);
@@ -32,11 +34,18 @@ final class OverlayWatcher implements AutoCloseable {
   private volatile KubernetesClient client;
   private volatile SharedIndexInformer<Overlay> overlays;
   private volatile SharedIndexInformer<Node> nodes;
+  private volatile SharedIndexInformer<NetworkEdgeDevice> edgeDevices;
+  private final Map<String, String> initial;
   private Map<String, String> last;
 
-  OverlayWatcher(Path kubeconfig, String node, Consumer<Map<String, String>> apply) {
+  OverlayWatcher(
+      Path kubeconfig,
+      String node,
+      Map<String, String> initial,
+      Consumer<Map<String, String>> apply) {
     this.kubeconfig = kubeconfig;
     this.node = node;
+    this.initial = Map.copyOf(initial);
     this.apply = apply;
     // The API server may come up after the agent: wait for it in the background.
     this.starter = new Thread(this::start, "overlay-watcher");
@@ -58,13 +67,10 @@ final class OverlayWatcher implements AutoCloseable {
         try {
           connect();
           long deadline = System.nanoTime() + 10_000_000_000L;
-          while (!(overlays.hasSynced() && nodes.hasSynced()) && System.nanoTime() < deadline) {
+          while (!synced() && System.nanoTime() < deadline) {
             Thread.sleep(50);
           }
-          if (overlays.hasSynced()
-              && nodes.hasSynced()
-              && overlays.isRunning()
-              && nodes.isRunning()) {
+          if (synced() && overlays.isRunning() && nodes.isRunning() && edgeDevices.isRunning()) {
             LOG.info("following Overlays and Nodes at {}", client.getMasterUrl());
             recompute();
             return;
@@ -120,9 +126,23 @@ final class OverlayWatcher implements AutoCloseable {
         };
     nodes = client.nodes().inform(cast(changed), 30_000);
     overlays = client.resources(Overlay.class).inAnyNamespace().inform(cast(changed), 30_000);
+    edgeDevices =
+        client.resources(NetworkEdgeDevice.class).inAnyNamespace().inform(cast(changed), 30_000);
+  }
+
+  private boolean synced() {
+    return overlays != null
+        && nodes != null
+        && edgeDevices != null
+        && overlays.hasSynced()
+        && nodes.hasSynced()
+        && edgeDevices.hasSynced();
   }
 
   private void disconnect() {
+    if (edgeDevices != null) {
+      edgeDevices.close();
+    }
     if (overlays != null) {
       overlays.close();
     }
@@ -140,10 +160,22 @@ final class OverlayWatcher implements AutoCloseable {
   }
 
   private synchronized void recompute() {
-    if (overlays == null || nodes == null || !overlays.hasSynced() || !nodes.hasSynced()) {
+    if (!synced()) {
       return;
     }
+    Map<String, String> edges = new TreeMap<>();
+    for (NetworkEdgeDevice d : edgeDevices.getStore().list()) {
+      var nc = d.getSpec().getNodeConfig();
+      if (nc != null && node.equals(nc.getNodeName()) && nc.getIpAddress() != null) {
+        edges.put(d.getMetadata().getName(), nc.getIpAddress());
+      }
+    }
     if (overlays.getStore().list().isEmpty()) {
+      if (!edges.isEmpty() || last != null) {
+        Map<String, String> peers = new TreeMap<>(initial);
+        peers.putAll(edges);
+        publish(peers);
+      }
       return;
     }
     Map<String, String> ips = new TreeMap<>();
@@ -178,6 +210,11 @@ final class OverlayWatcher implements AutoCloseable {
         peers.put(other, ip);
       }
     }
+    peers.putAll(edges);
+    publish(peers);
+  }
+
+  private void publish(Map<String, String> peers) {
     if (!peers.equals(last)) {
       last = peers;
       LOG.info("overlay neighbours of {}: {}", node, peers);

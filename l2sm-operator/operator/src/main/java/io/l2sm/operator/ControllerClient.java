@@ -28,6 +28,9 @@ public interface ControllerClient extends AutoCloseable {
    */
   int ensureNetwork(String name, NetworkKind kind, int vni, String cidr, String range);
 
+  /** Sets where the network continues in other domains (its edges); empty for none. */
+  void setEdges(String name, java.util.List<String> edges);
+
   /** Deletes the network; does nothing if it does not exist. */
   void deleteNetwork(String name);
 

@@ -71,6 +71,20 @@ public final class GrpcControllerClient implements ControllerClient {
   }
 
   @Override
+  public void setEdges(String name, java.util.List<String> edges) {
+    try {
+      stub()
+          .setEdges(
+              io.l2sm.api.grpc.v1.SetEdgesRequest.newBuilder()
+                  .setNetwork(name)
+                  .addAllEdges(edges)
+                  .build());
+    } catch (StatusRuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
   public int attachmentCount(String name) {
     try {
       return stub()

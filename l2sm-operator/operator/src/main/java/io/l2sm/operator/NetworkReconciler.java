@@ -17,7 +17,9 @@ import io.l2sm.api.v1.L2NetworkSpec;
 import io.l2sm.api.v1.L2NetworkStatus;
 import io.l2sm.api.v1.L2smNetConfig;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.api.v1.NetworkEdgeDevice;
 import io.l2sm.api.v1.NetworkKind;
+import io.l2sm.api.v1.ProviderSpec;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.time.Instant;
@@ -67,10 +69,22 @@ public final class NetworkReconciler implements AutoCloseable {
   private final WorkQueue queue;
   private SharedIndexInformer<NetworkAttachmentDefinition> nads;
   private SharedIndexInformer<L2Network> networks;
+  private SharedIndexInformer<NetworkEdgeDevice> edgeDevices;
+  private final ProviderClient providers;
 
   public NetworkReconciler(KubernetesClient client, ControllerClient controller) {
+    this(client, controller, null);
+  }
+
+  /**
+   * @param providers the client of inter-domain providers, or null when the operator has no
+   *     provider token (inter-cluster networks are then refused with a reason)
+   */
+  public NetworkReconciler(
+      KubernetesClient client, ControllerClient controller, ProviderClient providers) {
     this.client = client;
     this.controller = controller;
+    this.providers = providers;
     this.events = new EventRecorder(client, "l2sm-operator");
     this.queue = new WorkQueue("network-reconciler", this::reconcile);
   }
@@ -108,7 +122,112 @@ public final class NetworkReconciler implements AutoCloseable {
             .inAnyNamespace()
             .inform(cast(enqueue), RESYNC_MS);
     networks = client.resources(L2Network.class).inAnyNamespace().inform(cast(enqueue), RESYNC_MS);
+    // An edge device that appears or changes concerns every inter-cluster network.
+    ResourceEventHandler<NetworkEdgeDevice> providerNetworks =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(NetworkEdgeDevice d) {
+            requeueInterCluster();
+          }
+
+          @Override
+          public void onUpdate(NetworkEdgeDevice a, NetworkEdgeDevice b) {
+            if (!java.util.Objects.equals(
+                a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())) {
+              requeueInterCluster();
+            }
+          }
+
+          @Override
+          public void onDelete(NetworkEdgeDevice d, boolean unknown) {
+            requeueInterCluster();
+          }
+        };
+    edgeDevices =
+        client
+            .resources(NetworkEdgeDevice.class)
+            .inAnyNamespace()
+            .inform(providerNetworks, RESYNC_MS);
     queue.open();
+  }
+
+  private void requeueInterCluster() {
+    if (networks == null) {
+      return;
+    }
+    for (L2Network n : networks.getStore().list()) {
+      if (n.getSpec() != null && n.getSpec().getProvider() != null) {
+        queue.add(Cache.metaNamespaceKeyFunc(n));
+      }
+    }
+  }
+
+  /** The edge device of a provider in this cluster, or null. */
+  private NetworkEdgeDevice edgeDevice(String provider) {
+    if (edgeDevices == null) {
+      return null;
+    }
+    return edgeDevices.getStore().list().stream()
+        .filter(
+            d ->
+                d.getSpec().getProvider() != null
+                    && provider.equals(d.getSpec().getProvider().name()))
+        .sorted(java.util.Comparator.comparing(d -> d.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** How an inter-cluster network is joined: at which provider, under which cluster name. */
+  private record Crossing(String url, String cluster, String edgeDevice) {}
+
+  /** The crossing of an inter-cluster network, or a reason it has none (a Ready=False). */
+  private Crossing crossing(L2Network net) {
+    ProviderSpec provider = net.getSpec().getProvider();
+    NetworkEdgeDevice ned = edgeDevice(provider.name());
+    if (ned == null) {
+      throw new NotReady(
+          "NoEdgeDevice",
+          "no NetworkEdgeDevice of provider "
+              + provider.name()
+              + " in the cluster: an inter-cluster network crosses one");
+    }
+    String url =
+        !provider.domain().isEmpty()
+            ? provider.domain().get(0)
+            : ned.getSpec().getProvider().domain().isEmpty()
+                ? null
+                : ned.getSpec().getProvider().domain().get(0);
+    if (url == null) {
+      throw new NotReady(
+          "UnknownProvider",
+          "provider "
+              + provider.name()
+              + " has no address (provider.domain) here or in its edge device");
+    }
+    if (providers == null) {
+      throw new NotReady(
+          "UnknownProvider",
+          "the operator has no provider token (--provider-token-file): it cannot join provider "
+              + provider.name());
+    }
+    String cluster = ned.getSpec().getClusterName();
+    if (cluster == null || cluster.isBlank()) {
+      throw new NotReady(
+          "InvalidEdgeDevice",
+          "NetworkEdgeDevice " + ned.getMetadata().getName() + " has no spec.clusterName");
+    }
+    return new Crossing(url, cluster, ned.getMetadata().getName());
+  }
+
+  /** A reason the network cannot be Ready yet. */
+  private static final class NotReady extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    NotReady(String reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -203,15 +322,44 @@ public final class NetworkReconciler implements AutoCloseable {
       return;
     }
     Integer recorded = net.getStatus() == null ? null : net.getStatus().getVni();
+    int wanted = recorded == null ? 0 : recorded;
+    // An inter-cluster network: the provider gives the VNI, the same in every member cluster.
+    Crossing crossing = null;
+    ProviderClient.Membership membership = null;
+    if (net.getSpec().getProvider() != null && net.getSpec().getProvider().name() != null) {
+      try {
+        crossing = crossing(net);
+        membership = providers.join(crossing.url(), name, crossing.cluster(), kind);
+      } catch (NotReady e) {
+        setReady(net, false, e.reason, e.getMessage(), null);
+        return;
+      } catch (ProviderClient.ProviderException e) {
+        boolean unreachable = e.status() == 0 || e.status() >= 500;
+        setReady(
+            net,
+            false,
+            unreachable ? "ProviderUnreachable" : "ProviderRefused",
+            e.getMessage(),
+            s -> s.setProviderConnectivity("Unavailable"));
+        if (unreachable) {
+          throw e; // tried again later, waiting longer each time
+        }
+        return;
+      }
+      wanted = membership.vni();
+    }
     int vni;
     try {
       vni =
           controller.ensureNetwork(
               key,
               kind,
-              recorded == null ? 0 : recorded,
+              wanted,
               net.getSpec().getNetworkCIDR(),
               net.getSpec().getPodAddressRange());
+      if (crossing != null) {
+        controller.setEdges(key, List.of(crossing.edgeDevice()));
+      }
     } catch (ControllerClient.CallException e) {
       if ("UNAVAILABLE".equals(e.code()) || "DEADLINE_EXCEEDED".equals(e.code())) {
         throw e;
@@ -220,15 +368,33 @@ public final class NetworkReconciler implements AutoCloseable {
       return;
     }
     int pods = controller.attachmentCount(key);
+    String joined =
+        membership == null
+            ? ""
+            : ", across clusters "
+                + membership.clusters()
+                + " through "
+                + crossing.edgeDevice()
+                + " (connected now: "
+                + membership.connectedClusters()
+                + ")";
+    String providerState =
+        membership == null
+            ? null
+            : membership.connectedClusters().contains(crossing.cluster())
+                    && membership.connectedClusters().size() >= 2
+                ? "Available"
+                : "Unavailable";
     setReady(
         net,
         true,
         "NetworkReady",
-        "network " + key + " has VNI " + vni,
+        "network " + key + " has VNI " + vni + joined,
         s -> {
           s.setVni(vni);
           s.setConnectedPodCount(pods);
           s.setInternalConnectivity("Available");
+          s.setProviderConnectivity(providerState);
         });
   }
 
@@ -244,6 +410,18 @@ public final class NetworkReconciler implements AutoCloseable {
       }
       queue.addAfter(key, HELD_RETRY_MS);
       return;
+    }
+    if (net.getSpec() != null
+        && net.getSpec().getProvider() != null
+        && net.getSpec().getProvider().name() != null) {
+      try {
+        Crossing c = crossing(net);
+        providers.leave(c.url(), net.getMetadata().getName(), c.cluster());
+      } catch (RuntimeException e) {
+        // The network goes here all the same; the provider keeps this cluster as a member that
+        // no edge device serves until it is told again.
+        events.emit(net, true, "ProviderLeaveFailed", e.getMessage());
+      }
     }
     controller.deleteNetwork(key);
     if (nad != null && l2smConfig(nad).isPresent()) {
@@ -288,6 +466,7 @@ public final class NetworkReconciler implements AutoCloseable {
     net.getMetadata().setFinalizers(List.of(FINALIZER));
     L2NetworkSpec spec = new L2NetworkSpec();
     spec.setType(NetworkKind.fromWireName(config.path("kind").asText("vnet")).orElseThrow());
+    spec.setProvider(provider(config));
     net.setSpec(spec);
     L2Network made =
         client
@@ -335,8 +514,35 @@ public final class NetworkReconciler implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The config's provider, or null: {@code {"name": N, "domain": [URL...]}}; a single domain string
+   * is taken too (upstream before its domain became a list).
+   */
+  static ProviderSpec provider(ObjectNode config) {
+    JsonNode p = config.path("provider");
+    if (!p.isObject() || !p.path("name").isTextual()) {
+      return null;
+    }
+    List<String> domain = new ArrayList<>();
+    JsonNode d = p.path("domain");
+    if (d.isTextual()) {
+      domain.add(d.asText());
+    } else {
+      d.forEach(x -> domain.add(x.asText()));
+    }
+    return new ProviderSpec(p.path("name").asText(), domain);
+  }
+
   /** What is wrong with an L2S-M NAD config, or null. */
   static String configProblem(ObjectNode config) {
+    JsonNode provider = config.path("provider");
+    if (!provider.isMissingNode()
+        && !provider.isNull()
+        && (!provider.isObject()
+            || !provider.path("name").isTextual()
+            || provider.path("name").asText().isBlank())) {
+      return "provider must be an object with a name, like {\"name\": \"idco\"}";
+    }
     String kind = config.path("kind").asText("vnet");
     if (NetworkKind.fromWireName(kind).isEmpty()) {
       return "unknown network kind '" + kind + "' (expected vnet, vlink or ext-vnet)";
@@ -449,6 +655,9 @@ public final class NetworkReconciler implements AutoCloseable {
   @Override
   public void close() {
     queue.close();
+    if (edgeDevices != null) {
+      edgeDevices.close();
+    }
     if (nads != null) {
       nads.close();
     }

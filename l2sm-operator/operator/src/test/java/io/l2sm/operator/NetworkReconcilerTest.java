@@ -309,4 +309,114 @@ class NetworkReconcilerTest {
               assertThat(core.state().networks().get("lab/y").vni()).isEqualTo(vniY);
             });
   }
+
+  /** An IDCO (its REST API on a controller core of its own) and this cluster's edge device. */
+  final class Idco implements AutoCloseable {
+    final ControllerService core;
+    final io.l2sm.controller.idco.IdcoApi api;
+    final String url;
+
+    Idco() throws Exception {
+      Path tokens = dir.resolve("idco-tokens");
+      Files.writeString(tokens, "operator-0123456789 write operators\n");
+      core =
+          new ControllerService(
+              new StateStore(dir.resolve("idco")), 16, 4095, Duration.ofSeconds(1));
+      api =
+          new io.l2sm.controller.idco.IdcoApi(
+              new java.net.InetSocketAddress("127.0.0.1", 0),
+              core,
+              io.l2sm.controller.idco.Tokens.read(tokens));
+      url = "http://127.0.0.1:" + api.address().getPort();
+    }
+
+    @Override
+    public void close() {
+      api.close();
+    }
+  }
+
+  static void edgeDevice(String provider, String url) {
+    io.l2sm.api.v1.NetworkEdgeDevice d = new io.l2sm.api.v1.NetworkEdgeDevice();
+    d.getMetadata().setNamespace("default");
+    d.getMetadata().setName("ned-c1");
+    d.getSpec().setProvider(new io.l2sm.api.v1.ProviderSpec(provider, List.of(url)));
+    d.getSpec().setClusterName("c1");
+    d.getSpec()
+        .setNodeConfig(new io.l2sm.api.v1.NetworkEdgeDeviceSpec.NodeConfig("n1", "10.99.50.201"));
+    client.resource(d).createOr(c -> c.update());
+  }
+
+  void restartWithProviderToken(String token) {
+    reconciler.close();
+    reconciler =
+        new NetworkReconciler(client, new GrpcControllerClient(channel), new ProviderClient(token));
+    reconciler.start();
+  }
+
+  static String providerConfig(String name, String provider) {
+    return l2smConfig(name, "vnet").replace("}", ",\"provider\":{\"name\":\"" + provider + "\"}}");
+  }
+
+  @Test
+  void anInterClusterNetworkTakesItsVniFromTheProviderAndCrossesTheEdgeDevice() throws Exception {
+    try (Idco idco = new Idco()) {
+      client.resources(io.l2sm.api.v1.NetworkEdgeDevice.class).inAnyNamespace().delete();
+      edgeDevice("lab-idco", idco.url);
+      restartWithProviderToken("operator-0123456789");
+      nad("lab", "net3", providerConfig("net3", "lab-idco"));
+      nad("lab", "far", providerConfig("far", "nosuch"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                L2Network n = network("lab", "net3");
+                assertThat(ready(n)).isNotNull();
+                assertThat(ready(n).getReason()).isEqualTo("NetworkReady");
+                assertThat(n.getSpec().getProvider().name()).isEqualTo("lab-idco");
+                assertThat(n.getStatus().getVni()).isBetween(16, 4095);
+                assertThat(n.getStatus().getProviderConnectivity()).isEqualTo("Unavailable");
+                assertThat(ready(network("lab", "far")).getReason()).isEqualTo("NoEdgeDevice");
+              });
+      int vni = network("lab", "net3").getStatus().getVni();
+      // The provider holds the network under its name with this cluster as an edge; the cluster's
+      // controller holds it with the same VNI and the edge device as its edge.
+      assertThat(idco.core.state().networks().get("net3").vni()).isEqualTo(vni);
+      assertThat(idco.core.state().networks().get("net3").edges()).containsExactly("c1");
+      assertThat(core.state().networks().get("lab/net3").vni()).isEqualTo(vni);
+      assertThat(core.state().networks().get("lab/net3").edges()).containsExactly("ned-c1");
+      assertThat(ready(network("lab", "far")).getMessage())
+          .isEqualTo(
+              "no NetworkEdgeDevice of provider nosuch in the cluster: an inter-cluster network"
+                  + " crosses one");
+      // Deleting the network takes the cluster out at the provider (the last one: it goes).
+      client.resources(L2Network.class).inNamespace("lab").withName("net3").delete();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !idco.core.state().networks().containsKey("net3"));
+      // A wrong token is refused by the provider; the reason says so.
+      restartWithProviderToken("wrong-token-0000000");
+      nad("lab", "net4", providerConfig("net4", "lab-idco"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(ready(network("lab", "net4")).getReason()).isEqualTo("ProviderRefused");
+                assertThat(ready(network("lab", "net4")).getMessage())
+                    .isEqualTo("provider refused (401): unknown token");
+              });
+      assertThat(idco.core.state().networks()).isEmpty();
+    }
+    // The provider gone: unreachable, retried; the cluster's other networks are not concerned.
+    restartWithProviderToken("operator-0123456789");
+    nad("lab", "local", l2smConfig("local", "vnet"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(ready(network("lab", "net4")).getReason())
+                  .isEqualTo("ProviderUnreachable");
+              assertThat(ready(network("lab", "local")).getReason()).isEqualTo("NetworkReady");
+            });
+  }
 }

@@ -35,11 +35,24 @@ public class L2NetworkStatus {
   @JsonPropertyDescription("Available, Unavailable or Unknown (upstream L2S-M's field).")
   private String internalConnectivity;
 
+  @JsonPropertyDescription(
+      "Inter-cluster networks: Available when the provider joins this cluster's edge device to"
+          + " at least one other cluster, else Unavailable (upstream L2S-M's field).")
+  private String providerConnectivity;
+
   @JsonPropertyDescription("Addresses given out from networkCIDR: address to pod (namespace/name).")
   private Map<String, String> assignedIPs = new TreeMap<>();
 
   @JsonPropertyDescription("Ready, with a CamelCase reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
+
+  public String getProviderConnectivity() {
+    return providerConnectivity;
+  }
+
+  public void setProviderConnectivity(String providerConnectivity) {
+    this.providerConnectivity = providerConnectivity;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;
