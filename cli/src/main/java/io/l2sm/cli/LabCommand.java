@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
       LabCommand.Delete.class,
       LabCommand.Get.class,
       LabCommand.Exec.class,
-      LabCommand.Restart.class
+      LabCommand.Restart.class,
+      LabCommand.Wan.class
     })
 public class LabCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -107,6 +108,15 @@ public class LabCommand implements Runnable {
     @Option(names = "--nodes", defaultValue = "3", description = "Nodes per cluster (default: 3).")
     int nodes;
 
+    @Option(
+        names = "--wan-rate",
+        paramLabel = "MBIT",
+        defaultValue = "0",
+        description =
+            "With 2 clusters or more: limit each WAN link to MBIT Mbit/s in each direction (tc"
+                + " tbf; default: no limit).")
+    double wanMbit;
+
     @Override
     public Integer call() throws Exception {
       if (clusters < 1 || clusters > 8) {
@@ -118,12 +128,21 @@ public class LabCommand implements Runnable {
       requireRoot(spec);
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
-      List<LabInfo> labs = Lab.up(clusters, nodes, out);
+      if (wanMbit < 0) {
+        throw new ParameterException(spec.commandLine(), "--wan-rate must not be negative");
+      }
+      List<LabInfo> labs = Lab.up(clusters, nodes, wanMbit, out);
       out.printf(
           "Lab up in %.1f s: %d cluster(s) of %d node(s)%n",
           (System.nanoTime() - t0) / 1e9, labs.size(), nodes);
       for (LabInfo lab : labs) {
         out.printf("  %s: API %s, kubeconfig %s%n", lab.cluster(), lab.apiUrl(), lab.kubeconfig());
+      }
+      LabInfo idco = Lab.idco();
+      if (idco != null) {
+        out.printf(
+            "  IDCO (provider %s): REST %s, read-only token in %s%n",
+            io.l2sm.lab.InterDomain.PROVIDER, idco.apiUrl(), io.l2sm.lab.InterDomain.viewerToken());
       }
       out.printf(
           "kubectl works too: kubectl --kubeconfig %s get l2networks,pods%n",
@@ -166,6 +185,36 @@ public class LabCommand implements Runnable {
       rows.add(new String[] {"CLUSTER", "PART", "STATE", "DETAIL"});
       for (LabInfo lab : Lab.clusters()) {
         rows.addAll(status(lab));
+      }
+      LabInfo idco = Lab.idco();
+      if (idco != null) {
+        rows.add(
+            new String[] {
+              "idco",
+              "idco",
+              Lab.running(idco, "idco") ? "running" : "DOWN",
+              "REST " + idco.apiUrl() + ", provider " + io.l2sm.lab.InterDomain.PROVIDER
+            });
+        for (LabInfo.Node n : idco.nodes()) {
+          rows.add(
+              new String[] {
+                "idco",
+                "ned " + n.name(),
+                Lab.running(idco, "agent-" + n.name()) ? "ready" : "NO AGENT",
+                n.ip()
+              });
+        }
+        for (io.l2sm.lab.InterDomain.WanLink l :
+            io.l2sm.lab.InterDomain.wan(Lab.clusters().size())) {
+          String rate = io.l2sm.lab.InterDomain.wanRate(idco, l);
+          rows.add(
+              new String[] {
+                "idco",
+                "wan " + l.name(),
+                io.l2sm.lab.InterDomain.wanUp(idco, l) ? "up" : "CUT",
+                l.ip(l.a()) + " - " + l.ip(l.b()) + (rate.isEmpty() ? "" : ", " + rate)
+              });
+        }
       }
       Table.print(out, rows);
       return ExitCodes.OK;
@@ -537,6 +586,99 @@ public class LabCommand implements Runnable {
           .printf(
               "%s of %s restarted in %.1f s%n",
               part, lab.cluster(), (System.nanoTime() - t0) / 1e9);
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code l2sm lab wan}: the WAN between the clusters' edge devices. */
+  @Command(
+      name = "wan",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show the WAN links between the clusters' edge devices, or act on one:",
+        "  lab wan                      list them",
+        "  lab wan cut c1~c2            take the link down (both ends)",
+        "  lab wan restore c1~c2        bring it up again",
+        "  lab wan rate c1~c2 MBIT      limit it (tc tbf) in each direction; 0 removes the limit"
+      })
+  static class Wan implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "ACTION",
+        description = "cut, restore or rate.")
+    String action;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "LINK", description = "cA~cB.")
+    String link;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "MBIT", description = "For rate.")
+    Double mbit;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Lab.isUp()) {
+        throw new IllegalStateException("no lab is up; run `l2sm lab up --clusters 2` first");
+      }
+      LabInfo idco = Lab.idco();
+      if (idco == null) {
+        throw new IllegalStateException(
+            "this lab has one cluster and no WAN; run `l2sm lab up --clusters 2` or more");
+      }
+      List<io.l2sm.lab.InterDomain.WanLink> wan =
+          io.l2sm.lab.InterDomain.wan(Lab.clusters().size());
+      PrintWriter out = spec.commandLine().getOut();
+      if (action == null) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"LINK", "STATE", "ADDRESSES", "RATE"});
+        for (var l : wan) {
+          String rate = io.l2sm.lab.InterDomain.wanRate(idco, l);
+          rows.add(
+              new String[] {
+                l.name(),
+                io.l2sm.lab.InterDomain.wanUp(idco, l) ? "up" : "CUT",
+                l.ip(l.a()) + " - " + l.ip(l.b()),
+                rate.isEmpty() ? "-" : rate
+              });
+        }
+        Table.print(out, rows);
+        return ExitCodes.OK;
+      }
+      if (link == null) {
+        throw new ParameterException(spec.commandLine(), "give the link, e.g. c1~c2");
+      }
+      var l =
+          wan.stream()
+              .filter(x -> x.name().equals(link) || (x.b() + "~" + x.a()).equals(link))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "no WAN link "
+                              + link
+                              + "; links: "
+                              + String.join(
+                                  ", ",
+                                  wan.stream()
+                                      .map(io.l2sm.lab.InterDomain.WanLink::name)
+                                      .toList())));
+      switch (action) {
+        case "cut" -> io.l2sm.lab.InterDomain.setWanUp(idco, l, false);
+        case "restore" -> io.l2sm.lab.InterDomain.setWanUp(idco, l, true);
+        case "rate" -> {
+          if (mbit == null || mbit < 0) {
+            throw new ParameterException(spec.commandLine(), "rate needs MBIT, 0 or more");
+          }
+          io.l2sm.lab.InterDomain.setWanRate(idco, l, mbit);
+        }
+        default ->
+            throw new ParameterException(
+                spec.commandLine(), "ACTION must be cut, restore or rate, not " + action);
+      }
+      out.println("wan " + l.name() + ": " + action + (mbit == null ? "" : " " + mbit + " Mbit/s"));
       return ExitCodes.OK;
     }
   }

@@ -51,9 +51,19 @@ public final class Lab {
     return out;
   }
 
-  /** One cluster of the lab that is up. */
+  /** The inter-domain part (edge devices and IDCO) of the lab that is up, or null. */
+  public static LabInfo idco() throws IOException {
+    JsonNode name = LabInfo.JSON.readTree(file().toFile()).path("idco");
+    return name.isTextual() ? LabInfo.read(dir().resolve(name.asText())) : null;
+  }
+
+  /** One cluster of the lab that is up, or its inter-domain part ({@code idco}). */
   public static LabInfo cluster(String name) throws IOException {
-    List<LabInfo> all = clusters();
+    List<LabInfo> all = new ArrayList<>(clusters());
+    LabInfo idco = idco();
+    if (idco != null) {
+      all.add(idco);
+    }
     return all.stream()
         .filter(c -> c.cluster().equals(name))
         .findFirst()
@@ -76,6 +86,15 @@ public final class Lab {
    * is removed again.
    */
   public static List<LabInfo> up(int clusters, int nodes, PrintWriter progress) throws Exception {
+    return up(clusters, nodes, 0, progress);
+  }
+
+  /**
+   * As above; with two clusters or more, also the edge devices, the WAN between them (each link
+   * limited to {@code wanMbit} when it is above 0) and the IDCO.
+   */
+  public static List<LabInfo> up(int clusters, int nodes, double wanMbit, PrintWriter progress)
+      throws Exception {
     if (isUp()) {
       throw new IllegalStateException(
           "a lab is already up (" + dir() + "); run `l2sm lab down` first");
@@ -84,25 +103,36 @@ public final class Lab {
       throw new IllegalArgumentException(
           "a lab has 1 or more clusters of 1 or more nodes, at most " + MAX_NODES + " in all");
     }
+    Testbed.destroy(PREFIX); // whatever an earlier lab left
     List<Testbed> built = new ArrayList<>();
     try {
       List<LabInfo> out = new ArrayList<>();
+      boolean interDomain = clusters > 1;
+      if (interDomain) {
+        InterDomain.prepare();
+      }
       for (int k = 1; k <= clusters; k++) {
-        out.add(cluster(k, nodes, built, progress));
+        out.add(cluster(k, nodes, interDomain, built, progress));
       }
       ObjectNode index = LabInfo.JSON.createObjectNode();
       out.forEach(c -> index.withArray("clusters").add(c.cluster()));
+      if (interDomain) {
+        InterDomain.up(out, clusters * nodes + 1, wanMbit, built, progress);
+        index.put("idco", InterDomain.NAME);
+      }
       LabInfo.JSON.writeValue(file().toFile(), index);
       return out;
     } catch (Exception | Error e) {
       for (int i = built.size() - 1; i >= 0; i--) {
         built.get(i).close();
       }
+      Testbed.destroy(PREFIX);
       throw e;
     }
   }
 
-  private static LabInfo cluster(int k, int nodes, List<Testbed> built, PrintWriter progress)
+  private static LabInfo cluster(
+      int k, int nodes, boolean interDomain, List<Testbed> built, PrintWriter progress)
       throws Exception {
     String name = "c" + k;
     Path dir = dir().resolve(name);
@@ -174,9 +204,12 @@ public final class Lab {
         "apiserver",
         program(
             "apiserver", "--listen", apiUrl.substring(7), "--kubeconfig", kubeconfig.toString()));
-    processes.put(
-        "operator",
-        program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc));
+    List<String> operator =
+        program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc);
+    if (interDomain) {
+      operator.addAll(List.of("--provider-token-file", InterDomain.operatorToken().toString()));
+    }
+    processes.put("operator", operator);
     processes.put("kubelet", program("kubelet", "--lab-dir", dir.toString()));
     LabInfo lab =
         new LabInfo(
@@ -280,11 +313,8 @@ public final class Lab {
       // It says it is serving once the CRDs are registered.
       return since(log, logStart).contains("l2sm apiserver: serving");
     }
-    if (part.equals("controller")) {
-      String http =
-          lab.processes()
-              .get("controller")
-              .get(lab.processes().get("controller").indexOf("--http") + 1);
+    if (part.equals("controller") || part.equals(InterDomain.NAME)) {
+      String http = lab.processes().get(part).get(lab.processes().get(part).indexOf("--http") + 1);
       try {
         HttpURLConnection c =
             (HttpURLConnection) URI.create("http://" + http + "/healthz").toURL().openConnection();

@@ -55,7 +55,8 @@ public final class Testbed implements AutoCloseable {
    * @param dir its folder
    * @param tag what its namespaces' names carry after the prefix, before the node's name
    * @param firstNode the underlay number of its first node (nodes are numbered across testbeds)
-   * @param ownsUnderlay whether it removes leftovers of the prefix, then makes the underlay
+   * @param ownsUnderlay whether it makes the underlay (and, alone in the prefix's folder, first
+   *     removes what an earlier run of the prefix left)
    */
   public record Placement(Path dir, String tag, int firstNode, boolean ownsUnderlay) {
     /** A testbed on its own: the prefix's folder, the whole underlay. */
@@ -189,8 +190,8 @@ public final class Testbed implements AutoCloseable {
     this.subnet = subnet;
     this.vniRange = vniRange;
     this.dir = where.dir();
-    if (where.ownsUnderlay()) {
-      destroy(prefix);
+    if (where.ownsUnderlay() && dir.equals(dirOf(prefix))) {
+      destroy(prefix); // a testbed on its own; a lab clears its folder itself
     }
     Files.createDirectories(dir);
     ofPort = freePort();
@@ -236,7 +237,12 @@ public final class Testbed implements AutoCloseable {
   }
 
   public String controllerIp() {
-    return "10.99." + subnet + ".254";
+    return ip(subnet, 254);
+  }
+
+  /** An address on the underlay 10.99.SUBNET.0/24. */
+  static String ip(int subnet, int host) {
+    return "10.99." + subnet + "." + host;
   }
 
   public String nodeIp(String node) {

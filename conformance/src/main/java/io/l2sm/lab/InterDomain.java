@@ -1,0 +1,376 @@
+package io.l2sm.lab;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.l2sm.api.grpc.v1.GetStatusRequest;
+import io.l2sm.api.v1.NetworkEdgeDevice;
+import io.l2sm.api.v1.NetworkEdgeDeviceSpec;
+import io.l2sm.api.v1.ProviderSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The inter-domain part of a lab of several clusters: one edge device (NED) per cluster, each a
+ * node of its own with a private Open vSwitch, joined by WAN links (point-to-point veth pairs, a
+ * ring for three clusters or more, each end on its own userspace bridge so that {@code tc tbf} can
+ * limit it and a cut is a link going down), and the IDCO controlling them, registered in every
+ * cluster as provider {@value #PROVIDER}. Each cluster gets a NetworkEdgeDevice object: its gateway
+ * node (n1) keeps a tunnel to the NED over the underlay.
+ */
+public final class InterDomain {
+  public static final String PROVIDER = "lab-idco";
+  public static final String NAME = "idco";
+
+  private InterDomain() {}
+
+  /** One WAN link: the two clusters it joins, its number and its two addresses. */
+  public record WanLink(String a, String b, int index) {
+    public String name() {
+      return a + "~" + b;
+    }
+
+    /** The address of {@code cluster}'s end. */
+    public String ip(String cluster) {
+      return "10.98." + index + "." + (cluster.equals(a) ? 1 : 2);
+    }
+
+    /** The interface of {@code cluster}'s end, in its NED's namespace. */
+    public String iface(String cluster) {
+      return "wn-" + (cluster.equals(a) ? b : a);
+    }
+
+    /** The userspace bridge holding that interface and its address. */
+    public String bridge(String cluster) {
+      return "bw-" + (cluster.equals(a) ? b : a);
+    }
+  }
+
+  static Path dir() {
+    return Lab.dir().resolve(NAME);
+  }
+
+  /** The file holding the token the clusters' operators present to the IDCO. */
+  public static Path operatorToken() {
+    return dir().resolve("operator-token");
+  }
+
+  /** The file holding a read-only token (for people and dashboards). */
+  public static Path viewerToken() {
+    return dir().resolve("viewer-token");
+  }
+
+  /** The WAN: a line for two clusters, a ring for more. */
+  public static List<WanLink> wan(int clusters) {
+    List<WanLink> out = new ArrayList<>();
+    for (int i = 1; i < clusters; i++) {
+      out.add(new WanLink("c" + i, "c" + (i + 1), i));
+    }
+    if (clusters > 2) {
+      out.add(new WanLink("c1", "c" + clusters, clusters));
+    }
+    return out;
+  }
+
+  /** Writes the IDCO's tokens: a writer for the operators, a reader for people. */
+  static void prepare() throws IOException {
+    Files.createDirectories(dir());
+    SecureRandom random = new SecureRandom();
+    byte[] w = new byte[16];
+    byte[] r = new byte[16];
+    random.nextBytes(w);
+    random.nextBytes(r);
+    String writer = HexFormat.of().formatHex(w);
+    String reader = HexFormat.of().formatHex(r);
+    Files.writeString(
+        dir().resolve("tokens"),
+        "# l2sm lab: the IDCO's clients\n"
+            + writer
+            + " write lab-operators\n"
+            + reader
+            + " read lab-viewer\n");
+    Files.writeString(operatorToken(), writer + "\n");
+    Files.writeString(viewerToken(), reader + "\n");
+  }
+
+  /**
+   * Builds the NEDs, the WAN and the IDCO, and registers a NetworkEdgeDevice in each cluster.
+   *
+   * @param firstNode the underlay number of the first NED
+   */
+  static LabInfo up(
+      List<LabInfo> clusters, int firstNode, double wanMbit, List<Testbed> built, PrintWriter out)
+      throws Exception {
+    int n = clusters.size();
+    List<WanLink> wan = wan(n);
+    out.println(
+        "Inter-domain: "
+            + n
+            + " edge devices, "
+            + wan.size()
+            + " WAN link(s), the IDCO (provider "
+            + PROVIDER
+            + ")...");
+    out.flush();
+    String rest = Testbed.ip(Lab.SUBNET, 254) + ":" + Testbed.freePort();
+    List<String> names = new ArrayList<>();
+    Map<String, Map<String, String>> peers = new TreeMap<>();
+    for (LabInfo c : clusters) {
+      String ned = "ned-" + c.cluster();
+      names.add(ned);
+      Map<String, String> p = new LinkedHashMap<>();
+      // The cluster link: to the gateway node, over the underlay.
+      p.put(c.cluster(), c.nodes().get(0).ip());
+      for (WanLink l : wan) {
+        if (l.a().equals(c.cluster()) || l.b().equals(c.cluster())) {
+          String other = l.a().equals(c.cluster()) ? l.b() : l.a();
+          p.put("ned-" + other, l.ip(other));
+        }
+      }
+      peers.put(ned, p);
+    }
+    Testbed tb =
+        new Testbed(
+            Lab.PREFIX,
+            new Testbed.Placement(dir(), "x", firstNode, false),
+            new Testbed.Extras(
+                names,
+                peers,
+                List.of("idco", "--tokens", dir().resolve("tokens").toString(), "--rest", rest)),
+            Lab.SUBNET,
+            "16-4095",
+            n,
+            List.of());
+    built.add(tb);
+    for (WanLink l : wan) {
+      wanLink(tb, l, wanMbit);
+    }
+    Map<String, List<String>> processes = new TreeMap<>();
+    tb.commands().forEach((k, v) -> processes.put(k.equals("controller") ? NAME : k, v));
+    List<LabInfo.Node> nodes = new ArrayList<>();
+    for (String ned : names) {
+      nodes.add(
+          new LabInfo.Node(ned, tb.ns(ned), tb.nodeIp(ned), tb.socket(ned).toString(), "", ""));
+    }
+    LabInfo idco =
+        new LabInfo(
+            NAME,
+            dir().toString(),
+            "http://" + rest,
+            "",
+            "127.0.0.1:" + tb.grpcPort(),
+            tb.cniPlugin().toString(),
+            nodes,
+            processes);
+    idco.write(dir());
+    for (LabInfo c : clusters) {
+      registerEdgeDevice(c, idco, wan);
+    }
+    awaitInterDomain(tb, clusters, wan);
+    tb.releaseClient();
+    return idco;
+  }
+
+  /** A WAN link: a veth pair between two NEDs, each end on its own bridge with its address. */
+  private static void wanLink(Testbed tb, WanLink l, double mbit) {
+    String nsA = tb.ns("ned-" + l.a());
+    String nsB = tb.ns("ned-" + l.b());
+    Testbed.sh(
+        "ip link add "
+            + l.iface(l.a())
+            + " netns "
+            + nsA
+            + " type veth peer name "
+            + l.iface(l.b())
+            + " netns "
+            + nsB);
+    for (String c : List.of(l.a(), l.b())) {
+      String ned = "ned-" + c;
+      String ns = tb.ns(ned);
+      String iface = l.iface(c);
+      Testbed.sh("ip netns exec " + ns + " ethtool -K " + iface + " tx off >/dev/null");
+      Testbed.sh("ip netns exec " + ns + " sysctl -qw net.ipv4.conf." + iface + ".arp_ignore=1");
+      Testbed.sh("ip -n " + ns + " link set " + iface + " up");
+      tb.vsctl(
+          ned,
+          "add-br "
+              + l.bridge(c)
+              + " -- set bridge "
+              + l.bridge(c)
+              + " datapath_type=netdev -- add-port "
+              + l.bridge(c)
+              + " "
+              + iface);
+      Testbed.sh("ip -n " + ns + " addr add " + l.ip(c) + "/30 dev " + l.bridge(c));
+      Testbed.sh("ip -n " + ns + " link set " + l.bridge(c) + " up");
+      if (mbit > 0) {
+        rate(ns, iface, mbit);
+      }
+    }
+  }
+
+  static void rate(String ns, String iface, double mbit) {
+    Testbed.run("ip netns exec " + ns + " tc qdisc del dev " + iface + " root");
+    if (mbit > 0) {
+      Testbed.sh(
+          String.format(
+              "ip netns exec %s tc qdisc add dev %s root tbf rate %.3fmbit burst 64kb latency 50ms",
+              ns, iface, mbit));
+    }
+  }
+
+  /** Cuts a WAN link (both ends down) or restores it. */
+  public static void setWanUp(LabInfo idco, WanLink l, boolean up) {
+    for (String c : List.of(l.a(), l.b())) {
+      Testbed.sh(
+          "ip -n "
+              + idco.node("ned-" + c).netns()
+              + " link set "
+              + l.iface(c)
+              + (up ? " up" : " down"));
+    }
+  }
+
+  /** Limits a WAN link to {@code mbit} in each direction (0: no limit). */
+  public static void setWanRate(LabInfo idco, WanLink l, double mbit) {
+    for (String c : List.of(l.a(), l.b())) {
+      rate(idco.node("ned-" + c).netns(), l.iface(c), mbit);
+    }
+  }
+
+  /** Whether a WAN link is up (both ends). */
+  public static boolean wanUp(LabInfo idco, WanLink l) {
+    for (String c : List.of(l.a(), l.b())) {
+      String state =
+          Testbed.run(
+                  "ip -n "
+                      + idco.node("ned-" + c).netns()
+                      + " -o link show "
+                      + l.iface(c)
+                      + " | grep -c 'state UP'")
+              .out()
+              .strip();
+      if (!state.equals("1")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The rate limit of a WAN link's end, as tc shows it, or "" for none. */
+  public static String wanRate(LabInfo idco, WanLink l) {
+    String out =
+        Testbed.run(
+                "ip netns exec "
+                    + idco.node("ned-" + l.a()).netns()
+                    + " tc qdisc show dev "
+                    + l.iface(l.a()))
+            .out();
+    var m = java.util.regex.Pattern.compile("tbf .*rate (\\S+)").matcher(out);
+    return m.find() ? m.group(1) : "";
+  }
+
+  private static void registerEdgeDevice(LabInfo cluster, LabInfo idco, List<WanLink> wan)
+      throws IOException {
+    String c = cluster.cluster();
+    NetworkEdgeDevice d = new NetworkEdgeDevice();
+    d.getMetadata().setNamespace("default");
+    d.getMetadata().setName("ned-" + c);
+    d.getSpec().setProvider(new ProviderSpec(PROVIDER, List.of(idco.apiUrl())));
+    d.getSpec().setClusterName(c);
+    d.getSpec()
+        .setNodeConfig(
+            new NetworkEdgeDeviceSpec.NodeConfig(
+                cluster.nodes().get(0).name(), idco.node("ned-" + c).ip()));
+    List<NetworkEdgeDeviceSpec.Neighbor> neighbours = new ArrayList<>();
+    for (WanLink l : wan) {
+      if (l.a().equals(c) || l.b().equals(c)) {
+        String other = l.a().equals(c) ? l.b() : l.a();
+        neighbours.add(new NetworkEdgeDeviceSpec.Neighbor("ned-" + other, l.ip(other)));
+      }
+    }
+    d.getSpec().setNeighbors(neighbours);
+    try (KubernetesClient k =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(cluster.kubeconfig()))))
+            .build()) {
+      k.resource(d).createOr(NonDeletingOperation::update);
+    }
+  }
+
+  /**
+   * Waits until the IDCO sees every WAN link (both ends registered) and every NED's cluster link,
+   * and each cluster's gateway has its tunnel to its NED.
+   */
+  private static void awaitInterDomain(Testbed tb, List<LabInfo> clusters, List<WanLink> wan)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String missing = "";
+    while (System.nanoTime() < deadline) {
+      List<String> gaps = new ArrayList<>();
+      var status = tb.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+      Map<String, List<String>> tunnels = new TreeMap<>();
+      status
+          .getSwitchesList()
+          .forEach(
+              s ->
+                  tunnels.put(
+                      s.getNode(), s.getTunnelsList().stream().map(t -> t.getPeerNode()).toList()));
+      for (WanLink l : wan) {
+        if (!tunnels.getOrDefault("ned-" + l.a(), List.of()).contains("ned-" + l.b())
+            || !tunnels.getOrDefault("ned-" + l.b(), List.of()).contains("ned-" + l.a())) {
+          gaps.add("WAN " + l.name());
+        }
+      }
+      for (LabInfo c : clusters) {
+        if (!tunnels.getOrDefault("ned-" + c.cluster(), List.of()).contains(c.cluster())) {
+          gaps.add("cluster link of ned-" + c.cluster());
+        }
+        if (!gatewayHasEdge(c)) {
+          gaps.add(c.cluster() + "'s gateway tunnel to ned-" + c.cluster());
+        }
+      }
+      missing = String.join(", ", gaps);
+      if (gaps.isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "the inter-domain links did not come up within 60 s: " + missing);
+  }
+
+  private static boolean gatewayHasEdge(LabInfo c) {
+    String[] hostPort = c.controllerGrpc().split(":");
+    var channel =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                hostPort[0], Integer.parseInt(hostPort[1]))
+            .usePlaintext()
+            .build();
+    try {
+      return io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .getStatus(GetStatusRequest.getDefaultInstance())
+          .getSwitchesList()
+          .stream()
+          .anyMatch(
+              s ->
+                  s.getNode().equals(c.nodes().get(0).name())
+                      && s.getTunnelsList().stream()
+                          .anyMatch(t -> t.getPeerNode().equals("ned-" + c.cluster())));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}
