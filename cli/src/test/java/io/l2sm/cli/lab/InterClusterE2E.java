@@ -1,0 +1,265 @@
+package io.l2sm.cli.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.lab.InterDomain;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Networks across three clusters: each cluster a lab cluster of two nodes, an edge device per
+ * cluster, a WAN ring between them, the IDCO as provider {@code lab-idco}; every part a real
+ * process. The same NAD in each cluster makes one inter-cluster network.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InterClusterE2E {
+  static List<LabCluster> c;
+  static LabInfo idco;
+
+  @BeforeAll
+  static void up() throws Exception {
+    LabCluster.requireLab();
+    Lab.down();
+    List<LabInfo> labs = Lab.up(3, 2, 0, new PrintWriter(System.out, true));
+    c = new java.util.ArrayList<>();
+    for (LabInfo l : labs) {
+      c.add(new LabCluster(l));
+    }
+    idco = Lab.idco();
+    // Two inter-cluster networks with the same three member clusters, and a local one in c1.
+    for (int k = 0; k < 3; k++) {
+      LabCluster x = c.get(k);
+      x.client.resource(interCluster("net3")).create();
+      x.client.resource(interCluster("net4")).create();
+      x.pod("a" + (k + 1), "n2", "[{\"name\":\"net3\",\"ips\":[\"10.33.0." + (k + 1) + "/24\"]}]");
+      x.pod("b" + (k + 1), "n1", "[{\"name\":\"net4\",\"ips\":[\"10.33.0." + (k + 11) + "/24\"]}]");
+    }
+    c.get(0).nad("local", "vnet");
+    c.get(0).pod("l1", "n1", "[{\"name\":\"local\",\"ips\":[\"10.33.0.21/24\"]}]");
+    c.get(0).pod("l2", "n2", "[{\"name\":\"local\",\"ips\":[\"10.33.0.22/24\"]}]");
+    c.get(0).awaitRunning("a1", "b1", "l1", "l2");
+    c.get(1).awaitRunning("a2", "b2");
+    c.get(2).awaitRunning("a3", "b3");
+  }
+
+  @AfterAll
+  static void down() {
+    if (c != null) {
+      c.forEach(LabCluster::close);
+    }
+    Lab.down();
+  }
+
+  static NetworkAttachmentDefinition interCluster(String name) {
+    NetworkAttachmentDefinition n = io.l2sm.lab.LabObjects.nad(name, "vnet");
+    n.getSpec()
+        .setConfig(
+            n.getSpec()
+                .getConfig()
+                .replace("}", ",\"provider\":{\"name\":\"" + InterDomain.PROVIDER + "\"}}"));
+    return n;
+  }
+
+  static L2Network network(LabCluster x, String name) {
+    return x.client.resources(L2Network.class).inNamespace("default").withName(name).get();
+  }
+
+  static int lost(String out, int sent) {
+    Matcher m = Pattern.compile("(\\d+) received").matcher(out);
+    return m.find() ? sent - Integer.parseInt(m.group(1)) : sent;
+  }
+
+  @Test
+  @Order(1)
+  void oneNetworkSpansThreeClustersWithOneVniAndTheProviderSaysSo() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              for (LabCluster x : c) {
+                L2Network n = network(x, "net3");
+                assertThat(n.getStatus().getProviderConnectivity()).isEqualTo("Available");
+              }
+            });
+    int vni = network(c.get(0), "net3").getStatus().getVni();
+    assertThat(vni).isBetween(16, 4095);
+    for (LabCluster x : c) {
+      assertThat(network(x, "net3").getStatus().getVni()).isEqualTo(vni);
+      assertThat(network(x, "net4").getStatus().getVni()).isNotEqualTo(vni);
+    }
+    // Every pair reaches at L2 (ARP, then ping), and a TCP transfer crosses two clusters.
+    assertThat(c.get(0).ping("a1", "10.33.0.2")).isEqualTo(3);
+    assertThat(c.get(0).ping("a1", "10.33.0.3")).isEqualTo(3);
+    assertThat(c.get(1).ping("a2", "10.33.0.3")).isEqualTo(3);
+    assertThat(c.get(1).ping("b2", "10.33.0.13")).isEqualTo(3);
+    Process server =
+        new ProcessBuilder("ip", "netns", "exec", c.get(2).netns("a3"), "iperf3", "-s", "-1")
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(500);
+    String tcp =
+        Testbed.run("ip netns exec " + c.get(0).netns("a1") + " iperf3 -c 10.33.0.3 -t 1 -f m")
+            .out();
+    server.destroy();
+    Matcher m = Pattern.compile("([\\d.]+) Mbits/sec\\s+receiver").matcher(tcp);
+    assertThat(m.find()).as(tcp).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).as(tcp).isGreaterThan(10);
+  }
+
+  @Test
+  @Order(2)
+  void otherNetworksLocalOrInterClusterSeeNoneOfItsFramesAndTheRingDeliversOnce() throws Exception {
+    List<LabCluster.Capture> others =
+        List.of(
+            c.get(0).capture("b1", "net1"),
+            c.get(1).capture("b2", "net1"),
+            c.get(2).capture("b3", "net1"),
+            c.get(0).capture("l1", "net1"));
+    LabCluster.Capture atA2 = c.get(1).capture("a2", "net1");
+    LabCluster.Capture atA3 = c.get(2).capture("a3", "net1");
+    // net3 traffic: unicast, and broadcast ARP for an address nobody has.
+    assertThat(c.get(0).ping("a1", "10.33.0.2")).isEqualTo(3);
+    Testbed.run("ip netns exec " + c.get(0).netns("a1") + " arping -c 3 -I net1 10.33.0.99");
+    // The captures work: b2 hears b1, its own network.
+    assertThat(c.get(0).ping("b1", "10.33.0.12")).isEqualTo(3);
+    String macA1 = c.get(0).mac("a1", "net1");
+    String macB1 = c.get(0).mac("b1", "net1");
+    List<String> b2 = others.get(1).frames();
+    assertThat(b2).anyMatch(l -> l.contains(macB1 + " > "));
+    List<List<String>> seen =
+        List.of(others.get(0).frames(), b2, others.get(2).frames(), others.get(3).frames());
+    for (List<String> frames : seen) {
+      assertThat(frames).noneMatch(l -> l.contains(macA1) || l.contains("10.33.0.99"));
+    }
+    // On the ring of edge devices each broadcast reaches each member exactly once.
+    for (LabCluster.Capture at : List.of(atA2, atA3)) {
+      assertThat(at.frames().stream().filter(l -> l.contains("who-has 10.33.0.99")).count())
+          .isEqualTo(3);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aWanLinkCutMovesTrafficToTheOtherWayWithinASecondAndItsRestoreBreaksNothing()
+      throws Exception {
+    InterDomain.WanLink c1c2 = InterDomain.wan(3).get(0);
+    assertThat(c1c2.name()).isEqualTo("c1~c2");
+    Process ping =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                c.get(0).netns("a1"),
+                "ping",
+                "-i",
+                "0.02",
+                "-c",
+                "250",
+                "10.33.0.2")
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(1500);
+    InterDomain.setWanUp(idco, c1c2, false);
+    String out = new String(ping.getInputStream().readAllBytes());
+    ping.waitFor();
+    // 20 ms apart: at most 50 lost is at most 1 s without a path (the target is 3 s).
+    assertThat(lost(out, 250)).as(out).isBetween(1, 50);
+    assertThat(c.get(1).ping("a2", "10.33.0.1")).isEqualTo(3);
+    ping =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                c.get(0).netns("a1"),
+                "ping",
+                "-i",
+                "0.02",
+                "-c",
+                "150",
+                "10.33.0.2")
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(1000);
+    InterDomain.setWanUp(idco, c1c2, true);
+    out = new String(ping.getInputStream().readAllBytes());
+    ping.waitFor();
+    assertThat(lost(out, 150)).as("restoring the link: %s", out).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(4)
+  void theIdcoRestartsWithoutStoppingTrafficAndKeepsItsState() throws Exception {
+    Process ping =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                c.get(0).netns("a1"),
+                "ping",
+                "-i",
+                "0.01",
+                "-c",
+                "300",
+                "10.33.0.3")
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(500);
+    Lab.restart(idco, InterDomain.NAME);
+    String out = new String(ping.getInputStream().readAllBytes());
+    ping.waitFor();
+    assertThat(lost(out, 300)).as(out).isZero();
+    String viewer = Files.readString(InterDomain.viewerToken()).strip();
+    HttpResponse<String> r = rest("GET", "/api/v1/networks/net3", viewer);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"clusters\":[\"c1\",\"c2\",\"c3\"]");
+    // A pod that comes after the restart joins the network.
+    c.get(1).pod("late", "n1", "[{\"name\":\"net3\",\"ips\":[\"10.33.0.9/24\"]}]");
+    c.get(1).awaitRunning("late");
+    assertThat(c.get(2).ping("a3", "10.33.0.9")).isEqualTo(3);
+  }
+
+  static HttpResponse<String> rest(String method, String path, String token) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(idco.apiUrl() + path))
+            .method(method, HttpRequest.BodyPublishers.ofString(method.equals("GET") ? "" : "{}"));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(5)
+  void theIdcoRefusesUnauthenticatedAndReadOnlyChanges() throws Exception {
+    String viewer = Files.readString(InterDomain.viewerToken()).strip();
+    assertThat(rest("DELETE", "/api/v1/networks/net3", null).statusCode()).isEqualTo(401);
+    assertThat(rest("DELETE", "/api/v1/networks/net3", "not-the-token-1234").statusCode())
+        .isEqualTo(401);
+    assertThat(rest("DELETE", "/api/v1/networks/net3", viewer).statusCode()).isEqualTo(403);
+    assertThat(rest("PUT", "/api/v1/networks/net3/clusters/c9", viewer).statusCode())
+        .isEqualTo(403);
+    assertThat(rest("GET", "/api/v1/networks/net3", viewer).body())
+        .contains("\"clusters\":[\"c1\",\"c2\",\"c3\"]");
+    assertThat(c.get(0).ping("a1", "10.33.0.3")).isEqualTo(3);
+  }
+}
