@@ -100,6 +100,23 @@ public class AgentCommand implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(
+      names = "--edge-device",
+      paramLabel = "NS/NAME",
+      description =
+          "Run as the edge device (NED) described by this NetworkEdgeDevice object of the cluster"
+              + " (needs --kubeconfig): its neighbours and its cluster's gateway become the"
+              + " tunnels; the controller is then the IDCO.")
+  String edgeDevice;
+
+  @Option(
+      names = "--edge-device-file",
+      paramLabel = "FILE",
+      description =
+          "Run as an edge device described by a NetworkEdgeDevice YAML file: a site without"
+              + " Kubernetes. Edits of the file are applied.")
+  Path edgeDeviceFile;
+
+  @Option(
       names = "--bfd-interval",
       paramLabel = "MS",
       defaultValue = "100",
@@ -115,6 +132,18 @@ public class AgentCommand implements Callable<Integer> {
       description = "Install the CNI plugin shim as DIR/l2sm before serving.")
   Path installCni;
 
+  /** What the agent follows for its neighbours: its edge device, or the cluster's Overlays. */
+  private AutoCloseable follow(NodeAgent agent) {
+    if (edgeDeviceFile != null) {
+      return agent.followEdgeDeviceFile(edgeDeviceFile);
+    }
+    if (edgeDevice != null) {
+      String[] nsName = edgeDevice.split("/", 2);
+      return agent.followEdgeDevice(kubeconfig, nsName[0], nsName[1]);
+    }
+    return kubeconfig == null ? () -> {} : agent.followOverlays(kubeconfig);
+  }
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> peerMap = new LinkedHashMap<>();
@@ -124,6 +153,18 @@ public class AgentCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--peer '" + p + "' is not NODE=IP");
       }
       peerMap.put(p.substring(0, i), p.substring(i + 1));
+    }
+    if (edgeDevice != null && edgeDeviceFile != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--edge-device and --edge-device-file exclude each other");
+    }
+    if (edgeDevice != null && (kubeconfig == null || !edgeDevice.matches("[^/]+/[^/]+"))) {
+      throw new ParameterException(
+          spec.commandLine(), "--edge-device takes NS/NAME and needs --kubeconfig");
+    }
+    if (edgeDeviceFile != null && !Files.isReadable(edgeDeviceFile)) {
+      throw new ParameterException(
+          spec.commandLine(), "--edge-device-file " + edgeDeviceFile + " is not readable");
     }
     if (bfdMs != 0 && (bfdMs < 10 || bfdMs > 10_000)) {
       throw new ParameterException(spec.commandLine(), "--bfd-interval must be 0 or 10-10000 ms");
@@ -151,7 +192,7 @@ public class AgentCommand implements Callable<Integer> {
     }
     try (NodeAgent agent = new NodeAgent(config);
         AgentSocketServer server = startServing(agent, config);
-        AutoCloseable overlays = kubeconfig == null ? () -> {} : agent.followOverlays(kubeconfig)) {
+        AutoCloseable overlays = follow(agent)) {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

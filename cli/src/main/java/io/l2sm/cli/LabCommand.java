@@ -109,6 +109,15 @@ public class LabCommand implements Runnable {
     int nodes;
 
     @Option(
+        names = "--sites",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "With 2 clusters or more: add N sites without Kubernetes (s1..sN), each an edge"
+                + " device described by a file, linked to c1's (default: 0).")
+    int sites;
+
+    @Option(
         names = "--wan-rate",
         paramLabel = "MBIT",
         defaultValue = "0",
@@ -128,10 +137,13 @@ public class LabCommand implements Runnable {
       requireRoot(spec);
       PrintWriter out = spec.commandLine().getOut();
       long t0 = System.nanoTime();
+      if (sites < 0 || sites > 4) {
+        throw new ParameterException(spec.commandLine(), "--sites must be 0-4");
+      }
       if (wanMbit < 0) {
         throw new ParameterException(spec.commandLine(), "--wan-rate must not be negative");
       }
-      List<LabInfo> labs = Lab.up(clusters, nodes, wanMbit, out);
+      List<LabInfo> labs = Lab.up(clusters, nodes, sites, wanMbit, out);
       out.printf(
           "Lab up in %.1f s: %d cluster(s) of %d node(s)%n",
           (System.nanoTime() - t0) / 1e9, labs.size(), nodes);
@@ -204,8 +216,7 @@ public class LabCommand implements Runnable {
                 n.ip()
               });
         }
-        for (io.l2sm.lab.InterDomain.WanLink l :
-            io.l2sm.lab.InterDomain.wan(Lab.clusters().size())) {
+        for (io.l2sm.lab.InterDomain.WanLink l : io.l2sm.lab.InterDomain.wan(idco)) {
           String rate = io.l2sm.lab.InterDomain.wanRate(idco, l);
           rows.add(
               new String[] {
@@ -627,8 +638,7 @@ public class LabCommand implements Runnable {
         throw new IllegalStateException(
             "this lab has one cluster and no WAN; run `l2sm lab up --clusters 2` or more");
       }
-      List<io.l2sm.lab.InterDomain.WanLink> wan =
-          io.l2sm.lab.InterDomain.wan(Lab.clusters().size());
+      List<io.l2sm.lab.InterDomain.WanLink> wan = io.l2sm.lab.InterDomain.wan(idco);
       PrintWriter out = spec.commandLine().getOut();
       if (action == null) {
         List<String[]> rows = new ArrayList<>();

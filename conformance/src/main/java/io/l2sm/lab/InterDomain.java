@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,16 +70,33 @@ public final class InterDomain {
     return dir().resolve("viewer-token");
   }
 
-  /** The WAN: a line for two clusters, a ring for more. */
-  public static List<WanLink> wan(int clusters) {
+  /**
+   * The WAN: a line for two clusters, a ring for more; each site without Kubernetes ({@code sK})
+   * hangs off c1.
+   */
+  public static List<WanLink> wan(int clusters, int sites) {
     List<WanLink> out = new ArrayList<>();
     for (int i = 1; i < clusters; i++) {
-      out.add(new WanLink("c" + i, "c" + (i + 1), i));
+      out.add(new WanLink("c" + i, "c" + (i + 1), out.size() + 1));
     }
     if (clusters > 2) {
-      out.add(new WanLink("c1", "c" + clusters, clusters));
+      out.add(new WanLink("c1", "c" + clusters, out.size() + 1));
+    }
+    for (int i = 1; i <= sites; i++) {
+      out.add(new WanLink("c1", "s" + i, out.size() + 1));
     }
     return out;
+  }
+
+  /** The WAN of the lab's inter-domain part. */
+  public static List<WanLink> wan(LabInfo idco) {
+    long sites = idco.nodes().stream().filter(n -> n.name().startsWith("ned-s")).count();
+    return wan(idco.nodes().size() - (int) sites, (int) sites);
+  }
+
+  /** The NetworkEdgeDevice file of a site without Kubernetes. */
+  public static Path siteFile(String site) {
+    return dir().resolve("ned-" + site + ".yaml");
   }
 
   /** Writes the IDCO's tokens: a writer for the operators, a reader for people. */
@@ -110,35 +126,45 @@ public final class InterDomain {
    * @param firstNode the underlay number of the first NED
    */
   static LabInfo up(
-      List<LabInfo> clusters, int firstNode, double wanMbit, List<Testbed> built, PrintWriter out)
+      List<LabInfo> clusters,
+      int sites,
+      int firstNode,
+      double wanMbit,
+      List<Testbed> built,
+      PrintWriter out)
       throws Exception {
     int n = clusters.size();
-    List<WanLink> wan = wan(n);
+    List<WanLink> wan = wan(n, sites);
     out.println(
         "Inter-domain: "
-            + n
-            + " edge devices, "
+            + (n + sites)
+            + " edge devices ("
+            + sites
+            + " of sites without Kubernetes), "
             + wan.size()
             + " WAN link(s), the IDCO (provider "
             + PROVIDER
             + ")...");
     out.flush();
     String rest = Testbed.ip(Lab.SUBNET, 254) + ":" + Testbed.freePort();
+    // A cluster's edge device follows its NetworkEdgeDevice object in the cluster; a site's
+    // follows a file in the same form.
     List<String> names = new ArrayList<>();
-    Map<String, Map<String, String>> peers = new TreeMap<>();
+    Map<String, List<String>> agentArgs = new TreeMap<>();
     for (LabInfo c : clusters) {
       String ned = "ned-" + c.cluster();
       names.add(ned);
-      Map<String, String> p = new LinkedHashMap<>();
-      // The cluster link: to the gateway node, over the underlay.
-      p.put(c.cluster(), c.nodes().get(0).ip());
-      for (WanLink l : wan) {
-        if (l.a().equals(c.cluster()) || l.b().equals(c.cluster())) {
-          String other = l.a().equals(c.cluster()) ? l.b() : l.a();
-          p.put("ned-" + other, l.ip(other));
-        }
-      }
-      peers.put(ned, p);
+      agentArgs.put(
+          ned, List.of("--kubeconfig", c.kubeconfig(), "--edge-device", "default/" + ned));
+    }
+    for (int i = 1; i <= sites; i++) {
+      String ned = "ned-s" + i;
+      names.add(ned);
+      Files.writeString(
+          siteFile("s" + i),
+          io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+              edgeDevice("s" + i, null, null, wan)));
+      agentArgs.put(ned, List.of("--edge-device-file", siteFile("s" + i).toString()));
     }
     Testbed tb =
         new Testbed(
@@ -146,11 +172,12 @@ public final class InterDomain {
             new Testbed.Placement(dir(), "x", firstNode, false),
             new Testbed.Extras(
                 names,
-                peers,
+                Map.of(),
+                agentArgs,
                 List.of("idco", "--tokens", dir().resolve("tokens").toString(), "--rest", rest)),
             Lab.SUBNET,
             "16-4095",
-            n,
+            n + sites,
             List.of());
     built.add(tb);
     for (WanLink l : wan) {
@@ -281,18 +308,23 @@ public final class InterDomain {
     return m.find() ? m.group(1) : "";
   }
 
-  private static void registerEdgeDevice(LabInfo cluster, LabInfo idco, List<WanLink> wan)
-      throws IOException {
-    String c = cluster.cluster();
+  /**
+   * The NetworkEdgeDevice of a cluster ({@code cluster} non-null: its gateway and own address) or
+   * of a site, with its WAN neighbours.
+   */
+  static NetworkEdgeDevice edgeDevice(String c, LabInfo cluster, LabInfo idco, List<WanLink> wan) {
     NetworkEdgeDevice d = new NetworkEdgeDevice();
     d.getMetadata().setNamespace("default");
     d.getMetadata().setName("ned-" + c);
-    d.getSpec().setProvider(new ProviderSpec(PROVIDER, List.of(idco.apiUrl())));
-    d.getSpec().setClusterName(c);
     d.getSpec()
-        .setNodeConfig(
-            new NetworkEdgeDeviceSpec.NodeConfig(
-                cluster.nodes().get(0).name(), idco.node("ned-" + c).ip()));
+        .setProvider(new ProviderSpec(PROVIDER, idco == null ? List.of() : List.of(idco.apiUrl())));
+    if (cluster != null) {
+      d.getSpec().setClusterName(c);
+      d.getSpec()
+          .setNodeConfig(
+              new NetworkEdgeDeviceSpec.NodeConfig(
+                  cluster.nodes().get(0).name(), idco.node("ned-" + c).ip()));
+    }
     List<NetworkEdgeDeviceSpec.Neighbor> neighbours = new ArrayList<>();
     for (WanLink l : wan) {
       if (l.a().equals(c) || l.b().equals(c)) {
@@ -301,6 +333,12 @@ public final class InterDomain {
       }
     }
     d.getSpec().setNeighbors(neighbours);
+    return d;
+  }
+
+  private static void registerEdgeDevice(LabInfo cluster, LabInfo idco, List<WanLink> wan)
+      throws IOException {
+    NetworkEdgeDevice d = edgeDevice(cluster.cluster(), cluster, idco, wan);
     try (KubernetesClient k =
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(Path.of(cluster.kubeconfig()))))

@@ -86,15 +86,19 @@ public final class Lab {
    * is removed again.
    */
   public static List<LabInfo> up(int clusters, int nodes, PrintWriter progress) throws Exception {
-    return up(clusters, nodes, 0, progress);
+    return up(clusters, nodes, 0, 0, progress);
   }
 
   /**
    * As above; with two clusters or more, also the edge devices, the WAN between them (each link
    * limited to {@code wanMbit} when it is above 0) and the IDCO.
    */
-  public static List<LabInfo> up(int clusters, int nodes, double wanMbit, PrintWriter progress)
-      throws Exception {
+  public static List<LabInfo> up(
+      int clusters, int nodes, int sites, double wanMbit, PrintWriter progress) throws Exception {
+    if (sites > 0 && clusters < 2) {
+      throw new IllegalArgumentException(
+          "sites without Kubernetes join an inter-domain lab: use 2 clusters or more");
+    }
     if (isUp()) {
       throw new IllegalStateException(
           "a lab is already up (" + dir() + "); run `l2sm lab down` first");
@@ -117,7 +121,7 @@ public final class Lab {
       ObjectNode index = LabInfo.JSON.createObjectNode();
       out.forEach(c -> index.withArray("clusters").add(c.cluster()));
       if (interDomain) {
-        InterDomain.up(out, clusters * nodes + 1, wanMbit, built, progress);
+        InterDomain.up(out, sites, clusters * nodes + 1, wanMbit, built, progress);
         index.put("idco", InterDomain.NAME);
       }
       LabInfo.JSON.writeValue(file().toFile(), index);

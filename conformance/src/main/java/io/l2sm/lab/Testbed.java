@@ -84,14 +84,16 @@ public final class Testbed implements AutoCloseable {
    *
    * @param nodeNames node names (empty: n1..nN)
    * @param peers each node's neighbours beyond the overlay links: name to address
+   * @param agentArgs each node's agent's extra options
    * @param controllerCommand the controller's subcommand and its own options (empty: {@code
    *     controller})
    */
   public record Extras(
       List<String> nodeNames,
       Map<String, Map<String, String>> peers,
+      Map<String, List<String>> agentArgs,
       List<String> controllerCommand) {
-    public static final Extras NONE = new Extras(List.of(), Map.of(), List.of());
+    public static final Extras NONE = new Extras(List.of(), Map.of(), Map.of(), List.of());
   }
 
   public final String prefix;
@@ -402,6 +404,7 @@ public final class Testbed implements AutoCloseable {
               cmd.add(p + "=" + ip);
             });
     cmd.addAll(agentArgs);
+    cmd.addAll(extras.agentArgs().getOrDefault(n, List.of()));
     commands.put("agent-" + n, List.copyOf(cmd));
     Process p = start(cmd, "agent-" + n + ".log");
     agents.put(n, p);

@@ -40,7 +40,7 @@ class InterClusterE2E {
   static void up() throws Exception {
     LabCluster.requireLab();
     Lab.down();
-    List<LabInfo> labs = Lab.up(3, 2, 0, new PrintWriter(System.out, true));
+    List<LabInfo> labs = Lab.up(3, 2, 1, 0, new PrintWriter(System.out, true));
     c = new java.util.ArrayList<>();
     for (LabInfo l : labs) {
       c.add(new LabCluster(l));
@@ -162,7 +162,7 @@ class InterClusterE2E {
   @Order(3)
   void aWanLinkCutMovesTrafficToTheOtherWayWithinASecondAndItsRestoreBreaksNothing()
       throws Exception {
-    InterDomain.WanLink c1c2 = InterDomain.wan(3).get(0);
+    InterDomain.WanLink c1c2 = InterDomain.wan(idco).get(0);
     assertThat(c1c2.name()).isEqualTo("c1~c2");
     Process ping =
         new ProcessBuilder(
@@ -261,5 +261,46 @@ class InterClusterE2E {
     assertThat(rest("GET", "/api/v1/networks/net3", viewer).body())
         .contains("\"clusters\":[\"c1\",\"c2\",\"c3\"]");
     assertThat(c.get(0).ping("a1", "10.33.0.3")).isEqualTo(3);
+  }
+
+  @Test
+  @Order(6)
+  void aSiteWithoutKubernetesJoinsTheNetworkThroughAnEdgeDeviceDescribedByAFile() throws Exception {
+    LabInfo.Node site = idco.node("ned-s1");
+    assertThat(Files.readString(InterDomain.siteFile("s1")))
+        .contains("kind: \"NetworkEdgeDevice\"");
+    // A host of the site: a plain namespace, attached by the CNI plugin to the site's edge device.
+    String host = Lab.PREFIX + "psite1";
+    Testbed.sh("ip netns add " + host + " && ip -n " + host + " link set lo up");
+    ProcessBuilder pb = new ProcessBuilder(idco.cniPlugin());
+    pb.environment().put("CNI_COMMAND", "ADD");
+    pb.environment().put("CNI_CONTAINERID", "site1-host1");
+    pb.environment().put("CNI_NETNS", "/var/run/netns/" + host);
+    pb.environment().put("CNI_IFNAME", "net1");
+    pb.environment()
+        .put("CNI_PATH", java.nio.file.Path.of(idco.cniPlugin()).getParent().toString());
+    pb.environment().put("L2SM_AGENT_SOCKET", site.agentSocket());
+    Process p = pb.redirectErrorStream(true).start();
+    p.getOutputStream()
+        .write(
+            ("{\"cniVersion\":\"1.0.0\",\"name\":\"net3\",\"type\":\"l2sm\","
+                    + "\"device\":\"l2sm-vNet\",\"runtimeConfig\":{\"ips\":[\"10.33.0.50/24\"]}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String result = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(result).isZero();
+    assertThat(result).contains("10.33.0.50/24");
+    // It reaches pods of all three clusters, and they reach it; another network stays away.
+    assertThat(
+            lost(
+                Testbed.run("ip netns exec " + host + " ping -c 3 -i 0.2 -W 1 10.33.0.1").out(), 3))
+        .isZero();
+    assertThat(c.get(2).ping("a3", "10.33.0.50")).isEqualTo(3);
+    assertThat(
+            lost(
+                Testbed.run("ip netns exec " + host + " ping -c 3 -i 0.2 -W 1 10.33.0.12").out(),
+                3))
+        .as("net4 is another network")
+        .isEqualTo(3);
   }
 }

@@ -777,6 +777,18 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * An edge device's agent: follows its NetworkEdgeDevice object (see {@link EdgeDeviceWatcher}).
+   */
+  public AutoCloseable followEdgeDevice(Path kubeconfig, String namespace, String name) {
+    return EdgeDeviceWatcher.ofObject(kubeconfig, namespace, name, this::setPeers);
+  }
+
+  /** An edge device's agent for a site without Kubernetes: follows a file. */
+  public AutoCloseable followEdgeDeviceFile(Path file) {
+    return EdgeDeviceWatcher.ofFile(file, this::setPeers);
+  }
+
   /** Follows the cluster's Overlays (see {@link OverlayWatcher}); close to stop. */
   public AutoCloseable followOverlays(Path kubeconfig) {
     return new OverlayWatcher(kubeconfig, config.node(), config.peers(), this::setPeers);
