@@ -303,4 +303,75 @@ class InterClusterE2E {
         .as("net4 is another network")
         .isEqualTo(3);
   }
+
+  @Test
+  @Order(7)
+  void aMultiVimServiceTranslatedFromItsDescriptorsWorksAcrossClusters() throws Exception {
+    // OSM's multi-VIM example: one KNF per cluster, joined by a vlink VLD that spans both.
+    java.nio.file.Path pkg = java.nio.file.Path.of("../nsd-examples/multi-vim");
+    io.l2sm.translator.Translation t =
+        io.l2sm.translator.Translation.run(
+            pkg,
+            List.of(),
+            new io.l2sm.translator.TranslationOptions(
+                null,
+                null,
+                null,
+                io.l2sm.translator.ClusterMap.load(pkg.resolve("cluster-map.yaml"))));
+    assertThat(t.files()).containsKey("ned-links.yaml");
+    com.fasterxml.jackson.databind.ObjectMapper yaml =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    // networks.yaml, applied in each cluster its annotation names.
+    try (var parser = yaml.getFactory().createParser(t.files().get("networks.yaml"))) {
+      for (com.fasterxml.jackson.databind.JsonNode doc :
+          yaml.readValues(parser, com.fasterxml.jackson.databind.JsonNode.class).readAll()) {
+        if (doc == null || doc.isEmpty()) {
+          continue;
+        }
+        NetworkAttachmentDefinition nad = yaml.treeToValue(doc, NetworkAttachmentDefinition.class);
+        nad.getMetadata().setNamespace("default");
+        for (String cl :
+            nad.getMetadata().getAnnotations().get("l2sm.l2sm.k8s.local/clusters").split(",")) {
+          c.get(Integer.parseInt(cl.substring(1)) - 1).client.resource(nad).create();
+        }
+      }
+    }
+    // One pod per KDU in its cluster, annotated as its Helm values say.
+    List<String[]> placed = new java.util.ArrayList<>();
+    for (io.l2sm.translator.plan.PlannedAttachment a : t.plan().attachments()) {
+      String pod = a.vnfProfile() + "-" + a.kdu();
+      com.fasterxml.jackson.databind.JsonNode values =
+          yaml.readTree(t.files().get("kdu-values/" + pod + ".yaml"));
+      LabCluster x = c.get(Integer.parseInt(a.cluster().substring(1)) - 1);
+      x.client
+          .resource(
+              io.l2sm.lab.LabObjects.sleeper(
+                  pod,
+                  "n1",
+                  java.util.Map.of(
+                      "k8s.v1.cni.cncf.io/networks",
+                      values.path("podAnnotations").path("k8s.v1.cni.cncf.io/networks").asText())))
+          .create();
+      placed.add(new String[] {a.cluster(), pod, a.interfaceName()});
+    }
+    assertThat(placed).hasSize(2);
+    for (String[] p : placed) {
+      c.get(Integer.parseInt(p[0].substring(1)) - 1).awaitRunning(p[1]);
+    }
+    // The KNFs address their link themselves (the VLD has no IPAM), then reach each other.
+    for (int i = 0; i < 2; i++) {
+      String[] p = placed.get(i);
+      Testbed.sh(
+          "ip netns exec "
+              + c.get(Integer.parseInt(p[0].substring(1)) - 1).netns(p[1])
+              + " ip addr add 10.44.0."
+              + (i + 1)
+              + "/24 dev "
+              + p[2]);
+    }
+    String[] first = placed.get(0);
+    assertThat(c.get(Integer.parseInt(first[0].substring(1)) - 1).ping(first[1], "10.44.0.2"))
+        .isEqualTo(3);
+  }
 }
