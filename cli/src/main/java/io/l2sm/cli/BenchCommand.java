@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
       BenchTranslateCommand.class,
       BenchDataplaneCommand.class,
       BenchControlplaneCommand.class,
-      BenchLabCommand.class
+      BenchLabCommand.class,
+      BenchInterclusterCommand.class
     })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

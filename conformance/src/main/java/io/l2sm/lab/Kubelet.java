@@ -83,6 +83,9 @@ public final class Kubelet implements AutoCloseable {
     }
   }
 
+  /** Failed attempts to attach each pod (by UID), for the back-off. */
+  private final Map<String, Integer> attachFailures = new ConcurrentHashMap<>();
+
   /** Restarts of each pod's command (by UID), for the back-off. */
   private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
 
@@ -341,12 +344,17 @@ public final class Kubelet implements AutoCloseable {
       LOG.warn("pod {}/{}: {}", ns, name, e.getMessage());
       tearDown(records.get(uid));
       pendingStatus(pod, "NetworkAttachFailed", e.getMessage());
-      worker.schedule(() -> enqueue(ns + "/" + name), 3 * RETRY_MS, TimeUnit.MILLISECONDS);
+      // Soon at first (a network the controller is about to get), then less often: 0.1 s
+      // doubling to 3 s.
+      int n = attachFailures.merge(uid, 1, Integer::sum);
+      long delay = Math.min(3 * RETRY_MS, 100L << Math.min(n - 1, 5));
+      worker.schedule(() -> enqueue(ns + "/" + name), delay, TimeUnit.MILLISECONDS);
       return;
     } catch (IOException | RuntimeException e) {
       tearDown(records.get(uid));
       throw new IllegalStateException("pod " + ns + "/" + name + ": " + e.getMessage(), e);
     }
+    attachFailures.remove(uid);
     long pid = startCommand(pod, netns);
     records.put(uid, new PodRecord(uid, ns, name, node.name(), netns, ip, done, pid, null));
     save();

@@ -1,0 +1,271 @@
+package io.l2sm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.cli.BenchReport.Figure;
+import io.l2sm.lab.InterDomain;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.LabObjects;
+import io.l2sm.lab.Testbed;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code l2sm bench intercluster}: networks across clusters, timed in a lab of three. */
+@Command(
+    name = "intercluster",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Bring a lab of 3 clusters of 2 nodes up, with edge devices on a WAN ring and the IDCO"
+          + " (root, Open vSwitch), and measure:",
+      "- TCP throughput (iperf3) between pods of an inter-cluster network in c1 and c2 (node ->"
+          + " gateway -> edge device -> WAN -> edge device -> gateway -> node), divided by the"
+          + " throughput between pods on two nodes of c1 on a local network, the same datapath,"
+          + " run by run;",
+      "- network created in the last cluster -> first ping reply across clusters: the network"
+          + " and a pod of it exist in c1 and c2, the NAD and a pod are created in c3;",
+      "- failover: pings every 10 ms across the WAN link c1~c2 while it is cut; the time without"
+          + " replies.",
+      "The lab is taken down at the end."
+    })
+public class BenchInterclusterCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "Throughput runs and failover cuts (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "5",
+      description = "Seconds per iperf3 run (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--networks",
+      defaultValue = "10",
+      description = "Networks timed from creation to ping (default: ${DEFAULT-VALUE}).")
+  int networks;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+  Path json;
+
+  private PrintWriter out;
+  private List<KubernetesClient> clients;
+  private List<LabInfo> labs;
+
+  @Override
+  public Integer call() throws Exception {
+    out = spec.commandLine().getOut();
+    if (runs < 1 || seconds < 1 || networks < 1 || networks > 50) {
+      spec.commandLine()
+          .getErr()
+          .println("intercluster: error: counts must be positive; --networks at most 50");
+      return ExitCodes.INVALID_INPUT;
+    }
+    if (!BenchReport.testbedReady(spec.commandLine(), "intercluster")) {
+      return ExitCodes.FAILURE;
+    }
+    if (Lab.isUp()) {
+      spec.commandLine()
+          .getErr()
+          .println("intercluster: error: a lab is up; run `l2sm lab down` first");
+      return ExitCodes.FAILURE;
+    }
+    BenchReport report = new BenchReport();
+    labs = Lab.up(3, 2, 0, 0, out);
+    clients = new ArrayList<>();
+    try {
+      for (LabInfo l : labs) {
+        clients.add(LabCommand.client(l));
+      }
+      throughput(report);
+      creationToPing(report);
+      failover(report);
+    } finally {
+      clients.forEach(KubernetesClient::close);
+      Lab.down();
+    }
+    report.finish(
+        out,
+        json,
+        "Targets: inter-cluster / intra-cluster >= 0.9; last creation -> ping <= 500 ms;"
+            + " failover <= 3 s.");
+    return ExitCodes.OK;
+  }
+
+  private void progress(String s) {
+    out.println(s);
+    out.flush();
+  }
+
+  static NetworkAttachmentDefinition interCluster(String name) {
+    NetworkAttachmentDefinition n = LabObjects.nad(name, "vnet");
+    n.getSpec()
+        .setConfig(
+            n.getSpec()
+                .getConfig()
+                .replace("}", ",\"provider\":{\"name\":\"" + InterDomain.PROVIDER + "\"}}"));
+    return n;
+  }
+
+  private void pod(int cluster, String name, String node, String network, String ip) {
+    clients
+        .get(cluster)
+        .resource(
+            LabObjects.idle(
+                name,
+                node,
+                Map.of(
+                    "k8s.v1.cni.cncf.io/networks",
+                    "[{\"name\":\"" + network + "\",\"ips\":[\"" + ip + "/24\"]}]")))
+        .create();
+  }
+
+  /** The pod's namespace once the kubelet has set it up with its networks. */
+  private String awaitPod(int cluster, String name, long timeoutMs) throws Exception {
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
+      Kubelet.PodRecord r =
+          Kubelet.readState(Path.of(labs.get(cluster).dir())).get("default/" + name);
+      if (r != null && !r.ifaces().isEmpty()) {
+        return r.netns();
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("pod " + name + " of c" + (cluster + 1) + " did not start");
+  }
+
+  private void throughput(BenchReport report) throws Exception {
+    progress("Throughput: inter-cluster (c1 -> c2) against intra-cluster (c1 n1 -> n2)...");
+    clients.get(0).resource(interCluster("wide")).create();
+    clients.get(1).resource(interCluster("wide")).create();
+    clients.get(0).resource(LabObjects.nad("near", "vnet")).create();
+    pod(0, "w1", "n1", "wide", "10.60.0.1");
+    pod(1, "w2", "n1", "wide", "10.60.0.2");
+    pod(0, "l1", "n1", "near", "10.61.0.1");
+    pod(0, "l2", "n2", "near", "10.61.0.2");
+    String w1 = awaitPod(0, "w1", 60_000);
+    String w2 = awaitPod(1, "w2", 60_000);
+    String l1 = awaitPod(0, "l1", 60_000);
+    String l2 = awaitPod(0, "l2", 60_000);
+    awaitPing(w1, "10.60.0.2", 30_000);
+    awaitPing(l1, "10.61.0.2", 30_000);
+    Testbed.sh("ip netns exec " + w2 + " iperf3 -s -D -p 5401");
+    Testbed.sh("ip netns exec " + l2 + " iperf3 -s -D -p 5402");
+    Thread.sleep(300);
+    double[] inter = new double[runs];
+    double[] intra = new double[runs];
+    double[] ratio = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      inter[r] = iperf(w1, "10.60.0.2", 5401);
+      intra[r] = iperf(l1, "10.61.0.2", 5402);
+      ratio[r] = inter[r] / intra[r];
+      progress(
+          String.format(
+              "Run %d/%d: inter-cluster %.0f Mbit/s, intra-cluster %.0f Mbit/s, ratio %.2f",
+              r + 1, runs, inter[r], intra[r], ratio[r]));
+    }
+    Testbed.run("pkill -f 'iperf3 -s -D -p 540[12]'");
+    report.figure(Figure.ofSamples("intercluster_tcp_mbps", "Mbit/s", inter));
+    report.reference(Figure.ofSamples("intracluster_internode_tcp_mbps", "Mbit/s", intra));
+    report.figure(Figure.ofSamples("intercluster_over_intracluster", "ratio", ratio));
+  }
+
+  private double iperf(String from, String ip, int port) throws Exception {
+    String json =
+        Testbed.sh(
+            "ip netns exec "
+                + from
+                + " iperf3 -c "
+                + ip
+                + " -p "
+                + port
+                + " -t "
+                + seconds
+                + " -J");
+    return new ObjectMapper().readTree(json).at("/end/sum_received/bits_per_second").asDouble()
+        / 1e6;
+  }
+
+  private static void awaitPing(String from, String ip, long timeoutMs) throws Exception {
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
+      if (Testbed.run("ip netns exec " + from + " ping -c 1 -W 1 " + ip).exit() == 0) {
+        return;
+      }
+    }
+    throw new IllegalStateException("no reply from " + ip);
+  }
+
+  private void creationToPing(BenchReport report) throws Exception {
+    progress("Network created in the last cluster -> first ping across clusters...");
+    double[] ms = new double[networks];
+    for (int i = 0; i < networks; i++) {
+      String net = "late" + i;
+      String ip = "10.62." + i + ".";
+      clients.get(0).resource(interCluster(net)).create();
+      clients.get(1).resource(interCluster(net)).create();
+      pod(0, net + "-a", "n2", net, ip + "1");
+      pod(1, net + "-b", "n2", net, ip + "2");
+      String a = awaitPod(0, net + "-a", 60_000);
+      awaitPod(1, net + "-b", 60_000);
+      awaitPing(a, ip + "2", 30_000);
+      long t0 = System.nanoTime();
+      clients.get(2).resource(interCluster(net)).create();
+      pod(2, net + "-c", "n2", net, ip + "3");
+      String c = awaitPod(2, net + "-c", 60_000);
+      // From the new pod, as fast as ping can be asked: every 10 ms until a reply.
+      while (Testbed.run("ip netns exec " + c + " ping -c 1 -W 0.2 " + ip + "1").exit() != 0) {
+        if ((System.nanoTime() - t0) / 1e9 > 60) {
+          throw new IllegalStateException("network " + net + " never joined c3");
+        }
+      }
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+      progress(String.format("  %d/%d: %.0f ms", i + 1, networks, ms[i]));
+    }
+    report.figure(Figure.percentile("last_cluster_create_to_ping_p50_ms", ms, 50));
+    report.figure(Figure.percentile("last_cluster_create_to_ping_p99_ms", ms, 99));
+  }
+
+  private void failover(BenchReport report) throws Exception {
+    progress("Failover: the WAN link c1~c2 cut under a 10 ms ping, " + runs + " times...");
+    LabInfo idco = Lab.idco();
+    InterDomain.WanLink link = InterDomain.wan(idco).get(0);
+    String from = awaitPod(0, "w1", 1000);
+    double[] ms = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      Process ping =
+          new ProcessBuilder(
+                  "ip", "netns", "exec", from, "ping", "-i", "0.01", "-c", "400", "10.60.0.2")
+              .redirectErrorStream(true)
+              .start();
+      Thread.sleep(1000);
+      InterDomain.setWanUp(idco, link, false);
+      String text = new String(ping.getInputStream().readAllBytes());
+      ping.waitFor();
+      Matcher m = Pattern.compile("(\\d+) received").matcher(text);
+      int lost = m.find() ? 400 - Integer.parseInt(m.group(1)) : 400;
+      ms[r] = lost * 10.0;
+      progress(String.format("  cut %d/%d: %d pings lost, %.0f ms", r + 1, runs, lost, ms[r]));
+      InterDomain.setWanUp(idco, link, true);
+      Thread.sleep(3000); // the link is back in use
+    }
+    report.figure(Figure.ofSamples("wan_cut_failover_ms", "ms", ms));
+  }
+}
