@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the tests need, then builds and runs
 # unit tests (*Test), integration tests (*IT) and end-to-end tests through the lab (*E2E) of
-# every module. All three tiers take about 3 minutes; this is what CI runs.
+# every module. All three tiers take about 6 minutes; this is what CI runs.
 #   scripts/test.sh          all tiers
 #   scripts/test.sh --quick  unit tests only (no root needed)
 set -euo pipefail
