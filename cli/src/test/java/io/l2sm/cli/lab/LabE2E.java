@@ -512,7 +512,10 @@ class LabE2E {
                         .withName("l2sm-default")
                         .get()
                     != null);
-    assertThat(ping("o1", "10.35.0.3")).isEqualTo(3);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> tunnels("n1") == 2 && tunnels("n2") == 2 && tunnels("n3") == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ping("o1", "10.35.0.3") == 3);
   }
 
   @Test
