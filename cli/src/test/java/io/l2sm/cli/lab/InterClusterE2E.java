@@ -374,4 +374,34 @@ class InterClusterE2E {
     assertThat(c.get(Integer.parseInt(first[0].substring(1)) - 1).ping(first[1], "10.44.0.2"))
         .isEqualTo(3);
   }
+
+  @Test
+  @Order(8)
+  void aNameClashBetweenClustersWithDifferentKindsIsRefusedWithItsReason() throws Exception {
+    c.get(0).client.resource(interCluster("clash")).create();
+    NetworkAttachmentDefinition vlink = interCluster("clash");
+    vlink.getSpec().setConfig(vlink.getSpec().getConfig().replace("\"vnet\"", "\"vlink\""));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                network(c.get(0), "clash") != null
+                    && network(c.get(0), "clash").getStatus() != null
+                    && network(c.get(0), "clash").getStatus().getVni() != null);
+    c.get(1).client.resource(vlink).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var ready =
+                  io.l2sm.api.k8s.Conditions.find(
+                      network(c.get(1), "clash").getStatus().getConditions(), "Ready");
+              assertThat(ready.getReason()).isEqualTo("ProviderRefused");
+              assertThat(ready.getMessage())
+                  .startsWith("provider refused (409): network clash already exists as VNET");
+            });
+    // The first cluster's network is untouched.
+    assertThat(network(c.get(0), "clash").getStatus().getConditions())
+        .anyMatch(x -> x.getType().equals("Ready") && x.getStatus().equals("True"));
+  }
 }
