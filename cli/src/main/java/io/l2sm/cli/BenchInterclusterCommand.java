@@ -31,10 +31,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Bring a lab of 3 clusters of 2 nodes up, with edge devices on a WAN ring and the IDCO"
           + " (root, Open vSwitch), and measure:",
-      "- TCP throughput (iperf3) between pods of an inter-cluster network in c1 and c2 (node ->"
-          + " gateway -> edge device -> WAN -> edge device -> gateway -> node), divided by the"
-          + " throughput between pods on two nodes of c1 on a local network, the same datapath,"
-          + " run by run;",
+      "- TCP throughput (iperf3) between pods of an inter-cluster network in c1 and c2 (gateway"
+          + " -> edge device -> WAN -> edge device -> gateway), divided, run by run, by the"
+          + " throughput between pods on two nodes of c1 on a local network, and by that of a"
+          + " plain path over the same four switch processes (NORMAL bridges joined by VXLAN);",
       "- network created in the last cluster -> first ping reply across clusters: the network"
           + " and a pod of it exist in c1 and c2, the NAD and a pod are created in c3;",
       "- failover: pings every 10 ms across the WAN link c1~c2 while it is cut; the time without"
@@ -181,10 +181,95 @@ public class BenchInterclusterCommand implements Callable<Integer> {
               "Run %d/%d: inter-cluster %.0f Mbit/s, intra-cluster %.0f Mbit/s, ratio %.2f",
               r + 1, runs, inter[r], intra[r], ratio[r]));
     }
-    Testbed.run("pkill -f 'iperf3 -s -D -p 540[12]'");
+    // The same four switches in a row, each a plain NORMAL bridge: what the path costs
+    // without L2S-M.
+    String[] chain = normalChain();
+    Testbed.sh("ip netns exec " + chain[1] + " iperf3 -s -D -p 5403");
+    Thread.sleep(300);
+    double[] plain = new double[runs];
+    double[] overPlain = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      plain[r] = iperf(chain[0], "10.63.0.2", 5403);
+      double again = iperf(w1, "10.60.0.2", 5401);
+      overPlain[r] = again / plain[r];
+      progress(
+          String.format(
+              "Run %d/%d: same path with NORMAL bridges %.0f Mbit/s, L2S-M %.0f Mbit/s, ratio %.2f",
+              r + 1, runs, plain[r], again, overPlain[r]));
+    }
+    Testbed.run("pkill -f 'iperf3 -s -D -p 540[123]'");
     report.figure(Figure.ofSamples("intercluster_tcp_mbps", "Mbit/s", inter));
     report.reference(Figure.ofSamples("intracluster_internode_tcp_mbps", "Mbit/s", intra));
+    report.reference(Figure.ofSamples("same_path_normal_bridges_tcp_mbps", "Mbit/s", plain));
     report.figure(Figure.ofSamples("intercluster_over_intracluster", "ratio", ratio));
+    report.figure(Figure.ofSamples("intercluster_over_same_path_normal", "ratio", overPlain));
+  }
+
+  /**
+   * A plain path over the same four switch processes as c1 -> c2 (c1's gateway, both edge devices,
+   * c2's gateway): a NORMAL bridge in each, joined by VXLAN (a key of its own) over the same
+   * underlay and WAN link, a namespace at each end. Returns the two ends' namespaces.
+   */
+  private String[] normalChain() throws Exception {
+    LabInfo idco = Lab.idco();
+    InterDomain.WanLink wan = InterDomain.wan(idco).get(0); // c1~c2
+    LabInfo.Node gw1 = labs.get(0).nodes().get(0);
+    LabInfo.Node gw2 = labs.get(1).nodes().get(0);
+    LabInfo.Node ned1 = idco.node("ned-c1");
+    LabInfo.Node ned2 = idco.node("ned-c2");
+    String[][] hops = {
+      {db(labs.get(0), gw1), ned1.ip()},
+      {db(idco, ned1), gw1.ip(), wan.ip("c2")},
+      {db(idco, ned2), gw2.ip(), wan.ip("c1")},
+      {db(labs.get(1), gw2), ned2.ip()}
+    };
+    for (String[] h : hops) {
+      String vsctl = "ovs-vsctl --db=" + h[0] + " ";
+      Testbed.sh(vsctl + "add-br brn -- set bridge brn datapath_type=netdev fail_mode=standalone");
+      for (int i = 1; i < h.length; i++) {
+        Testbed.sh(
+            vsctl
+                + "add-port brn vxn"
+                + i
+                + " -- set interface vxn"
+                + i
+                + " type=vxlan options:remote_ip="
+                + h[i]
+                + " options:key=4242");
+      }
+    }
+    String a = Lab.PREFIX + "pref1";
+    String b = Lab.PREFIX + "pref2";
+    end(a, gw1.netns(), hops[0][0], "10.63.0.1");
+    end(b, gw2.netns(), hops[3][0], "10.63.0.2");
+    awaitPing(a, "10.63.0.2", 30_000);
+    return new String[] {a, b};
+  }
+
+  private static String db(LabInfo lab, LabInfo.Node n) {
+    return "unix:" + Path.of(lab.dir()).resolve("ovs-" + n.name()).resolve("db.sock");
+  }
+
+  private static void end(String ns, String nodeNs, String db, String ip) {
+    String host = ns.substring(ns.length() - 4) + "h";
+    Testbed.sh(
+        String.join(
+            " && ",
+            "ip netns add " + ns,
+            "ip -n " + ns + " link set lo up",
+            "ip link add "
+                + host
+                + " netns "
+                + nodeNs
+                + " mtu 1450 type veth peer name eth1 netns "
+                + ns
+                + " mtu 1450",
+            "ip -n " + nodeNs + " link set " + host + " up",
+            "ip netns exec " + nodeNs + " ethtool -K " + host + " tx off >/dev/null",
+            "ovs-vsctl --db=" + db + " add-port brn " + host,
+            "ip -n " + ns + " addr add " + ip + "/24 dev eth1",
+            "ip -n " + ns + " link set eth1 up",
+            "ip netns exec " + ns + " ethtool -K eth1 tx off >/dev/null"));
   }
 
   private double iperf(String from, String ip, int port) throws Exception {
