@@ -344,10 +344,10 @@ public final class Kubelet implements AutoCloseable {
       LOG.warn("pod {}/{}: {}", ns, name, e.getMessage());
       tearDown(records.get(uid));
       pendingStatus(pod, "NetworkAttachFailed", e.getMessage());
-      // Soon at first (a network the controller is about to get), then less often: 0.1 s
+      // Soon at first (a network the operator is about to create): every 0.1 s for 2 s, then
       // doubling to 3 s.
       int n = attachFailures.merge(uid, 1, Integer::sum);
-      long delay = Math.min(3 * RETRY_MS, 100L << Math.min(n - 1, 5));
+      long delay = n <= 20 ? 100 : Math.min(3 * RETRY_MS, 100L << Math.min(n - 20, 5));
       worker.schedule(() -> enqueue(ns + "/" + name), delay, TimeUnit.MILLISECONDS);
       return;
     } catch (IOException | RuntimeException e) {
