@@ -124,6 +124,12 @@ class NetworkReconcilerTest {
     return client.resources(L2Network.class).inNamespace(ns).withName(name).get();
   }
 
+  /** The reason of a network's Ready condition, or null while it has none. */
+  static String reason(String ns, String name) {
+    Condition c = ready(network(ns, name));
+    return c == null ? null : c.getReason();
+  }
+
   static Condition ready(L2Network n) {
     return n == null || n.getStatus() == null
         ? null
@@ -190,6 +196,7 @@ class NetworkReconcilerTest {
                       "\"device\":\"l2sm-vNet\"",
                       "\"kind\":\"vnet\"",
                       "\"l2smNetwork\":\"lab/net-b\"");
+              assertThat(ready(network("lab", "net-b"))).isNotNull();
               assertThat(ready(network("lab", "net-b")).getStatus()).isEqualTo("True");
             });
     assertThat(network("lab", "macvlan")).isNull();
@@ -376,7 +383,7 @@ class NetworkReconcilerTest {
                 assertThat(n.getSpec().getProvider().name()).isEqualTo("lab-idco");
                 assertThat(n.getStatus().getVni()).isBetween(16, 4095);
                 assertThat(n.getStatus().getProviderConnectivity()).isEqualTo("Unavailable");
-                assertThat(ready(network("lab", "far")).getReason()).isEqualTo("NoEdgeDevice");
+                assertThat(reason("lab", "far")).isEqualTo("NoEdgeDevice");
               });
       int vni = network("lab", "net3").getStatus().getVni();
       // The provider holds the network under its name with this cluster as an edge; the cluster's
@@ -401,7 +408,7 @@ class NetworkReconcilerTest {
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () -> {
-                assertThat(ready(network("lab", "net4")).getReason()).isEqualTo("ProviderRefused");
+                assertThat(reason("lab", "net4")).isEqualTo("ProviderRefused");
                 assertThat(ready(network("lab", "net4")).getMessage())
                     .isEqualTo("provider refused (401): unknown token");
               });
@@ -414,9 +421,8 @@ class NetworkReconcilerTest {
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () -> {
-              assertThat(ready(network("lab", "net4")).getReason())
-                  .isEqualTo("ProviderUnreachable");
-              assertThat(ready(network("lab", "local")).getReason()).isEqualTo("NetworkReady");
+              assertThat(reason("lab", "net4")).isEqualTo("ProviderUnreachable");
+              assertThat(reason("lab", "local")).isEqualTo("NetworkReady");
             });
   }
 }

@@ -106,6 +106,8 @@ class OverlayReconcilerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
+              assertThat(List.of("self", "unlisted", "missing"))
+                  .allSatisfy(o -> assertThat(ready(o)).as(o).isNotNull());
               assertThat(ready("self").getReason()).isEqualTo("InvalidLink");
               assertThat(ready("self").getMessage())
                   .isEqualTo("link n1~n1 must join two different nodes");
