@@ -98,6 +98,8 @@ class InterClusterE2E {
             () -> {
               for (LabCluster x : c) {
                 L2Network n = network(x, "net3");
+                assertThat(n).isNotNull();
+                assertThat(n.getStatus()).isNotNull();
                 assertThat(n.getStatus().getProviderConnectivity()).isEqualTo("Available");
               }
             });
@@ -393,9 +395,11 @@ class InterClusterE2E {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              var ready =
-                  io.l2sm.api.k8s.Conditions.find(
-                      network(c.get(1), "clash").getStatus().getConditions(), "Ready");
+              L2Network n = network(c.get(1), "clash");
+              assertThat(n).isNotNull();
+              assertThat(n.getStatus()).isNotNull();
+              var ready = io.l2sm.api.k8s.Conditions.find(n.getStatus().getConditions(), "Ready");
+              assertThat(ready).isNotNull();
               assertThat(ready.getReason()).isEqualTo("ProviderRefused");
               assertThat(ready.getMessage())
                   .startsWith("provider refused (409): network clash already exists as VNET");

@@ -601,7 +601,11 @@ class LabE2E {
     assertThat(Testbed.run("ip netns list").out()).doesNotContain(onceNetns);
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> network("ends").getStatus().getConnectedPodCount() == 2);
+        .until(
+            () ->
+                network("ends").getStatus() != null
+                    && Integer.valueOf(2)
+                        .equals(network("ends").getStatus().getConnectedPodCount()));
     assertThat(ping("stay", "10.36.0.1")).isZero();
     // Always: the command runs again (with a back-off) and the pod keeps its network.
     await().atMost(Duration.ofSeconds(20)).until(() -> events("again", "BackOff") >= 2);
