@@ -2,7 +2,6 @@ package io.l2sm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.cli.BenchReport.Figure;
 import io.l2sm.lab.InterDomain;
 import io.l2sm.lab.Kubelet;
@@ -114,16 +113,6 @@ public class BenchInterclusterCommand implements Callable<Integer> {
     out.flush();
   }
 
-  static NetworkAttachmentDefinition interCluster(String name) {
-    NetworkAttachmentDefinition n = LabObjects.nad(name, "vnet");
-    n.getSpec()
-        .setConfig(
-            n.getSpec()
-                .getConfig()
-                .replace("}", ",\"provider\":{\"name\":\"" + InterDomain.PROVIDER + "\"}}"));
-    return n;
-  }
-
   private void pod(int cluster, String name, String node, String network, String ip) {
     clients
         .get(cluster)
@@ -153,8 +142,8 @@ public class BenchInterclusterCommand implements Callable<Integer> {
 
   private void throughput(BenchReport report) throws Exception {
     progress("Throughput: inter-cluster (c1 -> c2) against intra-cluster (c1 n1 -> n2)...");
-    clients.get(0).resource(interCluster("wide")).create();
-    clients.get(1).resource(interCluster("wide")).create();
+    clients.get(0).resource(io.l2sm.lab.LabObjects.interClusterNad("wide")).create();
+    clients.get(1).resource(io.l2sm.lab.LabObjects.interClusterNad("wide")).create();
     clients.get(0).resource(LabObjects.nad("near", "vnet")).create();
     pod(0, "w1", "n1", "wide", "10.60.0.1");
     pod(1, "w2", "n1", "wide", "10.60.0.2");
@@ -304,15 +293,15 @@ public class BenchInterclusterCommand implements Callable<Integer> {
     for (int i = 0; i < networks; i++) {
       String net = "late" + i;
       String ip = "10.62." + i + ".";
-      clients.get(0).resource(interCluster(net)).create();
-      clients.get(1).resource(interCluster(net)).create();
+      clients.get(0).resource(io.l2sm.lab.LabObjects.interClusterNad(net)).create();
+      clients.get(1).resource(io.l2sm.lab.LabObjects.interClusterNad(net)).create();
       pod(0, net + "-a", "n2", net, ip + "1");
       pod(1, net + "-b", "n2", net, ip + "2");
       String a = awaitPod(0, net + "-a", 60_000);
       awaitPod(1, net + "-b", 60_000);
       awaitPing(a, ip + "2", 30_000);
       long t0 = System.nanoTime();
-      clients.get(2).resource(interCluster(net)).create();
+      clients.get(2).resource(io.l2sm.lab.LabObjects.interClusterNad(net)).create();
       pod(2, net + "-c", "n2", net, ip + "3");
       String c = awaitPod(2, net + "-c", 60_000);
       // From the new pod, as fast as ping can be asked: every 10 ms until a reply.

@@ -26,6 +26,17 @@ public final class LabObjects {
     return n;
   }
 
+  /** An inter-cluster network (a vnet with the lab's provider) as a NAD in namespace default. */
+  public static NetworkAttachmentDefinition interClusterNad(String name) {
+    NetworkAttachmentDefinition n = nad(name, "vnet");
+    n.getSpec()
+        .setConfig(
+            n.getSpec()
+                .getConfig()
+                .replace("}", ",\"provider\":{\"name\":\"" + InterDomain.PROVIDER + "\"}}"));
+    return n;
+  }
+
   /** A pod of namespace default bound to a node, with these annotations, running sleep. */
   public static Pod sleeper(String name, String node, Map<String, String> annotations) {
     Pod p = idle(name, node, annotations);

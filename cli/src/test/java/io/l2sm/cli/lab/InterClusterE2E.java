@@ -49,8 +49,8 @@ class InterClusterE2E {
     // Two inter-cluster networks with the same three member clusters, and a local one in c1.
     for (int k = 0; k < 3; k++) {
       LabCluster x = c.get(k);
-      x.client.resource(interCluster("net3")).create();
-      x.client.resource(interCluster("net4")).create();
+      x.client.resource(io.l2sm.lab.LabObjects.interClusterNad("net3")).create();
+      x.client.resource(io.l2sm.lab.LabObjects.interClusterNad("net4")).create();
       x.pod("a" + (k + 1), "n2", "[{\"name\":\"net3\",\"ips\":[\"10.33.0." + (k + 1) + "/24\"]}]");
       x.pod("b" + (k + 1), "n1", "[{\"name\":\"net4\",\"ips\":[\"10.33.0." + (k + 11) + "/24\"]}]");
     }
@@ -68,16 +68,6 @@ class InterClusterE2E {
       c.forEach(LabCluster::close);
     }
     Lab.down();
-  }
-
-  static NetworkAttachmentDefinition interCluster(String name) {
-    NetworkAttachmentDefinition n = io.l2sm.lab.LabObjects.nad(name, "vnet");
-    n.getSpec()
-        .setConfig(
-            n.getSpec()
-                .getConfig()
-                .replace("}", ",\"provider\":{\"name\":\"" + InterDomain.PROVIDER + "\"}}"));
-    return n;
   }
 
   static L2Network network(LabCluster x, String name) {
@@ -380,8 +370,8 @@ class InterClusterE2E {
   @Test
   @Order(8)
   void aNameClashBetweenClustersWithDifferentKindsIsRefusedWithItsReason() throws Exception {
-    c.get(0).client.resource(interCluster("clash")).create();
-    NetworkAttachmentDefinition vlink = interCluster("clash");
+    c.get(0).client.resource(io.l2sm.lab.LabObjects.interClusterNad("clash")).create();
+    NetworkAttachmentDefinition vlink = io.l2sm.lab.LabObjects.interClusterNad("clash");
     vlink.getSpec().setConfig(vlink.getSpec().getConfig().replace("\"vnet\"", "\"vlink\""));
     await()
         .atMost(Duration.ofSeconds(20))
