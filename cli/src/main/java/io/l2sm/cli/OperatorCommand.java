@@ -73,6 +73,8 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before anything logs: the first logger fixes the level.
+    Daemons.infoLogging();
     Config config;
     if (kubeconfig != null) {
       if (!Files.isReadable(kubeconfig)) {
@@ -83,7 +85,6 @@ public class OperatorCommand implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
-    Daemons.infoLogging();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         GrpcControllerClient grpc = new GrpcControllerClient(controller);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());

@@ -329,7 +329,15 @@ public final class NetworkReconciler implements AutoCloseable {
     if (net.getSpec().getProvider() != null && net.getSpec().getProvider().name() != null) {
       try {
         crossing = crossing(net);
+        long t0 = System.nanoTime();
         membership = providers.join(crossing.url(), name, crossing.cluster(), kind);
+        LOG.debug(
+            "network {} joined at provider {} as cluster {}: VNI {} ({} ms)",
+            key,
+            crossing.url(),
+            crossing.cluster(),
+            membership.vni(),
+            (System.nanoTime() - t0) / 1_000_000);
       } catch (NotReady e) {
         setReady(net, false, e.reason, e.getMessage(), null);
         return;
