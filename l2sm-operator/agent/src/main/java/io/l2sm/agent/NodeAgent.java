@@ -117,15 +117,14 @@ public final class NodeAgent implements AutoCloseable {
    */
   private void checkLiveness() {
     try {
-      Map<String, Ovs.Bfd> bfd = ovs.bfd();
       Set<String> failed = new java.util.TreeSet<>();
-      for (Ovs.Port p : ovs.ports()) {
-        String peer = p.externalIds().get(PEER);
-        Ovs.Bfd b = bfd.get(p.name());
-        if (peer != null && b != null && !b.usable()) {
-          failed.add(peer);
-        }
-      }
+      ovs.tunnelBfd(PEER)
+          .forEach(
+              (peer, b) -> {
+                if (!b.usable()) {
+                  failed.add(peer);
+                }
+              });
       if (!failed.equals(failedPeers)) {
         synchronized (this) {
           Set<String> was = failedPeers;

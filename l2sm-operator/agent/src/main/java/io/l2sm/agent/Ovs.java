@@ -50,13 +50,7 @@ public final class Ovs {
         for (int i = 0; i < headings.size(); i++) {
           cols.put(headings.get(i), row.get(i));
         }
-        Map<String, String> ids = new HashMap<>();
-        JsonNode map = cols.get("external_ids");
-        if (map != null && map.isArray() && "map".equals(map.get(0).asText())) {
-          for (JsonNode kv : map.get(1)) {
-            ids.put(kv.get(0).asText(), kv.get(1).asText());
-          }
-        }
+        Map<String, String> ids = map(cols.get("external_ids"));
         JsonNode of = cols.get("ofport");
         int ofport = of != null && of.isInt() ? of.asInt() : -1;
         JsonNode err = cols.get("error");
@@ -77,22 +71,27 @@ public final class Ovs {
     }
   }
 
-  /** The BFD session of each interface that runs one, by interface name. */
-  public Map<String, Bfd> bfd() {
-    String out = vsctl("--format=json", "--", "--columns=name,bfd_status", "list", "Interface");
+  /**
+   * The BFD session of each VXLAN interface that runs one, by the value of its external id {@code
+   * peerKey} (the peer it leads to): one query.
+   */
+  public Map<String, Bfd> tunnelBfd(String peerKey) {
+    String out =
+        vsctl(
+            "--format=json",
+            "--",
+            "--columns=bfd_status,external_ids",
+            "find",
+            "Interface",
+            "type=vxlan");
     try {
       Map<String, Bfd> result = new HashMap<>();
       for (JsonNode row : JSON.readTree(out).get("data")) {
-        Map<String, String> status = new HashMap<>();
-        JsonNode map = row.get(1);
-        if (map != null && map.isArray() && "map".equals(map.get(0).asText())) {
-          for (JsonNode kv : map.get(1)) {
-            status.put(kv.get(0).asText(), kv.get(1).asText());
-          }
-        }
-        if (!status.isEmpty()) {
+        Map<String, String> status = map(row.get(0));
+        String peer = map(row.get(1)).get(peerKey);
+        if (peer != null && !status.isEmpty()) {
           result.put(
-              row.get(0).asText(),
+              peer,
               new Bfd(status.getOrDefault("state", ""), status.getOrDefault("diagnostic", "")));
         }
       }
@@ -100,6 +99,17 @@ public final class Ovs {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot parse ovs-vsctl output: " + out, e);
     }
+  }
+
+  /** An OVSDB map column in ovs-vsctl's JSON ({@code ["map", [[k, v]...]]}); empty otherwise. */
+  private static Map<String, String> map(JsonNode column) {
+    Map<String, String> out = new HashMap<>();
+    if (column != null && column.isArray() && "map".equals(column.get(0).asText())) {
+      for (JsonNode kv : column.get(1)) {
+        out.put(kv.get(0).asText(), kv.get(1).asText());
+      }
+    }
+    return out;
   }
 
   /** The OpenFlow port number OVS gave an interface, or -1 if it has none (yet). */
