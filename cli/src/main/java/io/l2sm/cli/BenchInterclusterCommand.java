@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -333,8 +331,7 @@ public class BenchInterclusterCommand implements Callable<Integer> {
       InterDomain.setWanUp(idco, link, false);
       String text = new String(ping.getInputStream().readAllBytes());
       ping.waitFor();
-      Matcher m = Pattern.compile("(\\d+) received").matcher(text);
-      int lost = m.find() ? 400 - Integer.parseInt(m.group(1)) : 400;
+      int lost = 400 - Testbed.received(text);
       ms[r] = lost * 10.0;
       progress(String.format("  cut %d/%d: %d pings lost, %.0f ms", r + 1, runs, lost, ms[r]));
       InterDomain.setWanUp(idco, link, true);

@@ -299,14 +299,12 @@ public class DemoCommand implements Callable<Integer> {
       String ping =
           "ip netns exec " + pods.get("default/" + from).netns() + " ping -c 3 -i 0.2 -W 1 " + to;
       String result = Testbed.run(ping).out();
-      Matcher rx = Pattern.compile("(\\d+) received").matcher(result);
-      int got = rx.find() ? Integer.parseInt(rx.group(1)) : 0;
+      int got = Testbed.received(result);
       if (got > 0 && got < 3) {
         // The first ARP reply to a new port can be lost in the userspace datapath (retried a
         // second later): ask once more.
         result = Testbed.run(ping).out();
-        rx = Pattern.compile("(\\d+) received").matcher(result);
-        got = rx.find() ? Integer.parseInt(rx.group(1)) : 0;
+        got = Testbed.received(result);
       }
       Matcher rtt = Pattern.compile("= [\\d.]+/([\\d.]+)/").matcher(result);
       check(
@@ -324,8 +322,7 @@ public class DemoCommand implements Callable<Integer> {
     }
     String probe =
         Testbed.run("ip netns exec " + intruderNs + " ping -c 3 -i 0.2 -W 1 10.200.1.1").out();
-    Matcher rx = Pattern.compile("(\\d+) received").matcher(probe);
-    int leaked = rx.find() ? Integer.parseInt(rx.group(1)) : 0;
+    int leaked = Testbed.received(probe);
     Thread.sleep(300);
     tcpdump.destroy();
     tcpdump.waitFor();

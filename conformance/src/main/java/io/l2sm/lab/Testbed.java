@@ -576,6 +576,13 @@ public final class Testbed implements AutoCloseable {
     }
   }
 
+  /** The replies a ping run's summary reports ({@code N received}); 0 when it has none. */
+  public static int received(String pingOutput) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+) received").matcher(pingOutput);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
   public static String sh(String command) {
     Result r = run(command);
     if (r.exit() != 0) {

@@ -75,8 +75,7 @@ class InterClusterE2E {
   }
 
   static int lost(String out, int sent) {
-    Matcher m = Pattern.compile("(\\d+) received").matcher(out);
-    return m.find() ? sent - Integer.parseInt(m.group(1)) : sent;
+    return sent - Testbed.received(out);
   }
 
   @Test
@@ -156,20 +155,7 @@ class InterClusterE2E {
       throws Exception {
     InterDomain.WanLink c1c2 = InterDomain.wan(idco).get(0);
     assertThat(c1c2.name()).isEqualTo("c1~c2");
-    Process ping =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                c.get(0).netns("a1"),
-                "ping",
-                "-i",
-                "0.02",
-                "-c",
-                "250",
-                "10.33.0.2")
-            .redirectErrorStream(true)
-            .start();
+    Process ping = c.get(0).pingInBackground("a1", "10.33.0.2", "0.02", 250);
     Thread.sleep(1500);
     InterDomain.setWanUp(idco, c1c2, false);
     String out = new String(ping.getInputStream().readAllBytes());
@@ -177,20 +163,7 @@ class InterClusterE2E {
     // 20 ms apart: at most 50 lost is at most 1 s without a path (the target is 3 s).
     assertThat(lost(out, 250)).as(out).isBetween(1, 50);
     assertThat(c.get(1).ping("a2", "10.33.0.1")).isEqualTo(3);
-    ping =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                c.get(0).netns("a1"),
-                "ping",
-                "-i",
-                "0.02",
-                "-c",
-                "150",
-                "10.33.0.2")
-            .redirectErrorStream(true)
-            .start();
+    ping = c.get(0).pingInBackground("a1", "10.33.0.2", "0.02", 150);
     Thread.sleep(1000);
     InterDomain.setWanUp(idco, c1c2, true);
     out = new String(ping.getInputStream().readAllBytes());
@@ -201,20 +174,7 @@ class InterClusterE2E {
   @Test
   @Order(4)
   void theIdcoRestartsWithoutStoppingTrafficAndKeepsItsState() throws Exception {
-    Process ping =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                c.get(0).netns("a1"),
-                "ping",
-                "-i",
-                "0.01",
-                "-c",
-                "300",
-                "10.33.0.3")
-            .redirectErrorStream(true)
-            .start();
+    Process ping = c.get(0).pingInBackground("a1", "10.33.0.3", "0.01", 300);
     Thread.sleep(500);
     Lab.restart(idco, InterDomain.NAME);
     String out = new String(ping.getInputStream().readAllBytes());

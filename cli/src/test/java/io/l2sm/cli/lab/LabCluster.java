@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /** One cluster of a lab that is up, as the end-to-end tests drive it: through its API server. */
@@ -92,9 +90,16 @@ final class LabCluster implements AutoCloseable {
   }
 
   private int pingOnce(String pod, String ip) throws IOException {
-    String out = Testbed.run("ip netns exec " + netns(pod) + " ping -c 3 -i 0.2 -W 1 " + ip).out();
-    Matcher m = Pattern.compile("(\\d+) received").matcher(out);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return Testbed.received(
+        Testbed.run("ip netns exec " + netns(pod) + " ping -c 3 -i 0.2 -W 1 " + ip).out());
+  }
+
+  /** A ping running from a pod: {@code count} pings {@code interval} seconds apart. */
+  Process pingInBackground(String pod, String ip, String interval, int count) throws IOException {
+    return new ProcessBuilder(
+            "ip", "netns", "exec", netns(pod), "ping", "-i", interval, "-c", "" + count, ip)
+        .redirectErrorStream(true)
+        .start();
   }
 
   /** A tcpdump of the frames a pod's interface receives. */
