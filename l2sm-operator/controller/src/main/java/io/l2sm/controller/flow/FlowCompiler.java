@@ -30,12 +30,14 @@ import java.util.TreeSet;
  *       attachment's source MAC (anti-spoofing), and a frame from a tunnel only with the VNI of a
  *       network whose tree uses that tunnel. Either way the network's VNI is written to the
  *       metadata. A rate-limited attachment's frames pass its meter first. Everything else is
- *       dropped.
+ *       dropped. A <i>port-only</i> attachment (no MAC: a device behind a switch port the
+ *       controller was given by endpoint, as ONOS VPLS interfaces are) is accepted with any source
+ *       MAC; it is still confined to its one network.
  *   <li><b>Table 1, forwarding, per network.</b> A frame addressed to a member's MAC goes to that
  *       member's port, or into the tunnel towards it along the network's tree. Any other frame
- *       (broadcast, multicast, unknown unicast) is flooded to the network's local members and to
- *       its tree tunnels; OpenFlow never outputs a frame back to its ingress port, which is what
- *       keeps flooding along a tree loop-free.
+ *       (broadcast, multicast, unknown unicast — which includes frames for a port-only attachment)
+ *       is flooded to the network's local members and to its tree tunnels; OpenFlow never outputs a
+ *       frame back to its ingress port, which is what keeps flooding along a tree loop-free.
  * </ul>
  *
  * <p><b>Mirrors</b> copy frames to a monitor attachment. Copies are taken where a frame enters the
@@ -242,7 +244,9 @@ public final class FlowCompiler {
           new FlowRule(
               TABLE_CLASSIFY,
               PRIORITY_MEMBER,
-              FlowMatch.port(a.port()).withEthSrc(a.mac()),
+              a.mac().isEmpty()
+                  ? FlowMatch.port(a.port())
+                  : FlowMatch.port(a.port()).withEthSrc(a.mac()),
               a.rateKbps() > 0 ? a.port() : null,
               copies,
               vni,
@@ -280,6 +284,9 @@ public final class FlowCompiler {
       }
     }
     for (AttachmentState a : members) {
+      if (a.mac().isEmpty()) {
+        continue; // a port-only attachment is reached by the flood
+      }
       FlowMatch match = FlowMatch.network(vni).withEthDst(a.mac());
       if (a.node().equals(node)) {
         List<FlowAction> out = new ArrayList<>(List.of(new FlowAction.Output(a.port())));

@@ -409,7 +409,7 @@ public final class ControllerService implements SwitchListener {
                 }
                 if (o.network().equals(network)) {
                   members.add(o);
-                  if (o.mac().equals(mac)) {
+                  if (!mac.isEmpty() && o.mac().equals(mac)) {
                     throw new ControllerException(
                         ALREADY_EXISTS,
                         "attachment "
@@ -959,6 +959,9 @@ public final class ControllerService implements SwitchListener {
 
   private static String mac(String id, String text) {
     String mac = text == null ? "" : text.toLowerCase(java.util.Locale.ROOT);
+    if (mac.isEmpty()) {
+      return mac; // a port-only attachment: any source MAC, reached by flooding
+    }
     if (!MAC.matcher(mac).matches()) {
       throw new ControllerException(
           INVALID_ARGUMENT, "attachment " + id + ": MAC '" + text + "' is not aa:bb:cc:dd:ee:ff");

@@ -94,6 +94,26 @@ class FlowCompilerTest {
   }
 
   @Test
+  void portOnlyAttachmentsTakeAnySourceAndAreReachedByFloodingWithinTheirNetworkOnly() {
+    twoNetworksOnTwoNodes();
+    attach("p1", "a", "n1", 3, "");
+    attach("p2", "a", "n2", 3, "");
+    // Any source MAC from a port-only port enters its network, and only that one.
+    assertThat(sim().send("n1", 3, "02:00:00:00:77:01", BCAST))
+        .containsExactlyInAnyOrder(
+            new Delivery("n1", 1), new Delivery("n2", 1), new Delivery("n2", 3));
+    // A frame for the device behind p2 (a MAC the controller does not know) is flooded in a.
+    assertThat(sim().send("n1", 1, "02:00:00:00:0a:01", "02:00:00:00:77:02"))
+        .containsExactlyInAnyOrder(
+            new Delivery("n1", 3), new Delivery("n2", 1), new Delivery("n2", 3));
+    // Known members are still reached by unicast only; b never sees a's frames.
+    assertThat(sim().send("n1", 3, "02:00:00:00:77:01", "02:00:00:00:0a:02"))
+        .containsExactly(new Delivery("n2", 1));
+    assertThat(sim().send("n1", 3, "02:00:00:00:77:01", "02:00:00:00:0b:02"))
+        .doesNotContain(new Delivery("n2", 2));
+  }
+
+  @Test
   void framesFromAnUnknownPortOrVniAreDropped() {
     twoNetworksOnTwoNodes();
     assertThat(sim().send("n1", 7, "02:00:00:00:0a:01", BCAST)).isEmpty();

@@ -172,7 +172,14 @@ class ControllerServiceTest {
         Reason.FAILED_PRECONDITION,
         "network v still has 2 attachment(s): v1, v2");
     done(core.deleteNetwork("v", true));
-    assertThat(core.state().attachments()).containsOnlyKeys("x");
+    // Port-only attachments (no MAC) may share a network; their ports stay exclusive.
+    done(core.attach("p1", "a", "n1", 7, ""));
+    done(core.attach("p2", "a", "n2", 7, ""));
+    refused(
+        () -> done(core.attach("p3", "a", "n1", 7, "")),
+        Reason.ALREADY_EXISTS,
+        "attachment p3: port 7 of node n1 is already attachment p1");
+    assertThat(core.state().attachments()).containsOnlyKeys("x", "p1", "p2");
   }
 
   @Test
