@@ -20,6 +20,9 @@ packages=(
   "iputils-ping:ping"
   "arping:arping"
   "python3-scapy:py:scapy"
+  "python3-grpcio:py:grpc"
+  "python3-protobuf:py:google.protobuf"
+  "openssl:openssl"
 )
 
 has() {

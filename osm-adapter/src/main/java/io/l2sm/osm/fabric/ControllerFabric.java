@@ -1,0 +1,323 @@
+package io.l2sm.osm.fabric;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.l2sm.api.grpc.v1.AttachRequest;
+import io.l2sm.api.grpc.v1.Attachment;
+import io.l2sm.api.grpc.v1.ControllerGrpc;
+import io.l2sm.api.grpc.v1.CreateNetworkRequest;
+import io.l2sm.api.grpc.v1.DeleteNetworkRequest;
+import io.l2sm.api.grpc.v1.DetachRequest;
+import io.l2sm.api.grpc.v1.GetNetworkRequest;
+import io.l2sm.api.grpc.v1.GetStatusRequest;
+import io.l2sm.api.grpc.v1.ListNetworksRequest;
+import io.l2sm.api.grpc.v1.Network;
+import io.l2sm.api.grpc.v1.NetworkKind;
+import io.l2sm.api.grpc.v1.Switch;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The data plane through the L2S-M controllers' gRPC API: one controller per domain (a cluster). A
+ * network lives in the domain whose switches hold its endpoints; its members are port-only
+ * attachments with ids {@code osm:<service>/<endpoint>}, in controller network {@code
+ * osm/<service>}.
+ */
+public final class ControllerFabric implements Fabric {
+  /** Prefix of the controller networks the adapter owns. */
+  public static final String PREFIX = "osm/";
+
+  private static final Pattern PLAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?");
+
+  private final Map<String, ManagedChannel> domains = new LinkedHashMap<>();
+  private final long deadlineMillis;
+
+  /** Per domain: node name by datapath id, refreshed when an unknown dpid is asked for. */
+  private final Map<String, Map<Long, String>> nodes = new HashMap<>();
+
+  /**
+   * @param targets controller gRPC addresses ({@code host:port}) by domain name
+   * @param deadlineMillis per-call deadline
+   */
+  public ControllerFabric(Map<String, String> targets, long deadlineMillis) {
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("no controller given");
+    }
+    targets.forEach(
+        (d, t) -> domains.put(d, NettyChannelBuilder.forTarget(t).usePlaintext().build()));
+    this.deadlineMillis = deadlineMillis;
+  }
+
+  @Override
+  public String networkName(String service) {
+    return network(service);
+  }
+
+  @Override
+  public void drop(String network) {
+    for (String d : domains.keySet()) {
+      removeIn(d, network);
+    }
+  }
+
+  /** The controller network name of a service: {@code osm/<name>}, made valid when it is not. */
+  public static String network(String service) {
+    String lower = service.toLowerCase(Locale.ROOT);
+    if (lower.equals(service) && PLAIN.matcher(lower).matches()) {
+      return PREFIX + lower;
+    }
+    String cleaned = lower.replaceAll("[^-a-z0-9.]", "-").replaceAll("^[-.]+|[-.]+$", "");
+    if (cleaned.length() > 180) {
+      cleaned = cleaned.substring(0, 180);
+    }
+    return PREFIX + (cleaned.isEmpty() ? "x" : cleaned) + "-" + shortHash(service);
+  }
+
+  static String attachmentId(String service, Endpoint e) {
+    return "osm:" + service + "/" + e;
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ControllerGrpc.ControllerBlockingStub stub(String domain) {
+    return ControllerGrpc.newBlockingStub(domains.get(domain))
+        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized String locate(Endpoint e, boolean refresh) {
+    if (refresh) {
+      nodes.clear();
+    }
+    for (String d : domains.keySet()) {
+      Map<Long, String> byDpid = nodes.get(d);
+      if (byDpid == null) {
+        byDpid = new HashMap<>();
+        try {
+          for (Switch s :
+              stub(d).getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList()) {
+            byDpid.put(s.getDpid(), s.getNode());
+          }
+          nodes.put(d, byDpid);
+        } catch (StatusRuntimeException ex) {
+          continue; // unreachable now: asked again next time
+        }
+      }
+      if (byDpid.containsKey(e.dpid())) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  private String nodeOf(String domain, Endpoint e) {
+    synchronized (this) {
+      return nodes.getOrDefault(domain, Map.of()).get(e.dpid());
+    }
+  }
+
+  @Override
+  public Outcome apply(String name, Kind kind, List<Endpoint> members) {
+    String net = network(name);
+    Map<String, String> problems = new TreeMap<>();
+    Map<String, List<Endpoint>> byDomain = new LinkedHashMap<>();
+    boolean refreshed = false;
+    for (Endpoint e : members) {
+      String d = locate(e, false);
+      if (d == null && !refreshed) {
+        refreshed = true;
+        d = locate(e, true);
+      }
+      if (d == null) {
+        problems.put(
+            e.toString(),
+            "no switch with datapath id "
+                + e.dpidHex()
+                + " is registered with the controller"
+                + (domains.size() > 1 ? "s of " + String.join(", ", domains.keySet()) : ""));
+      } else {
+        byDomain.computeIfAbsent(d, k -> new ArrayList<>()).add(e);
+      }
+    }
+    String home =
+        byDomain.entrySet().stream()
+            .max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
+            .map(Map.Entry::getKey)
+            .orElse(null);
+    byDomain.forEach(
+        (d, eps) -> {
+          if (!d.equals(home)) {
+            eps.forEach(
+                e ->
+                    problems.put(
+                        e.toString(),
+                        "is a port of cluster "
+                            + d
+                            + " while the service's other endpoints are in "
+                            + home
+                            + ": a service with pod ports lives in one cluster (across clusters,"
+                            + " give the clusters' edge-device ports)"));
+          }
+        });
+    for (String d : domains.keySet()) {
+      if (!d.equals(home)) {
+        removeIn(d, net);
+      }
+    }
+    if (home == null) {
+      return new Outcome("", 0, problems);
+    }
+    ControllerGrpc.ControllerBlockingStub stub = stub(home);
+    int vni;
+    try {
+      vni =
+          stub.createNetwork(
+                  CreateNetworkRequest.newBuilder()
+                      .setName(net)
+                      .setKind(kind == Kind.VLINK ? NetworkKind.VLINK : NetworkKind.VNET)
+                      .build())
+              .getVni();
+    } catch (StatusRuntimeException ex) {
+      if (ex.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw failure("cluster " + home + ": network " + net, ex);
+      }
+      // Made earlier with the other kind: replaced.
+      removeIn(home, net);
+      return apply(name, kind, members);
+    }
+    Set<String> wanted = new TreeSet<>();
+    Map<String, Endpoint> byId = new TreeMap<>();
+    for (Endpoint e : byDomain.get(home)) {
+      String id = attachmentId(name, e);
+      wanted.add(id);
+      byId.put(id, e);
+    }
+    Network current = stub.getNetwork(GetNetworkRequest.newBuilder().setName(net).build());
+    Set<String> present = new TreeSet<>();
+    for (Attachment a : current.getAttachmentsList()) {
+      if (!wanted.contains(a.getId())) {
+        try {
+          stub.detach(DetachRequest.newBuilder().setId(a.getId()).build());
+        } catch (StatusRuntimeException ex) {
+          if (ex.getStatus().getCode() != Status.Code.NOT_FOUND) {
+            throw failure("cluster " + home + ": detaching " + a.getId(), ex);
+          }
+        }
+      } else {
+        present.add(a.getId());
+      }
+    }
+    for (Map.Entry<String, Endpoint> w : byId.entrySet()) {
+      if (present.contains(w.getKey())) {
+        continue;
+      }
+      Endpoint e = w.getValue();
+      try {
+        stub.attach(
+            AttachRequest.newBuilder()
+                .setId(w.getKey())
+                .setNetwork(net)
+                .setNode(nodeOf(home, e))
+                .setPort(e.port())
+                .build());
+      } catch (StatusRuntimeException ex) {
+        if (ex.getStatus().getCode() == Status.Code.UNAVAILABLE
+            && ex.getStatus().getDescription() == null) {
+          throw failure("cluster " + home, ex);
+        }
+        problems.put(e.toString(), describe(ex));
+      }
+    }
+    return new Outcome(home, vni, problems);
+  }
+
+  private void removeIn(String domain, String net) {
+    try {
+      stub(domain)
+          .deleteNetwork(DeleteNetworkRequest.newBuilder().setName(net).setForce(true).build());
+    } catch (StatusRuntimeException ex) {
+      if (ex.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw failure("cluster " + domain + ": removing network " + net, ex);
+      }
+    }
+  }
+
+  @Override
+  public void remove(String name) {
+    String net = network(name);
+    for (String d : domains.keySet()) {
+      removeIn(d, net);
+    }
+  }
+
+  @Override
+  public List<String> networks() {
+    List<String> out = new ArrayList<>();
+    for (String d : domains.keySet()) {
+      try {
+        for (Network n :
+            stub(d).listNetworks(ListNetworksRequest.getDefaultInstance()).getNetworksList()) {
+          if (n.getName().startsWith(PREFIX)) {
+            out.add(n.getName());
+          }
+        }
+      } catch (StatusRuntimeException ex) {
+        throw failure("cluster " + d, ex);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, List<String>> switches() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String d : domains.keySet()) {
+      List<String> l = new ArrayList<>();
+      try {
+        for (Switch s :
+            stub(d).getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList()) {
+          l.add(s.getNode() + " of:" + s.getDpidHex());
+        }
+      } catch (StatusRuntimeException ex) {
+        l.add("unreachable: " + describe(ex));
+      }
+      out.put(d, l);
+    }
+    return out;
+  }
+
+  private static String describe(StatusRuntimeException ex) {
+    String d = ex.getStatus().getDescription();
+    return ex.getStatus().getCode() + (d == null ? "" : ": " + d);
+  }
+
+  private static FabricException failure(String what, StatusRuntimeException ex) {
+    return new FabricException(what + ": " + describe(ex), ex);
+  }
+
+  @Override
+  public void close() {
+    domains.values().forEach(ManagedChannel::shutdownNow);
+  }
+}

@@ -1,0 +1,56 @@
+package io.l2sm.osm.fabric;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The L2S-M data plane as the adapter drives it: networks whose members are switch ports given by
+ * endpoint id. Implementations talk to the controllers; tests may use a fake.
+ */
+public interface Fabric extends AutoCloseable {
+  /** Point-to-point (exactly two endpoints) or multipoint. */
+  enum Kind {
+    VLINK,
+    VNET
+  }
+
+  /**
+   * What applying a network did.
+   *
+   * @param domain where the network lives (a cluster's controller), or empty when nowhere
+   * @param vni its VNI, 0 when it could not be made
+   * @param problems per endpoint id, why it is not a member; empty when every one is
+   */
+  record Outcome(String domain, int vni, Map<String, String> problems) {
+    public boolean complete() {
+      return problems.isEmpty() && vni > 0;
+    }
+  }
+
+  /**
+   * Makes network {@code name} exist with exactly these endpoints as members (port-only
+   * attachments), creating it where its endpoints are and removing it from anywhere else.
+   * Idempotent. Problems with single endpoints are reported, not thrown.
+   *
+   * @throws FabricException when no controller can be asked at all
+   */
+  Outcome apply(String name, Kind kind, List<Endpoint> members);
+
+  /** Removes network {@code name} and its members everywhere; nothing when it does not exist. */
+  void remove(String name);
+
+  /** The data-plane name of the network of service {@code name}. */
+  String networkName(String name);
+
+  /** The data-plane names of the networks this adapter made (in every domain). */
+  List<String> networks();
+
+  /** Removes a network by its data-plane name (one {@link #networks()} listed). */
+  void drop(String network);
+
+  /** The domains (controllers) and the switches each has, by endpoint dpid: for status pages. */
+  Map<String, List<String>> switches();
+
+  @Override
+  void close();
+}
