@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
       TranslateCommand.class,
       ControllerCommand.class,
       IdcoCommand.class,
+      AdapterCommand.class,
       AgentCommand.class,
       OperatorCommand.class,
       ApiServerCommand.class,

@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
       LabCommand.Get.class,
       LabCommand.Exec.class,
       LabCommand.Restart.class,
-      LabCommand.Wan.class
+      LabCommand.Wan.class,
+      LabCommand.Device.class
     })
 public class LabCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -94,6 +95,56 @@ public class LabCommand implements Runnable {
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
           "the lab needs " + missing + "; run as root: scripts/install-prereqs.sh");
+    }
+  }
+
+  /** {@code l2sm lab device}. */
+  @Command(
+      name = "device",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Plug a device into a node's switch (a namespace whose eth1 is a port of br-l2sm), as a"
+            + " VNF's VM or a bare-metal box is in OSM's SDN-assist, and print its endpoint id"
+            + " (of:<dpid>/<port>) for a service of the OSM adapter. Its traffic is dropped until"
+            + " a service names the port. Run commands in it with: ip netns exec l2ld-C-NAME ...;"
+            + " lab down removes it."
+      })
+  static class Device implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin ClusterOption cluster = new ClusterOption();
+
+    @Parameters(index = "0", paramLabel = "NODE")
+    String node;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "1-6 lower-case letters or digits.")
+    String name;
+
+    @Option(names = "--ip", paramLabel = "CIDR", defaultValue = "", description = "eth1's address.")
+    String ip;
+
+    @Override
+    public Integer call() throws Exception {
+      LabInfo lab = requireUp(cluster.cluster);
+      try {
+        String endpoint = Lab.device(lab, node, name, ip);
+        spec.commandLine().getOut().println(endpoint);
+        spec.commandLine()
+            .getErr()
+            .println(
+                "device "
+                    + name
+                    + " on "
+                    + lab.cluster()
+                    + "/"
+                    + node
+                    + ": ip netns exec "
+                    + Lab.deviceNetns(lab.cluster(), name)
+                    + " ...");
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      return ExitCodes.OK;
     }
   }
 
@@ -228,7 +279,62 @@ public class LabCommand implements Runnable {
         }
       }
       Table.print(out, rows);
+      List<String[]> eps = new ArrayList<>();
+      eps.add(new String[] {"CLUSTER", "ENDPOINT", "WHAT"});
+      for (LabInfo lab : Lab.clusters()) {
+        eps.addAll(endpoints(lab));
+      }
+      if (idco != null) {
+        eps.addAll(endpoints(idco));
+      }
+      if (eps.size() > 1) {
+        out.println();
+        out.println("Endpoints (of:<dpid>/<port>, for OSM port mappings and the adapter):");
+        Table.print(out, eps);
+      }
       return ExitCodes.OK;
+    }
+
+    /**
+     * Each switch (its datapath id: a port of it is of:<dpid>/<port>) and each attached port, as
+     * the cluster's controller reports them; nothing when it does not answer.
+     */
+    static List<String[]> endpoints(LabInfo lab) {
+      List<String[]> rows = new ArrayList<>();
+      io.grpc.ManagedChannel ch =
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(lab.controllerGrpc())
+              .usePlaintext()
+              .build();
+      try {
+        io.l2sm.api.grpc.v1.Status st =
+            io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(3, java.util.concurrent.TimeUnit.SECONDS)
+                .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance());
+        for (io.l2sm.api.grpc.v1.Switch sw : st.getSwitchesList()) {
+          rows.add(
+              new String[] {
+                lab.cluster(),
+                "of:" + sw.getDpidHex() + "/*",
+                "switch of "
+                    + (lab.cluster().equals("idco") ? "edge device " : "node ")
+                    + sw.getNode()
+              });
+        }
+        for (io.l2sm.api.grpc.v1.Network n : st.getNetworksList()) {
+          for (io.l2sm.api.grpc.v1.Attachment a : n.getAttachmentsList()) {
+            rows.add(
+                new String[] {
+                  lab.cluster(), a.getEndpoint(), "attachment " + a.getId() + " in " + n.getName()
+                });
+          }
+        }
+      } catch (io.grpc.StatusRuntimeException e) {
+        rows.add(new String[] {lab.cluster(), "-", "controller: " + e.getStatus().getCode()});
+      } finally {
+        ch.shutdownNow();
+      }
+      rows.addAll(Lab.devices(lab));
+      return rows;
     }
 
     static List<String[]> status(LabInfo lab) throws IOException {

@@ -76,6 +76,91 @@ public final class Lab {
                         + String.join(", ", all.stream().map(LabInfo::cluster).toList())));
   }
 
+  /**
+   * A device plugged into a node's switch, as a VNF's VM or a bare-metal box is in OSM's
+   * SDN-assist: a network namespace {@code l2ld-<cluster>-<name>} whose {@code eth1} (address
+   * {@code ipCidr}, may be empty) is a port of the node's {@code br-l2sm}. Until a service names
+   * the port, the controller drops everything it sends. Removed by {@code lab down}.
+   *
+   * @return the port's endpoint id, {@code of:<dpid>/<port>}
+   */
+  public static String device(LabInfo cluster, String node, String name, String ipCidr)
+      throws IOException {
+    LabInfo.Node n = cluster.node(node);
+    if (n == null) {
+      throw new IllegalArgumentException("no node " + node + " in cluster " + cluster.cluster());
+    }
+    if (!name.matches("[a-z0-9]{1,6}")) {
+      throw new IllegalArgumentException("a device name is 1-6 lower-case letters or digits");
+    }
+    String ns = PREFIX + "d-" + cluster.cluster() + "-" + name;
+    String host = PREFIX + "d" + cluster.cluster() + name;
+    String db = db(cluster, node);
+    Testbed.sh("ip netns add " + ns);
+    Testbed.sh("ip link add " + host + " type veth peer name eth1 netns " + ns);
+    Testbed.sh("ip link set " + host + " netns " + n.netns());
+    Testbed.sh("ip -n " + n.netns() + " link set " + host + " up");
+    Testbed.sh("ip netns exec " + ns + " ethtool -K eth1 tx off");
+    Testbed.sh("ip -n " + ns + " link set lo up");
+    Testbed.sh("ip -n " + ns + " link set eth1 up");
+    if (!ipCidr.isEmpty()) {
+      Testbed.sh("ip -n " + ns + " addr add " + ipCidr + " dev eth1");
+    }
+    Testbed.sh("ovs-vsctl " + db + " add-port br-l2sm " + host);
+    String port = Testbed.sh("ovs-vsctl " + db + " get Interface " + host + " ofport").strip();
+    return "of:" + dpid(db) + "/" + port;
+  }
+
+  private static String db(LabInfo cluster, String node) {
+    return "--db=unix:" + Path.of(cluster.dir()).resolve("ovs-" + node) + "/db.sock";
+  }
+
+  private static String dpid(String db) {
+    return Testbed.run("ovs-vsctl " + db + " get Bridge br-l2sm datapath_id")
+        .out()
+        .strip()
+        .replace("\"", "");
+  }
+
+  /**
+   * The devices of a cluster (from {@link #device}): rows cluster, endpoint id, "device NAME on
+   * NODE".
+   */
+  public static List<String[]> devices(LabInfo cluster) {
+    List<String[]> rows = new ArrayList<>();
+    String mine = PREFIX + "d" + cluster.cluster();
+    for (LabInfo.Node n : cluster.nodes()) {
+      String db = db(cluster, n.name());
+      Testbed.Result ports = Testbed.run("ovs-vsctl " + db + " list-ports br-l2sm");
+      if (ports.exit() != 0) {
+        continue;
+      }
+      String dpid = null;
+      for (String port : Testbed.lines(ports.out())) {
+        if (!port.startsWith(mine)) {
+          continue;
+        }
+        if (dpid == null) {
+          dpid = dpid(db);
+        }
+        String ofport =
+            Testbed.run("ovs-vsctl " + db + " get Interface " + port + " ofport").out().strip();
+        rows.add(
+            new String[] {
+              cluster.cluster(),
+              "of:" + dpid + "/" + ofport,
+              "device " + port.substring(mine.length()) + " on " + n.name()
+            });
+      }
+    }
+    return rows;
+  }
+
+  /** The network namespace of a device made by {@link #device}. */
+  public static String deviceNetns(String cluster, String name) {
+    return PREFIX + "d-" + cluster + "-" + name;
+  }
+
   /** Builds a lab of one cluster. */
   public static LabInfo up(int nodes, PrintWriter progress) throws Exception {
     return up(1, nodes, progress).get(0);

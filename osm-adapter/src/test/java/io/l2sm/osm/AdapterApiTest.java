@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.l2sm.osm.OnosVplsConnector.Cp;
 import io.l2sm.osm.fabric.ControllerFabric;
+import io.l2sm.osm.vpls.OnosVplsClient;
+import io.l2sm.osm.vpls.OnosVplsClient.Cp;
 import io.l2sm.osm.vpls.VplsBook;
 import io.l2sm.osm.web.Credentials;
 import java.net.URI;
@@ -65,8 +66,8 @@ class AdapterApiTest {
     return "http://127.0.0.1:" + adapter.httpPort() + "/";
   }
 
-  OnosVplsConnector connector() {
-    return new OnosVplsConnector(http, "127.0.0.1:" + adapter.httpPort(), USER, PASSWORD);
+  OnosVplsClient connector() {
+    return new OnosVplsClient(http, "127.0.0.1:" + adapter.httpPort(), USER, PASSWORD);
   }
 
   static Cp cp(String name, String dpid, String port) {
@@ -92,7 +93,7 @@ class AdapterApiTest {
   @Test
   void theConnectorsLifecycleMakesChangesAndRemovesTheNetwork() throws Exception {
     start(null, null);
-    OnosVplsConnector c = connector();
+    OnosVplsClient c = connector();
     c.checkCredentials();
     JsonNode empty = c.getConfig();
     assertThat(empty.has("ports")).isTrue();
@@ -205,7 +206,7 @@ class AdapterApiTest {
       HttpResponse<String> r =
           raw("POST", "onos/v1/network/configuration", e.getKey(), USER, PASSWORD);
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
-      assertThat(OnosVplsConnector.JSON.readTree(r.body()).path("message").asText())
+      assertThat(OnosVplsClient.JSON.readTree(r.body()).path("message").asText())
           .as(e.getKey())
           .isEqualTo(e.getValue());
     }
@@ -225,7 +226,7 @@ class AdapterApiTest {
   @Test
   void aPostDroppingAnotherServicesInterfacesDoesNotBreakIt() throws Exception {
     start(null, null);
-    OnosVplsConnector c = connector();
+    OnosVplsClient c = connector();
     var a = c.create("ELAN", List.of(cp("a1", S1, "1"), cp("a2", S2, "1")));
     var b = c.create("ELAN", List.of(cp("b1", S1, "2"), cp("b2", S3, "2")));
     // A client that only knows about service a posts a document without b's port interfaces.
@@ -360,8 +361,8 @@ class AdapterApiTest {
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
     HttpClient https = HttpClient.newBuilder().sslContext(ssl).build();
-    OnosVplsConnector c =
-        new OnosVplsConnector(https, "https://127.0.0.1:" + adapter.httpPort(), USER, PASSWORD);
+    OnosVplsClient c =
+        new OnosVplsClient(https, "https://127.0.0.1:" + adapter.httpPort(), USER, PASSWORD);
     var made = c.create("ELAN", List.of(cp("a", S1, "1"), cp("b", S2, "1")));
     assertThat(c.status(made.getKey()).path("sdn_status").asText()).isEqualTo("ACTIVE");
     // Plain HTTP to the TLS port is not served.

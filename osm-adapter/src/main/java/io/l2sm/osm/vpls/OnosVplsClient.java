@@ -1,4 +1,4 @@
-package io.l2sm.osm;
+package io.l2sm.osm.vpls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,23 +16,29 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The request sequence of OSM RO's {@code onos_vpls} connector (OSM.md §1.5), step by step: the
- * same GETs and whole-document POSTs, the same document edits, the same status rule. It records
- * every request it makes so tests can assert on the exchange.
+ * The request sequence of OSM RO's {@code onos_vpls} connector, step by step, in Java: the same
+ * GETs and whole-document POSTs, the same document edits, the same status rule (see docs/osm.md).
+ * For the tests and the benchmark, which replay what OSM sends; it records every request it makes.
  */
-final class OnosVplsConnector {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class OnosVplsClient {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** A connection point as RO passes it (only the fields the connector reads). */
-  record Cp(String endpointId, String dpid, String port, String vlan, boolean dot1q) {}
+  public record Cp(String endpointId, String dpid, String port, String vlan, boolean dot1q) {
+    /** A connection point named {@code name} on the port {@code of:<dpid>/<port>}. */
+    public static Cp at(String name, String endpoint) {
+      io.l2sm.osm.fabric.Endpoint e = io.l2sm.osm.fabric.Endpoint.parse(endpoint);
+      return new Cp(name, e.dpidHex(), Integer.toString(e.port()), null, false);
+    }
+  }
 
-  final List<String> log = new ArrayList<>();
+  public final List<String> log = new ArrayList<>();
   private final HttpClient http;
   private final String url;
   private final String hostsUrl;
   private final String auth;
 
-  OnosVplsConnector(HttpClient http, String wimUrl, String user, String password) {
+  public OnosVplsClient(HttpClient http, String wimUrl, String user, String password) {
     this.http = http;
     String u = wimUrl.startsWith("http") ? wimUrl : "http://" + wimUrl;
     u = u.endsWith("/") ? u : u + "/";
@@ -44,8 +50,8 @@ final class OnosVplsConnector {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  static final class ConnectorError extends RuntimeException {
-    final int code;
+  public static final class ConnectorError extends RuntimeException {
+    public final int code;
 
     ConnectorError(int code, String m) {
       super(m);
@@ -53,7 +59,7 @@ final class OnosVplsConnector {
     }
   }
 
-  HttpResponse<String> send(String method, String target, String body) throws Exception {
+  public HttpResponse<String> send(String method, String target, String body) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(target)).header("Authorization", auth);
     if (body != null) {
@@ -69,7 +75,7 @@ final class OnosVplsConnector {
     return r;
   }
 
-  ObjectNode getConfig() throws Exception {
+  public ObjectNode getConfig() throws Exception {
     HttpResponse<String> r = send("GET", url, null);
     if (r.statusCode() != 200) {
       throw new ConnectorError(r.statusCode(), "GET netcfg: " + r.body());
@@ -77,19 +83,19 @@ final class OnosVplsConnector {
     return (ObjectNode) JSON.readTree(r.body());
   }
 
-  void postConfig(JsonNode config) throws Exception {
+  public void postConfig(JsonNode config) throws Exception {
     HttpResponse<String> r = send("POST", url, JSON.writeValueAsString(config));
     if (r.statusCode() != 200) {
       throw new ConnectorError(r.statusCode(), "POST netcfg: " + r.body());
     }
   }
 
-  void checkCredentials() throws Exception {
+  public void checkCredentials() throws Exception {
     getConfig();
   }
 
   /** create_connectivity_service: returns (uuid, conn_info). */
-  Map.Entry<String, ObjectNode> create(String type, List<Cp> cps) throws Exception {
+  public Map.Entry<String, ObjectNode> create(String type, List<Cp> cps) throws Exception {
     if (type.equalsIgnoreCase("etree")) {
       throw new ConnectorError(400, "Only ELINE/ELAN network type is supported");
     }
@@ -122,7 +128,7 @@ final class OnosVplsConnector {
   }
 
   /** get_connectivity_service_status. */
-  ObjectNode status(String uuid) throws Exception {
+  public ObjectNode status(String uuid) throws Exception {
     ObjectNode config = getConfig();
     JsonNode list = config.path("apps").path("org.onosproject.vpls").path("vpls").path("vplsList");
     ObjectNode out = JSON.createObjectNode();
@@ -139,7 +145,7 @@ final class OnosVplsConnector {
   }
 
   /** edit_connectivity_service: the new complete list of CPs. */
-  ObjectNode edit(String uuid, ObjectNode connInfo, List<Cp> cps) throws Exception {
+  public ObjectNode edit(String uuid, ObjectNode connInfo, List<Cp> cps) throws Exception {
     ObjectNode config = getConfig();
     ObjectNode vpls = vplsApp(config);
     ObjectNode entry = null;
@@ -181,7 +187,7 @@ final class OnosVplsConnector {
   }
 
   /** delete_connectivity_service. */
-  void delete(String uuid, ObjectNode connInfo) throws Exception {
+  public void delete(String uuid, ObjectNode connInfo) throws Exception {
     ObjectNode config = getConfig();
     connInfo.path("interfaces").forEach(n -> removeInterface(config, n.asText()));
     ObjectNode vpls = vplsApp(config);
