@@ -22,6 +22,7 @@ packages=(
   "python3-scapy:py:scapy"
   "python3-grpcio:py:grpc"
   "python3-protobuf:py:google.protobuf"
+  "python3-setuptools:py:setuptools"
   "openssl:openssl"
 )
 
