@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
       ControllerCommand.class,
       IdcoCommand.class,
       AdapterCommand.class,
+      PostRenderCommand.class,
       AgentCommand.class,
       OperatorCommand.class,
       ApiServerCommand.class,
