@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
     hidden = true,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Run the lab kubelet for every node of a lab (started by `l2sm lab up`).")
+    description =
+        "Run the lab kubelet for every node of a lab (started by `l2sm lab up`), with the lab's"
+            + " stand-in for the Deployment and StatefulSet controllers.")
 public class KubeletCommand implements Callable<Integer> {
   @Option(names = "--lab-dir", required = true, description = "The lab's directory.")
   Path dir;
@@ -29,8 +31,10 @@ public class KubeletCommand implements Callable<Integer> {
     LabInfo lab = LabInfo.read(dir);
     Config config = Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig())));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        Kubelet kubelet = new Kubelet(dir, lab, client)) {
+        Kubelet kubelet = new Kubelet(dir, lab, client);
+        io.l2sm.lab.Workloads workloads = new io.l2sm.lab.Workloads(client)) {
       kubelet.start();
+      workloads.start();
       System.err.println("l2sm kubelet: " + lab.nodes().size() + " node(s) of " + lab.cluster());
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
       IdcoCommand.class,
       AdapterCommand.class,
       PostRenderCommand.class,
+      OsmCommand.class,
       AgentCommand.class,
       OperatorCommand.class,
       ApiServerCommand.class,

@@ -253,4 +253,122 @@ class OsmAdapterE2E {
     assertThat(text).contains("refused GET /onos/v1/network/configuration");
     assertThat(text).doesNotContain(PASSWORD).doesNotContain("guess");
   }
+
+  /** Runs the command line in process; returns exit code and what it printed on stderr. */
+  static Map.Entry<Integer, String> cli(String... args) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine c = io.l2sm.cli.Main.newCommandLine();
+    c.setErr(new PrintWriter(err, true));
+    int code = c.execute(args);
+    return Map.entry(code, err.toString());
+  }
+
+  static String podNetns(String pod) throws IOException {
+    return io.l2sm.lab.Kubelet.readState(Path.of(lab.dir())).get("default/" + pod).netns();
+  }
+
+  static String linkLocal(String pod, String iface) throws IOException {
+    String out =
+        Testbed.sh("ip -n " + podNetns(pod) + " -6 -o addr show dev " + iface + " scope link");
+    return out.substring(out.indexOf("fe80"), out.indexOf('/', out.indexOf("fe80")));
+  }
+
+  static int ping6(String pod, String iface, String to) throws IOException {
+    String cmd = "ip netns exec " + podNetns(pod) + " ping -6 -c 3 -i 0.2 -W 1 " + to + "%" + iface;
+    int got = Testbed.received(Testbed.run(cmd).out());
+    return got > 0 && got < 3 ? Testbed.received(Testbed.run(cmd).out()) : got;
+  }
+
+  @Test
+  void osmDeployOfPingPongGivesEachKduItsLinksOnlyAndUndeployRemovesIt() throws Exception {
+    Path examples = Path.of("..", "nsd-examples", "ping-pong").toAbsolutePath().normalize();
+    var deployed =
+        cli(
+            "osm",
+            "deploy",
+            examples.resolve("ping-pong_ns").toString(),
+            examples.resolve("ping_knf").toString(),
+            examples.resolve("pong_knf").toString(),
+            "--lab");
+    assertThat(deployed.getKey()).as(deployed.getValue()).isZero();
+    assertThat(deployed.getValue())
+        .contains("charts rendered with the Helm library")
+        .contains("NS ping-pong deployed: 2 KDU release(s)");
+    // A bystander on a network of its own, on the same nodes.
+    try (LabCluster c1 = new LabCluster(lab)) {
+      c1.nad("bystander-net", "vnet");
+      c1.pod("bystander", "n1", "[{\"name\":\"bystander-net\",\"interface\":\"net1\"}]");
+      c1.awaitRunning("ping-pong-ping-ping-0", "ping-pong-pong-pong-0", "bystander");
+      for (String pod : List.of("ping-pong-ping-ping-0", "ping-pong-pong-pong-0")) {
+        String ann =
+            c1.client
+                .pods()
+                .inNamespace("default")
+                .withName(pod)
+                .get()
+                .getMetadata()
+                .getAnnotations()
+                .get("k8s.v1.cni.cncf.io/networks");
+        assertThat(OnosVplsClient.JSON.readTree(ann))
+            .isEqualTo(
+                OnosVplsClient.JSON.readTree(
+                    "[{\"name\":\"ping-pong-datanet\",\"interface\":\"net-data-ext\"},"
+                        + "{\"name\":\"ping-pong-p2p\",\"interface\":\"net-p2p-ext\"}]"));
+      }
+      LabCluster.Capture bystander = c1.capture("bystander", "net1");
+      for (String iface : List.of("net-data-ext", "net-p2p-ext")) {
+        // Link-local addresses are usable once duplicate address detection is over (~1-2 s).
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    !Testbed.sh(
+                                "ip -n "
+                                    + podNetns("ping-pong-ping-ping-0")
+                                    + " -6 addr show dev "
+                                    + iface)
+                            .contains("tentative")
+                        && !Testbed.sh(
+                                "ip -n "
+                                    + podNetns("ping-pong-pong-pong-0")
+                                    + " -6 addr show dev "
+                                    + iface)
+                            .contains("tentative"));
+        assertThat(ping6("ping-pong-ping-ping-0", iface, linkLocal("ping-pong-pong-pong-0", iface)))
+            .as(iface)
+            .isEqualTo(3);
+        assertThat(ping6("ping-pong-pong-pong-0", iface, linkLocal("ping-pong-ping-ping-0", iface)))
+            .as(iface)
+            .isEqualTo(3);
+      }
+      String pingMac = c1.mac("ping-pong-ping-ping-0", "net-data-ext");
+      String pongMac = c1.mac("ping-pong-pong-pong-0", "net-data-ext");
+      assertThat(
+              bystander.frames().stream().filter(l -> l.contains(pingMac) || l.contains(pongMac)))
+          .isEmpty();
+
+      var removed = cli("osm", "undeploy", "ping-pong", "--lab");
+      assertThat(removed.getKey()).as(removed.getValue()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(c1.phase("ping-pong-ping-ping-0")).isNull();
+                assertThat(c1.phase("ping-pong-pong-pong-0")).isNull();
+                assertThat(
+                        c1.client
+                            .resources(io.l2sm.api.v1.L2Network.class)
+                            .inNamespace("default")
+                            .list()
+                            .getItems())
+                    .extracting(n -> n.getMetadata().getName())
+                    .containsExactly("bystander-net");
+              });
+      var again = cli("osm", "undeploy", "ping-pong", "--lab");
+      assertThat(again.getKey()).isEqualTo(2);
+      assertThat(again.getValue())
+          .contains(
+              "no NS ping-pong deployed in namespace default (no ConfigMap l2sm-osm-ping-pong)");
+    }
+  }
 }
