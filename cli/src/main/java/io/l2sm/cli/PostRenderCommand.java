@@ -29,7 +29,13 @@ import picocli.CommandLine.Spec;
           + " Helm installs nothing.",
       "",
       "  helm install ping CHART --post-renderer ./l2sm --post-renderer-args post-render \\",
-      "       --post-renderer-args --plan=plan.json --post-renderer-args --kdu=ping"
+      "       --post-renderer-args --plan=plan.json --post-renderer-args --kdu=ping",
+      "",
+      "OSM mode (--osm-nbi), chained after OSM LCM's pod-labels post-renderer: the release's"
+          + " osm.etsi.org/ns-id, vnf-id and kdu-name labels name the NS; its records and"
+          + " descriptors are read from OSM's NBI and translated, the NS's networks applied to the"
+          + " cluster (KUBECONFIG, as Helm's) once, and the KDU's pods annotated. The NBI password"
+          + " comes from --osm-password-file or OSM_PASSWORD."
     })
 public class PostRenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -37,23 +43,63 @@ public class PostRenderCommand implements Callable<Integer> {
   @Option(
       names = "--plan",
       paramLabel = "FILE",
-      required = true,
       description = "The translator's plan.json (l2sm translate).")
   Path plan;
 
   @Option(
       names = "--kdu",
       paramLabel = "KDU",
-      required = true,
       description =
           "The KDU this release installs: KDU, or PROFILE/KDU when several profiles have it.")
   String kdu;
+
+  @Option(
+      names = "--osm-nbi",
+      paramLabel = "URL",
+      description = "OSM mode: the NBI, e.g. https://nbi:9999.")
+  String nbi;
+
+  @Option(
+      names = "--osm-user",
+      paramLabel = "USER",
+      defaultValue = "admin",
+      description = "NBI user (default: ${DEFAULT-VALUE}).")
+  String nbiUser;
+
+  @Option(
+      names = "--osm-project",
+      paramLabel = "PROJECT",
+      defaultValue = "admin",
+      description = "NBI project (default: ${DEFAULT-VALUE}).")
+  String nbiProject;
+
+  @Option(
+      names = "--osm-password-file",
+      paramLabel = "FILE",
+      description = "NBI password (default: $OSM_PASSWORD).")
+  Path nbiPasswordFile;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "OSM mode: the cluster (default: $KUBECONFIG, as Helm's).")
+  Path kubeconfig;
 
   InputStream in = System.in;
   OutputStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    if (nbi != null) {
+      if (plan != null || kdu != null) {
+        throw new ParameterException(spec.commandLine(), "--osm-nbi excludes --plan and --kdu");
+      }
+      return osmMode();
+    }
+    if (plan == null || kdu == null) {
+      throw new ParameterException(
+          spec.commandLine(), "give --plan FILE and --kdu KDU, or --osm-nbi URL (OSM mode)");
+    }
     Plan p;
     try {
       p = new ObjectMapper().readValue(plan.toFile(), Plan.class);
@@ -85,6 +131,73 @@ public class PostRenderCommand implements Callable<Integer> {
                 + r.documents()
                 + " document(s) joined "
                 + annotation);
+    return ExitCodes.OK;
+  }
+
+  private Integer osmMode() throws Exception {
+    String password;
+    if (nbiPasswordFile != null) {
+      try {
+        password = java.nio.file.Files.readString(nbiPasswordFile).strip();
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "--osm-password-file: " + e.getMessage());
+      }
+    } else {
+      password = System.getenv("OSM_PASSWORD");
+      if (password == null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "OSM mode needs the NBI password: --osm-password-file or OSM_PASSWORD");
+      }
+    }
+    String manifests = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    io.fabric8.kubernetes.client.Config config;
+    try {
+      config =
+          kubeconfig == null
+              ? io.fabric8.kubernetes.client.Config.autoConfigure(null)
+              : io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                  java.nio.file.Files.readString(kubeconfig));
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "l2sm post-render: error: --kubeconfig "
+                  + kubeconfig
+                  + " is not a usable kubeconfig: "
+                  + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    io.l2sm.osm.render.OsmPostRender.Outcome o;
+    try (io.fabric8.kubernetes.client.KubernetesClient cluster =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+      o =
+          io.l2sm.osm.render.OsmPostRender.run(
+              manifests,
+              new io.l2sm.osm.nbi.HttpOsmNbi(
+                  java.net.http.HttpClient.newHttpClient(),
+                  nbi,
+                  nbiUser,
+                  password,
+                  nbiProject,
+                  java.time.Duration.ofSeconds(30)),
+              cluster);
+    } catch (io.l2sm.osm.render.OsmPostRender.Failure e) {
+      spec.commandLine().getErr().println("l2sm post-render: error: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    out.write(o.manifests().getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "l2sm post-render: namespace %s, networks created %s, found %s; %d pod template(s)"
+                + " joined %s%n",
+            o.namespace(),
+            o.created(),
+            o.found(),
+            o.podTemplates(),
+            o.annotation().isEmpty() ? "nothing (the KDU has no L2S-M links)" : o.annotation());
     return ExitCodes.OK;
   }
 }

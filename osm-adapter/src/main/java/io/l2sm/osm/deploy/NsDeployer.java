@@ -20,10 +20,8 @@ import io.l2sm.translator.TranslationOptions;
 import io.l2sm.translator.Translator;
 import io.l2sm.translator.VnfdInput;
 import io.l2sm.translator.plan.Plan;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +68,7 @@ public final class NsDeployer {
       throws InvalidInputException {
     DescriptorSet input = DescriptorResolver.resolve(nsd, vnfds);
     Plan plan = Translator.translate(input, options);
-    String networks = Renderer.render(plan, options.clusterMap()).get("networks.yaml");
+    String networks = Renderer.render(plan, options.clusterMap()).get(Renderer.NETWORKS);
     JsonNode nsdRoot = input.nsd().document().root().path("nsd").path("nsd").path(0);
     JsonNode df = nsdRoot.path("df").path(0);
     for (JsonNode d : nsdRoot.path("df")) {
@@ -147,10 +145,7 @@ public final class NsDeployer {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
-    List<HasMetadata> networks =
-        client
-            .load(new ByteArrayInputStream(p.networksYaml().getBytes(StandardCharsets.UTF_8)))
-            .items();
+    List<HasMetadata> networks = new ArrayList<>(Networks.parse(p.networksYaml()));
     for (HasMetadata n : networks) {
       client.resource(n).inNamespace(ns).createOr(NonDeletingOperation::update);
     }
@@ -238,14 +233,7 @@ public final class NsDeployer {
       }
     }
     List<HasMetadata> networks =
-        client
-            .load(
-                new ByteArrayInputStream(
-                    record
-                        .getData()
-                        .getOrDefault("networks.yaml", "")
-                        .getBytes(StandardCharsets.UTF_8)))
-            .items();
+        new ArrayList<>(Networks.parse(record.getData().getOrDefault("networks.yaml", "")));
     for (HasMetadata n : networks) {
       client.resource(n).inNamespace(namespace).delete();
     }

@@ -1,0 +1,38 @@
+package io.l2sm.osm.deploy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The translator's {@code networks.yaml}: L2S-M NetworkAttachmentDefinitions. */
+public final class Networks {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private Networks() {}
+
+  public static List<NetworkAttachmentDefinition> parse(String yaml) {
+    List<NetworkAttachmentDefinition> out = new ArrayList<>();
+    if (yaml == null || yaml.isBlank()) {
+      return out;
+    }
+    try {
+      for (NetworkAttachmentDefinition n :
+          YAML.readValues(YAML.createParser(yaml), NetworkAttachmentDefinition.class).readAll()) {
+        if (n != null && n.getMetadata() != null) {
+          out.add(n);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "networks.yaml does not read as NetworkAttachmentDefinitions", e);
+    }
+    return out;
+  }
+}
