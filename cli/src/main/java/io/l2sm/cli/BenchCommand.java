@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       BenchDataplaneCommand.class,
       BenchControlplaneCommand.class,
       BenchLabCommand.class,
-      BenchInterclusterCommand.class
+      BenchInterclusterCommand.class,
+      BenchOsmCommand.class
     })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

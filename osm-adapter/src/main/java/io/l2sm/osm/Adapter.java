@@ -61,6 +61,10 @@ public final class Adapter implements AutoCloseable {
   @SpringBootApplication(scanBasePackages = "io.l2sm.osm.web")
   public static class Web {}
 
+  /** Tomcat logs through java.util.logging: its INFO start-up lines are kept out. */
+  private static final java.util.logging.Logger TOMCAT =
+      java.util.logging.Logger.getLogger("org.apache");
+
   private final ConfigurableApplicationContext web;
   private final Server grpc;
   private final VplsBook book;
@@ -85,6 +89,7 @@ public final class Adapter implements AutoCloseable {
       throws IOException {
     // Spring would otherwise look for Logback; the project logs through slf4j-simple.
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    TOMCAT.setLevel(java.util.logging.Level.WARNING);
     VplsBook book = new VplsBook(o.stateDir(), fabric);
     book.resync();
     Map<String, Object> props = new HashMap<>();

@@ -144,7 +144,10 @@ class PostRendererTest {
 
   @Test
   void badInputIsRefusedWithTheReason() {
-    assertThatThrownBy(() -> new PostRenderer("[]").render("kind: Pod\n---\nkind: [unclosed\n"))
+    assertThatThrownBy(
+            () ->
+                new PostRenderer("[]")
+                    .render("kind: Pod\n---\nkind: Deployment\nmetadata: {name: [unclosed\n"))
         .isInstanceOf(PostRenderer.RenderException.class)
         .hasMessageStartingWith("document 2 of the manifests is not YAML: ");
     assertThatThrownBy(

@@ -29,6 +29,16 @@ public final class PostRenderer {
           "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController");
 
   private static final Pattern SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(?:#.*)?$");
+
+  /**
+   * A document whose top-level kind is none of these (say a ConfigMap or a Service) is passed on
+   * without being parsed: most of a release's text is not pods.
+   */
+  private static final Pattern MAYBE_PODS =
+      Pattern.compile(
+          "(?m)^[\"']?kind[\"']?\\s*:\\s*[\"']?(Deployment|StatefulSet|DaemonSet|ReplicaSet|Job"
+              + "|ReplicationController|CronJob|Pod|List)[\"']?\\s*(#.*)?$");
+
   private static final ObjectMapper YAML =
       new ObjectMapper(
           new YAMLFactory()
@@ -71,6 +81,11 @@ public final class PostRenderer {
         if (!text.startsWith("\n")) {
           out.append('\n');
         }
+      }
+      if (!text.isBlank() && !MAYBE_PODS.matcher(text).find()) {
+        documents++;
+        out.append(text);
+        continue;
       }
       JsonNode doc;
       try {
