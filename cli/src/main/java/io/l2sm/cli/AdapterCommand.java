@@ -63,7 +63,33 @@ public class AdapterCommand implements Callable<Integer> {
       description = "A cluster's L2S-M controller (gRPC); repeat for several clusters.")
   Map<String, String> controllers = new LinkedHashMap<>();
 
-  @Option(names = "--lab", description = "Use the controllers of the lab that is up (l2sm lab up).")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "CLUSTER=FILE",
+      description =
+          "A cluster's kubeconfig, for services across clusters (with --idco-controller); repeat"
+              + " per cluster, with the names of --controller.")
+  Map<String, Path> kubeconfigs = new LinkedHashMap<>();
+
+  @Option(
+      names = "--idco-controller",
+      paramLabel = "HOST:PORT",
+      description =
+          "The IDCO's controller (gRPC), where the edge devices register: services whose"
+              + " endpoints are edge-device ports become inter-cluster networks.")
+  String idcoController;
+
+  @Option(
+      names = "--namespace",
+      defaultValue = "default",
+      description = "Namespace of the inter-cluster networks' NADs (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(
+      names = "--lab",
+      description =
+          "Use the lab that is up (l2sm lab up): its clusters' controllers, and with several"
+              + " clusters their kubeconfigs and the IDCO's controller.")
   boolean lab;
 
   @Option(
@@ -104,6 +130,13 @@ public class AdapterCommand implements Callable<Integer> {
       }
       List<LabInfo> clusters = Lab.clusters();
       clusters.forEach(c -> targets.putIfAbsent(c.cluster(), c.controllerGrpc()));
+      LabInfo idco = Lab.idco();
+      if (idco != null) {
+        clusters.forEach(c -> kubeconfigs.putIfAbsent(c.cluster(), Path.of(c.kubeconfig())));
+        if (idcoController == null) {
+          idcoController = idco.controllerGrpc();
+        }
+      }
       if (state == null) {
         state = Lab.dir().resolve("adapter");
       }
@@ -129,6 +162,29 @@ public class AdapterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if ((idcoController == null) != kubeconfigs.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--idco-controller and --kubeconfig go together");
+    }
+    Map<String, io.fabric8.kubernetes.client.KubernetesClient> k8s = new LinkedHashMap<>();
+    for (Map.Entry<String, Path> k : kubeconfigs.entrySet()) {
+      if (!targets.containsKey(k.getKey())) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--kubeconfig " + k.getKey() + ": no --controller for that cluster");
+      }
+      k8s.put(
+          k.getKey(),
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(
+                  io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                      Files.readString(k.getValue())))
+              .build());
+    }
+    ControllerFabric fabric = new ControllerFabric(targets, 10_000);
+    if (idcoController != null) {
+      fabric.withInterCluster(k8s, idcoController, namespace);
+    }
     Daemons.infoLogging();
     Adapter a =
         Adapter.start(
@@ -142,14 +198,17 @@ public class AdapterCommand implements Callable<Integer> {
                 maxBody,
                 Duration.ofSeconds(2)),
             credentials,
-            new ControllerFabric(targets, 10_000));
+            fabric);
     System.err.println(
         "l2sm adapter: REST on port "
             + a.httpPort()
             + ", gRPC on port "
             + a.grpcPort()
             + ", clusters "
-            + String.join(", ", targets.keySet()));
+            + String.join(", ", targets.keySet())
+            + (idcoController == null
+                ? ""
+                : ", inter-cluster services via the IDCO controller " + idcoController));
     Runtime.getRuntime().addShutdownHook(new Thread(a::close));
     a.awaitTermination();
     return ExitCodes.OK;

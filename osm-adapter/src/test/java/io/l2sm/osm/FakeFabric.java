@@ -52,9 +52,13 @@ final class FakeFabric implements Fabric {
     networks.remove(networkName(name));
   }
 
-  @Override
-  public String networkName(String name) {
+  String networkName(String name) {
     return ControllerFabric.network(name);
+  }
+
+  @Override
+  public Set<String> handles(String name) {
+    return Set.of(networkName(name));
   }
 
   @Override

@@ -63,15 +63,47 @@ public final class ControllerFabric implements Fabric {
     this.deadlineMillis = deadlineMillis;
   }
 
-  @Override
-  public String networkName(String service) {
-    return network(service);
+  private InterCluster interCluster;
+
+  /**
+   * Also serves services whose endpoints are edge-device ports: inter-cluster networks, as NADs
+   * with the edge device's provider in each cluster.
+   *
+   * @param clusters a Kubernetes client per cluster (the same names as the controllers')
+   * @param idcoController the IDCO's controller (gRPC), where the edge devices register
+   * @param namespace where the NADs go
+   */
+  public ControllerFabric withInterCluster(
+      Map<String, io.fabric8.kubernetes.client.KubernetesClient> clusters,
+      String idcoController,
+      String namespace) {
+    this.interCluster = new InterCluster(clusters, idcoController, namespace, deadlineMillis);
+    return this;
   }
 
   @Override
-  public void drop(String network) {
+  public Set<String> handles(String service) {
+    Set<String> out = new TreeSet<>();
+    out.add(network(service));
+    if (interCluster != null) {
+      interCluster
+          .describeClusters()
+          .keySet()
+          .forEach(c -> out.add("nad/" + c + "/" + InterCluster.k8sName(service)));
+    }
+    return out;
+  }
+
+  @Override
+  public void drop(String handle) {
+    if (handle.startsWith("nad/")) {
+      if (interCluster != null) {
+        interCluster.drop(handle);
+      }
+      return;
+    }
     for (String d : domains.keySet()) {
-      removeIn(d, network);
+      removeIn(d, handle);
     }
   }
 
@@ -159,6 +191,29 @@ public final class ControllerFabric implements Fabric {
       } else {
         byDomain.computeIfAbsent(d, k -> new ArrayList<>()).add(e);
       }
+    }
+    if (interCluster != null && byDomain.isEmpty() && !problems.isEmpty()) {
+      // None is a port of a cluster's switch: maybe edge-device ports (a WIM service).
+      Map<String, String> edgeProblems = new TreeMap<>();
+      Map<Endpoint, InterCluster.EdgePort> ports = new java.util.LinkedHashMap<>();
+      for (Endpoint e : members) {
+        InterCluster.EdgePort p = interCluster.edgePort(e, edgeProblems);
+        if (p == null) {
+          edgeProblems.put(e.toString(), problems.get(e.toString()));
+        } else if (p.cluster() != null) {
+          ports.put(e, p);
+        }
+      }
+      if (!edgeProblems.isEmpty() || ports.isEmpty()) {
+        return new Outcome("", 0, edgeProblems);
+      }
+      for (String d : domains.keySet()) {
+        removeIn(d, net);
+      }
+      return interCluster.apply(name, InterCluster.byCluster(ports), new TreeMap<>());
+    }
+    if (interCluster != null) {
+      interCluster.remove(name);
     }
     String home =
         byDomain.entrySet().stream()
@@ -269,6 +324,9 @@ public final class ControllerFabric implements Fabric {
     for (String d : domains.keySet()) {
       removeIn(d, net);
     }
+    if (interCluster != null) {
+      interCluster.remove(name);
+    }
   }
 
   @Override
@@ -285,6 +343,9 @@ public final class ControllerFabric implements Fabric {
       } catch (StatusRuntimeException ex) {
         throw failure("cluster " + d, ex);
       }
+    }
+    if (interCluster != null) {
+      out.addAll(interCluster.networks());
     }
     return out;
   }
@@ -319,5 +380,8 @@ public final class ControllerFabric implements Fabric {
   @Override
   public void close() {
     domains.values().forEach(ManagedChannel::shutdownNow);
+    if (interCluster != null) {
+      interCluster.close();
+    }
   }
 }

@@ -19,11 +19,17 @@ public interface Fabric extends AutoCloseable {
    *
    * @param domain where the network lives (a cluster's controller), or empty when nowhere
    * @param vni its VNI, 0 when it could not be made
-   * @param problems per endpoint id, why it is not a member; empty when every one is
+   * @param problems per endpoint id (or cluster), why it is not a member; empty when every one is
+   * @param pending true while the network is being made (asked again later), false when done or
+   *     failed for good
    */
-  record Outcome(String domain, int vni, Map<String, String> problems) {
+  record Outcome(String domain, int vni, Map<String, String> problems, boolean pending) {
+    public Outcome(String domain, int vni, Map<String, String> problems) {
+      this(domain, vni, problems, false);
+    }
+
     public boolean complete() {
-      return problems.isEmpty() && vni > 0;
+      return problems.isEmpty() && vni > 0 && !pending;
     }
   }
 
@@ -39,14 +45,14 @@ public interface Fabric extends AutoCloseable {
   /** Removes network {@code name} and its members everywhere; nothing when it does not exist. */
   void remove(String name);
 
-  /** The data-plane name of the network of service {@code name}. */
-  String networkName(String name);
+  /** The handles ({@link #networks()}' form) the network of service {@code name} may have. */
+  java.util.Set<String> handles(String name);
 
-  /** The data-plane names of the networks this adapter made (in every domain). */
+  /** Handles of every network this adapter made, in every domain. */
   List<String> networks();
 
-  /** Removes a network by its data-plane name (one {@link #networks()} listed). */
-  void drop(String network);
+  /** Removes a network by its handle (one {@link #networks()} listed). */
+  void drop(String handle);
 
   /** The domains (controllers) and the switches each has, by endpoint dpid: for status pages. */
   Map<String, List<String>> switches();

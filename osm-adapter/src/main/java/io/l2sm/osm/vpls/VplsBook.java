@@ -218,7 +218,7 @@ public final class VplsBook {
     long now = System.currentTimeMillis();
     try {
       Fabric.Outcome o = fabric.apply(name, vlink ? Fabric.Kind.VLINK : Fabric.Kind.VNET, list);
-      Phase phase = o.complete() ? Phase.ACTIVE : Phase.ERROR;
+      Phase phase = o.complete() ? Phase.ACTIVE : o.pending() ? Phase.BUILD : Phase.ERROR;
       if (phase == Phase.ACTIVE) {
         LOG.info(
             "service {}: {} endpoint(s) in cluster {}, VNI {}",
@@ -271,7 +271,7 @@ public final class VplsBook {
     }
     try {
       java.util.Set<String> known = new java.util.HashSet<>();
-      services.keySet().forEach(n -> known.add(fabric.networkName(n)));
+      services.keySet().forEach(n -> known.addAll(fabric.handles(n)));
       for (String net : fabric.networks()) {
         if (!known.contains(net)) {
           LOG.info("removing network {}: no service names it", net);

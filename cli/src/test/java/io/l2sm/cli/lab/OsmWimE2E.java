@@ -1,0 +1,219 @@
+package io.l2sm.cli.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.l2sm.api.grpc.v1.ControllerGrpc;
+import io.l2sm.api.grpc.v1.GetStatusRequest;
+import io.l2sm.api.grpc.v1.Switch;
+import io.l2sm.api.grpc.v1.TunnelPort;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import io.l2sm.osm.vpls.OnosVplsClient;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adapter as OSM's WIM: a service whose endpoints are the edge devices' ports towards two
+ * clusters (what a WIM port mapping names) becomes an inter-cluster network, joined by pods of both
+ * clusters.
+ */
+class OsmWimE2E {
+  static final String USER = "osm-wim";
+  static final String PASSWORD = "Wim-Secret-7";
+  static List<LabInfo> labs;
+  static LabInfo idco;
+  static Process adapter;
+  static int port;
+
+  @BeforeAll
+  static void up() throws Exception {
+    LabCluster.requireLab();
+    Lab.down();
+    labs = Lab.up(2, 1, 0, 0, new PrintWriter(System.out, true));
+    idco = Lab.idco();
+    try (ServerSocket a = new ServerSocket(0);
+        ServerSocket b = new ServerSocket(0)) {
+      port = a.getLocalPort();
+      List<String> cmd = new ArrayList<>(Testbed.program());
+      cmd.addAll(
+          List.of(
+              "adapter",
+              "--lab",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              "" + port,
+              "--grpc-port",
+              "" + b.getLocalPort()));
+      a.close();
+      b.close();
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(
+                      Path.of(labs.get(0).dir()).resolve("adapter-wim.log").toFile()));
+      pb.environment().put("L2SM_ADAPTER_USER", USER);
+      pb.environment().put("L2SM_ADAPTER_PASSWORD", PASSWORD);
+      adapter = pb.start();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              wim().checkCredentials();
+              return true;
+            });
+  }
+
+  @AfterAll
+  static void down() {
+    if (adapter != null) {
+      adapter.destroyForcibly();
+    }
+    Lab.down();
+  }
+
+  static OnosVplsClient wim() {
+    return new OnosVplsClient(HttpClient.newHttpClient(), "127.0.0.1:" + port, USER, PASSWORD);
+  }
+
+  /** Each edge device's port towards its cluster, by cluster, as `lab status` lists them. */
+  static Map<String, String> edgePorts() {
+    Map<String, String> out = new TreeMap<>();
+    ManagedChannel ch = NettyChannelBuilder.forTarget(idco.controllerGrpc()).usePlaintext().build();
+    try {
+      for (Switch s :
+          ControllerGrpc.newBlockingStub(ch)
+              .getStatus(GetStatusRequest.getDefaultInstance())
+              .getSwitchesList()) {
+        for (TunnelPort t : s.getTunnelsList()) {
+          if (!t.getPeerNode().startsWith("ned-")) {
+            out.put(t.getPeerNode(), "of:" + s.getDpidHex() + "/" + t.getPort());
+          }
+        }
+      }
+    } finally {
+      ch.shutdownNow();
+    }
+    return out;
+  }
+
+  static JsonNode services() throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/l2sm/v1/services"))
+                    .header(
+                        "Authorization",
+                        "Basic "
+                            + Base64.getEncoder()
+                                .encodeToString((USER + ":" + PASSWORD).getBytes()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return OnosVplsClient.JSON.readTree(r.body());
+  }
+
+  @Test
+  void aServiceOnEdgeDevicePortsIsANetworkAcrossClusters() throws Exception {
+    Map<String, String> ports = edgePorts();
+    assertThat(ports).containsOnlyKeys("c1", "c2");
+    OnosVplsClient c = wim();
+    // As LCM asks for a link between two VIMs: an ELINE over the WIM port mapping's two ports.
+    var made =
+        c.create(
+            "ELINE",
+            List.of(
+                OnosVplsClient.Cp.at("ned-c1", ports.get("c1")),
+                OnosVplsClient.Cp.at("ned-c2", ports.get("c2"))));
+    String uuid = made.getKey();
+    assertThat(c.status(uuid).path("sdn_status").asText()).isEqualTo("ACTIVE");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(services().path(uuid).path("phase").asText()).isEqualTo("ACTIVE"));
+    String net = "osm-" + uuid;
+    assertThat(services().path(uuid).path("cluster").asText()).isEqualTo("c1+c2");
+    List<LabCluster> clusters = new ArrayList<>();
+    try {
+      for (LabInfo l : labs) {
+        LabCluster k = new LabCluster(l);
+        clusters.add(k);
+        NetworkAttachmentDefinition nad =
+            k.client
+                .resources(NetworkAttachmentDefinition.class)
+                .inNamespace("default")
+                .withName(net)
+                .get();
+        assertThat(nad.getSpec().getConfig()).contains("\"provider\":{\"name\":\"lab-idco\"}");
+      }
+      clusters.get(0).pod("w1", "n1", "[{\"name\":\"" + net + "\",\"ips\":[\"10.91.0.1/24\"]}]");
+      clusters.get(1).pod("w2", "n1", "[{\"name\":\"" + net + "\",\"ips\":[\"10.91.0.2/24\"]}]");
+      clusters.get(0).awaitRunning("w1");
+      clusters.get(1).awaitRunning("w2");
+      assertThat(clusters.get(0).ping("w1", "10.91.0.2")).isEqualTo(3);
+      assertThat(clusters.get(1).ping("w2", "10.91.0.1")).isEqualTo(3);
+
+      // Delete: the pods go first (a network with pods is held), then the service.
+      clusters.get(0).client.pods().inNamespace("default").withName("w1").delete();
+      clusters.get(1).client.pods().inNamespace("default").withName("w2").delete();
+      c.delete(uuid, made.getValue());
+      for (LabCluster k : clusters) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            k.client
+                                .resources(L2Network.class)
+                                .inNamespace("default")
+                                .withName(net)
+                                .get())
+                        .isNull());
+      }
+      assertThat(services().has(uuid)).isFalse();
+    } finally {
+      clusters.forEach(LabCluster::close);
+    }
+  }
+
+  @Test
+  void anEdgeDevicePortThatIsNotTowardsAClusterIsRefusedByName() throws Exception {
+    Map<String, String> ports = edgePorts();
+    String bogus = ports.get("c1").replaceAll("/\\d+$", "/77");
+    var made =
+        wim()
+            .create(
+                "ELAN",
+                List.of(
+                    OnosVplsClient.Cp.at("x1", bogus),
+                    OnosVplsClient.Cp.at("x2", ports.get("c2"))));
+    JsonNode s = services().path(made.getKey());
+    assertThat(s.path("phase").asText()).isEqualTo("ERROR");
+    assertThat(s.path("problems").path(bogus).asText())
+        .startsWith("port 77 of edge device ned-c1 is not its tunnel to a cluster of this adapter");
+    wim().delete(made.getKey(), made.getValue());
+  }
+}
