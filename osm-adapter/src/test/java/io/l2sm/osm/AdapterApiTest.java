@@ -1,6 +1,7 @@
 package io.l2sm.osm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -365,6 +366,40 @@ class AdapterApiTest {
         new OnosVplsClient(https, "https://127.0.0.1:" + adapter.httpPort(), USER, PASSWORD);
     var made = c.create("ELAN", List.of(cp("a", S1, "1"), cp("b", S2, "1")));
     assertThat(c.status(made.getKey()).path("sdn_status").asText()).isEqualTo("ACTIVE");
+    // The gRPC service is on TLS too: the account is checked there as well.
+    io.grpc.ManagedChannel ch =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                "127.0.0.1", adapter.grpcPort())
+            .sslContext(
+                io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+                    .trustManager(cert.toFile())
+                    .build())
+            .build();
+    try {
+      io.grpc.Metadata md = new io.grpc.Metadata();
+      md.put(
+          io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+          "Basic "
+              + java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes()));
+      var stub =
+          io.l2sm.osm.grpc.v1.SdnAssistGrpc.newBlockingStub(ch)
+              .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md));
+      assertThat(
+              stub.getConnectivityServiceStatus(
+                      io.l2sm.osm.grpc.v1.StatusRequest.newBuilder()
+                          .setServiceUuid(made.getKey())
+                          .build())
+                  .getSdnStatus())
+          .isEqualTo("ACTIVE");
+      var anonymous = io.l2sm.osm.grpc.v1.SdnAssistGrpc.newBlockingStub(ch);
+      assertThatThrownBy(
+              () ->
+                  anonymous.checkCredentials(
+                      io.l2sm.osm.grpc.v1.CheckCredentialsRequest.getDefaultInstance()))
+          .hasMessage("UNAUTHENTICATED: missing or wrong credentials");
+    } finally {
+      ch.shutdownNow();
+    }
     // Plain HTTP to the TLS port is not served.
     HttpResponse<String> plain =
         http.send(

@@ -101,6 +101,80 @@ class PostRendererTest {
     assertThat(podAnnotations(out.get(0))).isEqualTo(podAnnotations(docs(viaValues).get(0)));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"ping-pong", "multi-vim", "smart-campus"})
+  void everyKduOfTheExamplesGetsWhatItsTranslatedHelmValuesWouldGiveIt(String example)
+      throws Exception {
+    Plan plan = plan(example);
+    Path root = EXAMPLES.resolve(example);
+    int checked = 0;
+    java.util.Set<String> done = new java.util.HashSet<>();
+    for (var a : plan.attachments()) {
+      String stem = io.l2sm.translator.Renderer.valuesStem(a.vnfProfile(), a.kdu());
+      Path values = root.resolve("expected/kdu-values/" + stem + ".yaml");
+      if (!done.add(stem)) {
+        continue;
+      }
+      Path chart;
+      String chartName = chartOf(root, a.vnfd(), a.kdu());
+      try (var found = java.nio.file.Files.walk(root)) {
+        chart =
+            found
+                .filter(p -> p.getFileName().toString().equals("Chart.yaml"))
+                .map(Path::getParent)
+                .filter(p -> p.getParent().getFileName().toString().equals("helm-chart-v3s"))
+                .filter(p -> p.getFileName().toString().equals(chartName))
+                .findFirst()
+                .orElseThrow();
+      }
+      String release = stem.replace('_', '-');
+      String in = render(chart, release);
+      PostRenderer.Result r =
+          new PostRenderer(PlanSelection.annotation(plan, a.vnfProfile() + "/" + a.kdu()))
+              .render(in);
+      String viaValues =
+          new Helm(chart)
+              .template()
+              .withName(release)
+              .withNamespace("osm")
+              .withValuesFile(values)
+              .call();
+      List<JsonNode> got = docs(r.manifests());
+      List<JsonNode> want = docs(viaValues);
+      assertThat(got).as(stem).hasSameSizeAs(want);
+      for (int i = 0; i < got.size(); i++) {
+        JsonNode g = podAnnotations(got.get(i));
+        if (g != null) {
+          assertThat(JSON.readTree(g.path(Annotations.NETWORKS).asText()))
+              .as(stem)
+              .isEqualTo(
+                  JSON.readTree(podAnnotations(want.get(i)).path(Annotations.NETWORKS).asText()));
+        }
+      }
+      checked++;
+    }
+    assertThat(checked).isEqualTo(done.size());
+  }
+
+  /** The helm-chart a VNFD of the example gives a KDU. */
+  static String chartOf(Path root, String vnfd, String kdu) throws Exception {
+    try (var found = java.nio.file.Files.walk(root)) {
+      for (Path p : found.filter(f -> f.toString().endsWith("_vnfd.yaml")).toList()) {
+        JsonNode d = YAML.readTree(p.toFile()).path("vnfd");
+        if (d.path("id").asText().equals(vnfd)) {
+          for (JsonNode k : d.path("kdu")) {
+            if (k.path("name").asText().equals(kdu)) {
+              String c = k.path("helm-chart").asText();
+              return c.substring(c.lastIndexOf('/') + 1);
+            }
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no KDU " + kdu + " in " + vnfd);
+  }
+
   @Test
   void everyWorkloadKindIsAnnotatedAndEverythingElseIsLeftAsItWas() throws Exception {
     Path chart = Path.of("src/test/resources/charts/every-kind");

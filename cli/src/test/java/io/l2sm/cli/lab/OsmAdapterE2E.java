@@ -11,7 +11,6 @@ import io.l2sm.osm.vpls.OnosVplsClient;
 import io.l2sm.osm.vpls.OnosVplsClient.Cp;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +31,7 @@ class OsmAdapterE2E {
   static final String USER = "osm-ro";
   static final String PASSWORD = "Adapter-Secret-42";
   static LabInfo lab;
-  static Process adapter;
-  static int port;
-  static int grpcPort;
-  static Path log;
+  static AdapterProcess adapter;
   static final Map<String, String> ep = new java.util.TreeMap<>();
 
   @BeforeAll
@@ -50,59 +46,19 @@ class OsmAdapterE2E {
     for (String[] d : devices) {
       ep.put(d[0], Lab.device(lab, d[1], d[0], "10.77.0." + i++ + "/24"));
     }
-    log = Path.of(lab.dir()).resolve("adapter.log");
-    startAdapter();
-  }
-
-  static void startAdapter() throws Exception {
-    if (port == 0) {
-      port = freePort();
-      grpcPort = freePort();
-    }
-    List<String> cmd = new ArrayList<>(Testbed.program());
-    cmd.addAll(
-        List.of(
-            "adapter",
-            "--lab",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "" + port,
-            "--grpc-port",
-            "" + grpcPort));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().put("L2SM_ADAPTER_USER", USER);
-    pb.environment().put("L2SM_ADAPTER_PASSWORD", PASSWORD);
-    adapter = pb.start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              connector().checkCredentials();
-              return true;
-            });
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    adapter = new AdapterProcess(USER, PASSWORD, Path.of(lab.dir()).resolve("adapter.log")).start();
   }
 
   @AfterAll
   static void down() {
     if (adapter != null) {
-      adapter.destroyForcibly();
+      adapter.close();
     }
     Lab.down();
   }
 
   static OnosVplsClient connector() {
-    return new OnosVplsClient(HttpClient.newHttpClient(), "127.0.0.1:" + port, USER, PASSWORD);
+    return adapter.client();
   }
 
   static int ping(String from, String toIp) {
@@ -223,8 +179,8 @@ class OsmAdapterE2E {
 
     // Restart the adapter with kill -9: the document and both services are kept.
     String before = c.getConfig().path("ports").toString();
-    adapter.destroyForcibly().waitFor();
-    startAdapter();
+    adapter.kill();
+    adapter.start();
     assertThat(connector().getConfig().path("ports").toString()).isEqualTo(before);
     assertThat(connector().status(b.getKey()).path("sdn_status").asText()).isEqualTo("ACTIVE");
     assertThat(ping("d1", ip("d4"))).isEqualTo(3);
@@ -240,7 +196,7 @@ class OsmAdapterE2E {
   @Test
   void wrongCredentialsAreRefusedAndTheLogNeverHoldsThePassword() throws Exception {
     OnosVplsClient bad =
-        new OnosVplsClient(HttpClient.newHttpClient(), "127.0.0.1:" + port, USER, "guess");
+        new OnosVplsClient(HttpClient.newHttpClient(), "127.0.0.1:" + adapter.port, USER, "guess");
     try {
       bad.checkCredentials();
       throw new AssertionError("accepted a wrong password");
@@ -249,7 +205,7 @@ class OsmAdapterE2E {
     }
     var made = connector().create("ELAN", List.of(cp("d1"), cp("d2")));
     connector().delete(made.getKey(), made.getValue());
-    String text = Files.readString(log);
+    String text = Files.readString(adapter.log);
     assertThat(text).contains("refused GET /onos/v1/network/configuration");
     assertThat(text).doesNotContain(PASSWORD).doesNotContain("guess");
   }

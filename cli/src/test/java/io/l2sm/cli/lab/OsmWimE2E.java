@@ -14,10 +14,8 @@ import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
-import io.l2sm.lab.Testbed;
 import io.l2sm.osm.vpls.OnosVplsClient;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +41,7 @@ class OsmWimE2E {
   static final String PASSWORD = "Wim-Secret-7";
   static List<LabInfo> labs;
   static LabInfo idco;
-  static Process adapter;
-  static int port;
+  static AdapterProcess adapter;
 
   @BeforeAll
   static void up() throws Exception {
@@ -52,52 +49,21 @@ class OsmWimE2E {
     Lab.down();
     labs = Lab.up(2, 1, 0, 0, new PrintWriter(System.out, true));
     idco = Lab.idco();
-    try (ServerSocket a = new ServerSocket(0);
-        ServerSocket b = new ServerSocket(0)) {
-      port = a.getLocalPort();
-      List<String> cmd = new ArrayList<>(Testbed.program());
-      cmd.addAll(
-          List.of(
-              "adapter",
-              "--lab",
-              "--host",
-              "127.0.0.1",
-              "--port",
-              "" + port,
-              "--grpc-port",
-              "" + b.getLocalPort()));
-      a.close();
-      b.close();
-      ProcessBuilder pb =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(
-                  ProcessBuilder.Redirect.appendTo(
-                      Path.of(labs.get(0).dir()).resolve("adapter-wim.log").toFile()));
-      pb.environment().put("L2SM_ADAPTER_USER", USER);
-      pb.environment().put("L2SM_ADAPTER_PASSWORD", PASSWORD);
-      adapter = pb.start();
-    }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              wim().checkCredentials();
-              return true;
-            });
+    adapter =
+        new AdapterProcess(USER, PASSWORD, Path.of(labs.get(0).dir()).resolve("adapter-wim.log"))
+            .start();
   }
 
   @AfterAll
   static void down() {
     if (adapter != null) {
-      adapter.destroyForcibly();
+      adapter.close();
     }
     Lab.down();
   }
 
   static OnosVplsClient wim() {
-    return new OnosVplsClient(HttpClient.newHttpClient(), "127.0.0.1:" + port, USER, PASSWORD);
+    return adapter.client();
   }
 
   /** Each edge device's port towards its cluster, by cluster, as `lab status` lists them. */
@@ -125,7 +91,8 @@ class OsmWimE2E {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/l2sm/v1/services"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + adapter.port + "/l2sm/v1/services"))
                     .header(
                         "Authorization",
                         "Basic "
