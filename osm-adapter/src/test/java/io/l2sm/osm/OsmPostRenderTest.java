@@ -220,6 +220,43 @@ class OsmPostRenderTest {
   }
 
   @Test
+  void anNsAcrossTwoVimAccountsGetsInterClusterLinksAndEachClusterOnlyItsNetworks()
+      throws Exception {
+    // The client KNF runs in another cluster (VIM account): the access link spans clusters.
+    com.fasterxml.jackson.databind.node.ObjectNode moved =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            JSON.readTree(Files.readString(FIXTURES.resolve("vnf_instance-client.json")));
+    moved.put("vim-account-id", "9a8b7c6d-bbbb-4ccc-8ddd-1e2f3a4b5c6d");
+    nbi.stubFor(
+        get(urlEqualTo("/osm/nslcm/v1/vnf_instances/" + VNF.get("client")))
+            .atPriority(1)
+            .willReturn(json(moved.toString())));
+    String m = manifests("client", VNF.get("client"));
+    assertThatThrownBy(() -> OsmPostRender.run(m, nbi("nbi-Pass"), client))
+        .hasMessageContaining(
+            "spans VIM accounts 6b1e1c3e-aaaa-4bbb-8ccc-1d2e3f4a5b6c,"
+                + " 9a8b7c6d-bbbb-4ccc-8ddd-1e2f3a4b5c6d (links across clusters), but this cluster"
+                + " has no NetworkEdgeDevice with a provider");
+    assertThat(nads()).isEmpty();
+
+    io.l2sm.api.v1.NetworkEdgeDevice ned = new io.l2sm.api.v1.NetworkEdgeDevice();
+    ned.getMetadata().setName("ned-c2");
+    ned.getMetadata().setNamespace("l2sm-system");
+    ned.getSpec().setProvider(io.l2sm.api.v1.ProviderSpec.named("campus-idco"));
+    client.resource(ned).create();
+    try {
+      OsmPostRender.Outcome o = OsmPostRender.run(m, nbi("nbi-Pass"), client);
+      // This cluster hosts only the client: it gets the access link, not the backbone.
+      assertThat(o.created()).containsExactly("campus-access");
+      assertThat(networksOf(o.manifests())).containsExactly("campus-access@net-access-ext");
+      assertThat(nads().get(0).getSpec().getConfig())
+          .contains("\"provider\":{\"name\":\"campus-idco\"}");
+    } finally {
+      client.resource(ned).delete();
+    }
+  }
+
+  @Test
   void anUnreachableNbiARefusedTokenOrAnUnknownRecordInstallNothing() {
     String m = manifests("router", VNF.get("router"));
     HttpOsmNbi down =

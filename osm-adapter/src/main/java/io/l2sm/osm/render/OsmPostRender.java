@@ -7,8 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.l2sm.api.v1.NetworkEdgeDevice;
 import io.l2sm.osm.nbi.NbiException;
 import io.l2sm.osm.nbi.OsmNbi;
+import io.l2sm.translator.ClusterMap;
 import io.l2sm.translator.InvalidInputException;
 import io.l2sm.translator.Problem;
 import io.l2sm.translator.Renderer;
@@ -124,8 +126,11 @@ public final class OsmPostRender {
       YAML.writeValue(nsPath.toFile(), nsFile);
       List<Path> vnfds = new ArrayList<>();
       Set<String> seen = new LinkedHashSet<>();
+      Map<String, String> vimOf = new java.util.LinkedHashMap<>();
       for (JsonNode ref : nsr.path("constituent-vnfr-ref")) {
         JsonNode member = ref.asText().equals(r.vnfId()) ? vnfr : nbi.vnfInstance(ref.asText());
+        vimOf.put(
+            member.path("member-vnf-index-ref").asText(), member.path("vim-account-id").asText(""));
         String pkg = member.path("vnfd-id").asText("");
         if (pkg.isEmpty() || !seen.add(pkg)) {
           continue;
@@ -138,8 +143,9 @@ public final class OsmPostRender {
         vnfds.add(p);
       }
       String nsName = nsr.path("name").asText(r.nsId());
+      ClusterMap clusters = clusterMap(vimOf, cluster, r.nsId());
       Translation t =
-          Translation.run(nsPath, vnfds, new TranslationOptions(nsName, namespace, null, null));
+          Translation.run(nsPath, vnfds, new TranslationOptions(nsName, namespace, null, clusters));
       Plan plan = t.plan();
       String annotation =
           plan.attachmentsOf(profile, r.kduName()).isEmpty()
@@ -147,7 +153,13 @@ public final class OsmPostRender {
               : PlanSelection.annotation(plan, profile + "/" + r.kduName());
       List<String> created = new ArrayList<>();
       List<String> found = new ArrayList<>();
-      applyNetworks(cluster, t.files().get(Renderer.NETWORKS), namespace, created, found);
+      // Across clusters, each cluster gets the networks its KDUs are members of.
+      Set<String> here = new java.util.HashSet<>();
+      String mine = clusters == null ? null : clusters.placement().get(profile).cluster();
+      plan.attachments().stream()
+          .filter(a -> mine == null || mine.equals(a.cluster()))
+          .forEach(a -> here.add(a.network()));
+      applyNetworks(cluster, t.files().get(Renderer.NETWORKS), namespace, here, created, found);
       PostRenderer.Result out =
           annotation.isEmpty()
               ? new PostRenderer.Result(manifests, 0, 0)
@@ -199,14 +211,61 @@ public final class OsmPostRender {
     return copy;
   }
 
+  /**
+   * When the NS's VNFs sit in more than one VIM account (clusters), where each profile runs, with
+   * this cluster's edge-device provider joining them; null for an NS in one cluster.
+   */
+  static ClusterMap clusterMap(Map<String, String> vimOf, KubernetesClient cluster, String nsId)
+      throws Failure {
+    Set<String> vims = new java.util.TreeSet<>(vimOf.values());
+    if (vims.size() < 2) {
+      return null;
+    }
+    String provider =
+        cluster.resources(NetworkEdgeDevice.class).inAnyNamespace().list().getItems().stream()
+            .filter(d -> d.getSpec() != null && d.getSpec().getProvider() != null)
+            .map(d -> d.getSpec().getProvider().name())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new Failure(
+                        "NS "
+                            + nsId
+                            + " spans VIM accounts "
+                            + String.join(", ", vims)
+                            + " (links across clusters), but this cluster has no"
+                            + " NetworkEdgeDevice with a provider (docs/intercluster.md)",
+                        null));
+    Map<String, ClusterMap.Placement> placement = new java.util.LinkedHashMap<>();
+    vimOf.forEach(
+        (p, vim) ->
+            placement.put(
+                p,
+                new ClusterMap.Placement(
+                    io.l2sm.translator.Names.toDnsLabel("vim-" + vim).orElse("vim"), vim)));
+    return new ClusterMap(
+        new io.l2sm.translator.LocatedDocument(
+            "the VIM accounts of NS " + nsId, YAML.createObjectNode(), Map.of()),
+        io.l2sm.api.v1.ProviderSpec.named(provider),
+        placement);
+  }
+
   private static void applyNetworks(
-      KubernetesClient cluster, String yaml, String ns, List<String> created, List<String> found) {
+      KubernetesClient cluster,
+      String yaml,
+      String ns,
+      Set<String> wanted,
+      List<String> created,
+      List<String> found) {
     if (yaml == null) {
       return;
     }
     List<HasMetadata> networks = new ArrayList<>(io.l2sm.osm.deploy.Networks.parse(yaml));
     for (HasMetadata n : networks) {
       String name = n.getMetadata().getName();
+      if (!wanted.contains(name)) {
+        continue;
+      }
       if (cluster.resource(n).inNamespace(ns).get() != null) {
         found.add(name);
         continue;
