@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       "",
       "Each VPLS (connectivity service) becomes an L2S-M network whose members are the switch"
           + " ports its interfaces name (of:<dpid>/<port>), in the cluster whose controller has"
-          + " those switches. Credentials: "
+          + " those switches; one on the clusters' edge-device ports becomes an inter-cluster"
+          + " network (docs/osm.md). Credentials: "
           + Credentials.USER_ENV
           + " and "
           + Credentials.PASSWORD_ENV
