@@ -95,8 +95,8 @@ public class AgentCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Follow the cluster's Overlays and Nodes: neighbours are the nodes any Overlay links to"
-              + " this one, at their InternalIP (the file may appear later). Without an Overlay"
-              + " the --peer neighbours stay.")
+              + " this one, at their InternalIP (the file may appear later; 'in-cluster' for the"
+              + " pod's service account). Without an Overlay the --peer neighbours stay.")
   Path kubeconfig;
 
   @Option(

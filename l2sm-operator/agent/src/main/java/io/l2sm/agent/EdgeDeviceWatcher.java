@@ -2,7 +2,6 @@ package io.l2sm.agent;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -105,13 +104,10 @@ final class EdgeDeviceWatcher implements AutoCloseable {
 
   private NetworkEdgeDevice fromApi() throws IOException {
     if (client == null) {
-      if (!Files.isReadable(kubeconfig)) {
+      if (!KubeAccess.ready(kubeconfig)) {
         return null;
       }
-      client =
-          new KubernetesClientBuilder()
-              .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-              .build();
+      client = new KubernetesClientBuilder().withConfig(KubeAccess.config(kubeconfig)).build();
     }
     return client.resources(NetworkEdgeDevice.class).inNamespace(namespace).withName(name).get();
   }

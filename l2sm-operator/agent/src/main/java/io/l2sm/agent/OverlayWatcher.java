@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.l2sm.api.v1.NetworkEdgeDevice;
 import io.l2sm.api.v1.Overlay;
 import io.l2sm.api.v1.OverlaySpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,7 +54,7 @@ final class OverlayWatcher implements AutoCloseable {
 
   private void start() {
     try {
-      while (!Files.isReadable(kubeconfig)) {
+      while (!KubeAccess.ready(kubeconfig)) {
         Thread.sleep(200);
       }
       // Until the API answers: a failed first list stops an informer for good.
@@ -90,7 +89,7 @@ final class OverlayWatcher implements AutoCloseable {
 
   /** Whether the API server answers a list of Nodes (within 2 s). */
   private boolean answers() throws java.io.IOException {
-    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    Config config = KubeAccess.config(kubeconfig);
     config.setRequestTimeout(2000);
     config.setConnectionTimeout(2000);
     config.setRequestRetryBackoffLimit(0);
@@ -103,10 +102,7 @@ final class OverlayWatcher implements AutoCloseable {
   }
 
   private void connect() throws java.io.IOException {
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-            .build();
+    client = new KubernetesClientBuilder().withConfig(KubeAccess.config(kubeconfig)).build();
     ResourceEventHandler<Object> changed =
         new ResourceEventHandler<>() {
           @Override

@@ -1,0 +1,235 @@
+package io.l2sm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * The production chart (helm-charts/l2sm) through the real Helm library: lint, templates with every
+ * documented option, the schema's refusals, and what the rendered objects must hold.
+ */
+class HelmChartTest {
+  static final Path CHART = Path.of("..", "helm-charts", "l2sm").toAbsolutePath().normalize();
+
+  /** The documented option combinations (docs/install.md), as --set pairs. */
+  static List<Map<String, Object>> combinations() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    out.add(Map.of());
+    out.add(Map.of("agent.ovs.mode", "bundled"));
+    out.add(Map.of("agent.datapath", "netdev", "agent.bfdIntervalMs", 0, "agent.mtu", 9000));
+    out.add(
+        Map.of(
+            "controller.persistence.enabled", true, "controller.persistence.storageClass", "fast"));
+    out.add(Map.of("adapter.enabled", true, "adapter.credentialsSecret", "osm-account"));
+    out.add(
+        Map.of(
+            "adapter.enabled", true,
+            "adapter.credentialsSecret", "osm-account",
+            "adapter.tlsSecret", "adapter-tls",
+            "adapter.service.type", "LoadBalancer"));
+    out.add(Map.of("idco.enabled", true, "idco.tokensSecret", "idco-tokens"));
+    out.add(Map.of("operator.providerTokenSecret", "idco-token"));
+    out.add(
+        Map.of(
+            "overlay.links[0].endpointA", "node-1",
+            "overlay.links[0].endpointB", "node-2",
+            "agent.nodeSelector.l2sm", "yes",
+            "image.tag", "0.1.0-test"));
+    return out;
+  }
+
+  static List<HasMetadata> render(Map<String, Object> values) {
+    TemplateCommand t = new Helm(CHART).template().withName("l2sm").withNamespace("l2sm-system");
+    values.forEach(t::set);
+    String manifests = t.call();
+    List<HasMetadata> out = new ArrayList<>();
+    for (String doc : manifests.split("(?m)^---\\s*$")) {
+      if (doc.strip().isEmpty() || doc.strip().lines().allMatch(l -> l.startsWith("#"))) {
+        continue;
+      }
+      out.add(
+          Serialization.unmarshal(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8))));
+    }
+    return out;
+  }
+
+  static List<Map.Entry<String, PodSpec>> pods(List<HasMetadata> objects) {
+    List<Map.Entry<String, PodSpec>> out = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      if (o instanceof Deployment d) {
+        out.add(Map.entry(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
+      } else if (o instanceof DaemonSet d) {
+        out.add(Map.entry(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void lintPassesStrictly() {
+    LintResult r = new Helm(CHART).lint().strict().call();
+    assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
+  }
+
+  @ParameterizedTest
+  @MethodSource("combinations")
+  void everyCombinationRendersValidObjectsWithCommandsTheCliAccepts(Map<String, Object> values) {
+    List<HasMetadata> objects = render(values);
+    assertThat(objects).isNotEmpty();
+    Map<String, String> args = new LinkedHashMap<>();
+    for (HasMetadata o : objects) {
+      // Every object is a known kind of the fabric8 model (Overlay: the project's own CRD).
+      if (!o.getKind().equals("Overlay")) {
+        assertThat(o)
+            .as(o.getKind() + " " + o.getMetadata().getName())
+            .isNotInstanceOf(GenericKubernetesResource.class);
+      }
+      if (o instanceof ConfigMap c) {
+        args.putAll(c.getData());
+      }
+    }
+    for (var pod : pods(objects)) {
+      for (Container c : pod.getValue().getContainers()) {
+        if (!List.of("l2sm").equals(c.getCommand())) {
+          assertThat(c.getCommand().get(0)).startsWith("/usr/share/l2sm/"); // bundled OVS
+          continue;
+        }
+        // What the container runs, with its args file expanded and $(VARS) given values,
+        // parses with the real command line: the subcommand and every flag exist.
+        List<String> argv = new ArrayList<>();
+        for (String a : c.getArgs()) {
+          if (a.startsWith("@/etc/l2sm/")) {
+            String file = args.get(a.substring("@/etc/l2sm/".length()));
+            assertThat(file).as(a).isNotNull();
+            file.lines().filter(l -> !l.isBlank()).forEach(argv::add);
+          } else {
+            argv.add(a.replaceAll("\\$\\([A-Z_]+\\)", "10.0.0.1"));
+          }
+        }
+        CommandLine cli = Main.newCommandLine();
+        CommandLine.ParseResult parsed = cli.parseArgs(argv.toArray(String[]::new));
+        assertThat(parsed.hasSubcommand()).as(argv.toString()).isTrue();
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(c.getArgs().get(0));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("combinations")
+  void onlyTheAgentIsPrivilegedAndSecretsAreNeverLiterals(Map<String, Object> values) {
+    List<HasMetadata> objects = render(values);
+    for (var pod : pods(objects)) {
+      boolean agent = pod.getKey().endsWith("-agent");
+      for (Container c : pod.getValue().getContainers()) {
+        boolean privileged =
+            c.getSecurityContext() != null
+                && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged());
+        assertThat(privileged).as(pod.getKey() + "/" + c.getName()).isEqualTo(agent);
+        if (!agent) {
+          assertThat(pod.getValue().getSecurityContext().getRunAsNonRoot()).isTrue();
+          assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+          assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        }
+        for (EnvVar e : c.getEnv()) {
+          // Only references (downward API, Secrets), no literal values.
+          assertThat(e.getValue()).as(e.getName()).isNull();
+        }
+        for (String a : c.getArgs()) {
+          assertThat(a.toLowerCase()).doesNotContain("password=").doesNotContain("token=");
+        }
+      }
+      assertThat(pod.getValue().getHostNetwork() == Boolean.TRUE).isEqualTo(agent);
+    }
+    for (HasMetadata o : objects) {
+      if (o instanceof ConfigMap c) {
+        c.getData()
+            .values()
+            .forEach(v -> assertThat(v).doesNotContain("password").doesNotContain("token"));
+      }
+      assertThat(o.getKind()).isNotEqualTo("Secret"); // credentials come from the user's Secrets
+    }
+  }
+
+  static String rules(ClusterRole r) {
+    List<String> out = new ArrayList<>();
+    for (PolicyRule p : r.getRules()) {
+      out.add(p.getApiGroups() + " " + p.getResources() + " " + p.getVerbs());
+    }
+    return String.join("\n", out);
+  }
+
+  @Test
+  void rbacIsExactlyAsDocumented() {
+    Map<String, ClusterRole> roles = new LinkedHashMap<>();
+    for (HasMetadata o :
+        render(
+            Map.of(
+                "adapter.enabled",
+                true,
+                "adapter.credentialsSecret",
+                "a",
+                "idco.enabled",
+                true,
+                "idco.tokensSecret",
+                "t"))) {
+      if (o instanceof ClusterRole r) {
+        roles.put(r.getMetadata().getName(), r);
+      }
+    }
+    assertThat(roles).containsOnlyKeys("l2sm-operator", "l2sm-agent");
+    assertThat(rules(roles.get("l2sm-operator")))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "[l2sm.l2sm.k8s.local] [l2networks, overlays] [get, list, watch, create, update, patch, delete]",
+                "[l2sm.l2sm.k8s.local] [l2networks/status, overlays/status] [update, patch]",
+                "[l2sm.l2sm.k8s.local] [networkedgedevices] [get, list, watch]",
+                "[k8s.cni.cncf.io] [network-attachment-definitions] [get, list, watch, create, update, patch, delete]",
+                "[] [nodes] [get, list, watch]",
+                "[events.k8s.io] [events] [create, patch]"));
+    assertThat(rules(roles.get("l2sm-agent")))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "[l2sm.l2sm.k8s.local] [overlays, networkedgedevices] [get, list, watch]",
+                "[] [nodes] [get, list, watch]"));
+  }
+
+  @Test
+  void wrongValuesAreRefusedByTheSchemaWithTheirPath() {
+    assertThatThrownBy(() -> render(Map.of("controler.grpcPort", 1)))
+        .hasMessageContaining("controler");
+    assertThatThrownBy(() -> render(Map.of("agent.datapath", "kernel")))
+        .hasMessageContaining("agent.datapath");
+    assertThatThrownBy(() -> render(Map.of("agent.mtu", 100))).hasMessageContaining("agent.mtu");
+    assertThatThrownBy(() -> render(Map.of("controller.vniRange", "lots")))
+        .hasMessageContaining("controller.vniRange");
+    assertThatThrownBy(() -> render(Map.of("adapter.enabled", true)))
+        .hasMessageContaining("adapter.credentialsSecret");
+  }
+}
