@@ -171,10 +171,11 @@ public final class InterDomain {
             Lab.PREFIX,
             new Testbed.Placement(dir(), "x", firstNode, false),
             new Testbed.Extras(
-                names,
-                Map.of(),
-                agentArgs,
-                List.of("idco", "--tokens", dir().resolve("tokens").toString(), "--rest", rest)),
+                    names,
+                    Map.of(),
+                    agentArgs,
+                    List.of("idco", "--tokens", dir().resolve("tokens").toString(), "--rest", rest))
+                .withSettings(Lab.settings()),
             Lab.SUBNET,
             "16-4095",
             n + sites,

@@ -161,6 +161,14 @@ public final class Lab {
     return PREFIX + "d-" + cluster + "-" + name;
   }
 
+  /**
+   * The processes' settings rendered from the production chart (ChartSettings), in the lab's
+   * folder.
+   */
+  static Path settings() {
+    return dir().resolve("settings");
+  }
+
   /** Builds a lab of one cluster. */
   public static LabInfo up(int nodes, PrintWriter progress) throws Exception {
     return up(1, nodes, progress).get(0);
@@ -193,6 +201,10 @@ public final class Lab {
           "a lab has 1 or more clusters of 1 or more nodes, at most " + MAX_NODES + " in all");
     }
     Testbed.destroy(PREFIX); // whatever an earlier lab left
+    progress.println(
+        "Rendering the processes' settings from the chart " + ChartSettings.chart() + "...");
+    progress.flush();
+    ChartSettings.render(settings());
     List<Testbed> built = new ArrayList<>();
     try {
       List<LabInfo> out = new ArrayList<>();
@@ -240,6 +252,7 @@ public final class Lab {
         new Testbed(
             PREFIX,
             new Testbed.Placement(dir, name, first, k == 1),
+            Testbed.Extras.NONE.withSettings(settings()),
             SUBNET,
             "4096-16777215",
             nodes,
@@ -294,7 +307,13 @@ public final class Lab {
         program(
             "apiserver", "--listen", apiUrl.substring(7), "--kubeconfig", kubeconfig.toString()));
     List<String> operator =
-        program("operator", "--kubeconfig", kubeconfig.toString(), "--controller", grpc);
+        program(
+            "operator",
+            "@" + settings().resolve("operator.args"),
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--controller",
+            grpc);
     if (interDomain) {
       operator.addAll(List.of("--provider-token-file", InterDomain.operatorToken().toString()));
     }

@@ -92,8 +92,24 @@ public final class Testbed implements AutoCloseable {
       List<String> nodeNames,
       Map<String, Map<String, String>> peers,
       Map<String, List<String>> agentArgs,
-      List<String> controllerCommand) {
-    public static final Extras NONE = new Extras(List.of(), Map.of(), Map.of(), List.of());
+      List<String> controllerCommand,
+      Path settings) {
+    public static final Extras NONE = new Extras(List.of(), Map.of(), Map.of(), List.of(), null);
+
+    public Extras(
+        List<String> nodeNames,
+        Map<String, Map<String, String>> peers,
+        Map<String, List<String>> agentArgs,
+        List<String> controllerCommand) {
+      this(nodeNames, peers, agentArgs, controllerCommand, null);
+    }
+
+    /**
+     * The same, with the processes' settings from the chart's rendered args files in {@code dir}.
+     */
+    public Extras withSettings(Path dir) {
+      return new Extras(nodeNames, peers, agentArgs, controllerCommand, dir);
+    }
   }
 
   public final String prefix;
@@ -301,8 +317,14 @@ public final class Testbed implements AutoCloseable {
   /** Starts (or restarts) the controller and waits until it answers on /healthz. */
   public void startController() throws InterruptedException {
     List<String> cmd = self();
-    cmd.addAll(
-        extras.controllerCommand().isEmpty() ? List.of("controller") : extras.controllerCommand());
+    List<String> command =
+        extras.controllerCommand().isEmpty() ? List.of("controller") : extras.controllerCommand();
+    cmd.add(command.get(0));
+    if (extras.settings() != null) {
+      // The chart's settings (VNI range, push timeout): what an installation runs with.
+      cmd.add("@" + extras.settings().resolve(command.get(0) + ".args"));
+    }
+    cmd.addAll(command.subList(1, command.size()));
     cmd.addAll(
         List.of(
             "--state-dir",
@@ -312,9 +334,10 @@ public final class Testbed implements AutoCloseable {
             "--grpc",
             ":" + grpcPort,
             "--http",
-            "127.0.0.1:" + httpPort,
-            "--vni-range",
-            vniRange));
+            "127.0.0.1:" + httpPort));
+    if (extras.settings() == null) {
+      cmd.addAll(List.of("--vni-range", vniRange));
+    }
     commands.put("controller", List.copyOf(cmd));
     controller = start(cmd, "controller.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -374,17 +397,21 @@ public final class Testbed implements AutoCloseable {
     Files.deleteIfExists(socket(n));
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(n)));
     cmd.addAll(self());
+    cmd.add("agent");
+    if (extras.settings() != null) {
+      // The chart's settings (bridge, datapath, MTU, BFD), rendered for the userspace datapath.
+      cmd.add("@" + extras.settings().resolve("agent.args"));
+    } else {
+      cmd.addAll(List.of("--datapath", "netdev"));
+    }
     cmd.addAll(
         List.of(
-            "agent",
             "--node",
             n,
             "--controller",
             controllerIp() + ":" + grpcPort,
             "--openflow-target",
             "tcp:" + controllerIp() + ":" + ofPort,
-            "--datapath",
-            "netdev",
             "--ovs-db",
             "unix:" + ovsDir(n) + "/db.sock",
             "--socket",

@@ -624,4 +624,43 @@ class LabE2E {
                 Kubelet.readState(Path.of(lab.dir())).keySet().stream()
                     .noneMatch(k -> k.matches("default/(once|again|stay)")));
   }
+
+  @org.junit.jupiter.api.Test
+  void theLabRunsWithTheSettingsTheChartInstalls() throws Exception {
+    // Rendered again here, independently, from the chart with the lab's values.
+    var t =
+        new com.marcnuri.helm.Helm(io.l2sm.lab.ChartSettings.chart())
+            .template()
+            .withName("l2sm")
+            .withNamespace("l2sm-system");
+    io.l2sm.lab.ChartSettings.LAB_VALUES.forEach(t::set);
+    io.fabric8.kubernetes.api.model.ConfigMap config = null;
+    for (String doc : t.call().split("(?m)^---\\s*$")) {
+      if (doc.contains("kind: ConfigMap") && doc.contains("-config")) {
+        config =
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                doc, io.fabric8.kubernetes.api.model.ConfigMap.class);
+      }
+    }
+    assertThat(config).isNotNull();
+    Map<String, String> parts =
+        Map.of(
+            "controller", "controller.args", "operator", "operator.args", "agent-n1", "agent.args");
+    for (var e : parts.entrySet()) {
+      List<String> cmd = lab.processes().get(e.getKey());
+      String at =
+          cmd.stream()
+              .filter(a -> a.startsWith("@"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(e.getKey() + ": " + cmd));
+      assertThat(at).endsWith("/settings/" + e.getValue());
+      assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(at.substring(1))))
+          .as(e.getKey())
+          .isEqualTo(config.getData().get(e.getValue()));
+    }
+    assertThat(config.getData().get("agent.args"))
+        .contains("--datapath=netdev")
+        .contains("--bfd-interval=100");
+    assertThat(config.getData().get("controller.args")).contains("--vni-range=4096-16777215");
+  }
 }
