@@ -58,3 +58,23 @@ tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* Clients of the controller's gRPC API: its CA when TLS is on. */}}
+{{- define "l2sm.controllerCaArg" -}}
+{{- if .Values.tls.controllerSecret -}}
+- "--controller-ca=/etc/l2sm/controller-ca/ca.crt"
+{{- end }}
+{{- end -}}
+{{- define "l2sm.controllerCaMount" -}}
+{{- if .Values.tls.controllerSecret -}}
+- {name: controller-ca, mountPath: /etc/l2sm/controller-ca, readOnly: true}
+{{- end }}
+{{- end -}}
+{{- define "l2sm.controllerCaVolume" -}}
+{{- if .Values.tls.controllerSecret -}}
+- name: controller-ca
+  secret:
+    secretName: {{ .Values.tls.controllerSecret }}
+    items: [{key: ca.crt, path: ca.crt}]
+{{- end }}
+{{- end -}}

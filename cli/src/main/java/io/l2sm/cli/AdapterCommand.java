@@ -107,6 +107,12 @@ public class AdapterCommand implements Callable<Integer> {
       description = "A file with one line user:password (a mounted secret), instead of the env.")
   Path credentialsFile;
 
+  @Option(
+      names = "--controller-ca",
+      paramLabel = "PEM",
+      description = "The CA of the controllers' certificates: their gRPC APIs over TLS.")
+  Path controllerCa;
+
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS and gRPC over TLS.")
   Path tlsCert;
 
@@ -182,7 +188,7 @@ public class AdapterCommand implements Callable<Integer> {
                       Files.readString(k.getValue())))
               .build());
     }
-    ControllerFabric fabric = new ControllerFabric(targets, 10_000);
+    ControllerFabric fabric = new ControllerFabric(targets, 10_000, controllerCa);
     if (idcoController != null) {
       fabric.withInterCluster(k8s, idcoController, namespace);
     }

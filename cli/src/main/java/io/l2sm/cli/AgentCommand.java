@@ -127,6 +127,20 @@ public class AgentCommand implements Callable<Integer> {
   int bfdMs;
 
   @Option(
+      names = "--controller-ca",
+      paramLabel = "PEM",
+      description = "The CA of the controller's certificate: its gRPC API over TLS.")
+  Path controllerCa;
+
+  @Option(
+      names = "--switch-tls-dir",
+      paramLabel = "DIR",
+      description =
+          "For an ssl: --openflow-target: the switch's tls.key and tls.crt and the CA (ca.crt)"
+              + " that signed the controller's certificate.")
+  Path switchTls;
+
+  @Option(
       names = "--install-cni",
       paramLabel = "DIR",
       description = "Install the CNI plugin shim as DIR/l2sm before serving.")
@@ -182,7 +196,9 @@ public class AgentCommand implements Callable<Integer> {
               socket,
               peerMap,
               mtu,
-              bfdMs);
+              bfdMs,
+              controllerCa,
+              switchTls);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code l2sm controller}: the SDN controller process. */
@@ -70,8 +71,22 @@ public class ControllerCommand implements Callable<Integer> {
           "How long a change may wait for switches to confirm (default: ${DEFAULT-VALUE}).")
   long pushTimeoutMs;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description =
+          "Serve gRPC and OpenFlow over TLS with this certificate chain (switches then dial"
+              + " ssl:HOST:PORT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The key of --tls-cert (PKCS#8).")
+  Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
     int[] range = Daemons.vniRange(spec, vniRange);
     int min = range[0];
     int max = range[1];
@@ -83,7 +98,9 @@ public class ControllerCommand implements Callable<Integer> {
             stateDir,
             min,
             max,
-            Duration.ofMillis(pushTimeoutMs));
+            Duration.ofMillis(pushTimeoutMs),
+            tlsCert,
+            tlsKey);
     Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(d::close));

@@ -80,8 +80,22 @@ public class IdcoCommand implements Callable<Integer> {
       description = "VNIs of inter-cluster networks (default: ${DEFAULT-VALUE}).")
   String vniRange;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description =
+          "Serve gRPC and OpenFlow over TLS with this certificate chain (switches then dial"
+              + " ssl:HOST:PORT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The key of --tls-cert (PKCS#8).")
+  Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
     int[] range = Daemons.vniRange(spec, vniRange);
     if (!Files.isReadable(tokens)) {
       throw new ParameterException(spec.commandLine(), "--tokens " + tokens + " is not readable");
@@ -100,7 +114,9 @@ public class IdcoCommand implements Callable<Integer> {
             stateDir,
             range[0],
             range[1],
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            tlsCert,
+            tlsKey);
     Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config);
         IdcoApi api = new IdcoApi(Daemons.address(spec, "--rest", rest), d.core(), clients)) {

@@ -64,6 +64,12 @@ public class OperatorCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--controller-ca",
+      paramLabel = "PEM",
+      description = "The CA of the controller's certificate: its gRPC API over TLS.")
+  Path controllerCa;
+
+  @Option(
       names = "--provider-token-file",
       paramLabel = "FILE",
       description =
@@ -86,7 +92,7 @@ public class OperatorCommand implements Callable<Integer> {
       config = Config.autoConfigure(null);
     }
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        GrpcControllerClient grpc = new GrpcControllerClient(controller);
+        GrpcControllerClient grpc = new GrpcControllerClient(controller, controllerCa);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());
         OverlayReconciler overlays = new OverlayReconciler(client)) {
       networks.start();

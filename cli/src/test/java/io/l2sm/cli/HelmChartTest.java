@@ -56,6 +56,12 @@ class HelmChartTest {
     out.add(Map.of("operator.providerTokenSecret", "idco-token"));
     out.add(
         Map.of(
+            "tls.controllerSecret", "controller-tls",
+            "tls.switchSecret", "switch-tls",
+            "adapter.enabled", true,
+            "adapter.credentialsSecret", "osm-account"));
+    out.add(
+        Map.of(
             "overlay.links[0].endpointA", "node-1",
             "overlay.links[0].endpointB", "node-2",
             "agent.nodeSelector.l2sm", "yes",
@@ -231,5 +237,7 @@ class HelmChartTest {
         .hasMessageContaining("controller.vniRange");
     assertThatThrownBy(() -> render(Map.of("adapter.enabled", true)))
         .hasMessageContaining("adapter.credentialsSecret");
+    assertThatThrownBy(() -> render(Map.of("tls.controllerSecret", "c")))
+        .hasMessageContaining("tls.switchSecret");
   }
 }

@@ -1,7 +1,6 @@
 package io.l2sm.lab;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.GetStatusRequest;
 import java.io.IOException;
@@ -411,7 +410,7 @@ public final class Testbed implements AutoCloseable {
             "--controller",
             controllerIp() + ":" + grpcPort,
             "--openflow-target",
-            "tcp:" + controllerIp() + ":" + ofPort,
+            (tls() ? "ssl:" : "tcp:") + controllerIp() + ":" + ofPort,
             "--ovs-db",
             "unix:" + ovsDir(n) + "/db.sock",
             "--socket",
@@ -499,9 +498,17 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** A gRPC client of the controller (20 s deadline per call). */
+  /** Whether the controller serves gRPC and OpenFlow over TLS (its command has --tls-cert). */
+  private boolean tls() {
+    return extras.controllerCommand().contains("--tls-cert");
+  }
+
   public ControllerGrpc.ControllerBlockingStub grpc() {
     if (channel == null) {
-      channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+      int ca = agentArgs.indexOf("--controller-ca");
+      channel =
+          io.l2sm.api.grpc.GrpcChannels.open(
+              "127.0.0.1:" + grpcPort, ca < 0 ? null : Path.of(agentArgs.get(ca + 1)));
     }
     return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }

@@ -30,9 +30,42 @@ public record AgentConfig(
     Path socket,
     Map<String, String> peers,
     int defaultMtu,
-    int bfdMs) {
+    int bfdMs,
+    Path controllerCa,
+    Path switchTls) {
+
+  /** Without TLS. */
+  public AgentConfig(
+      String node,
+      String bridge,
+      String datapathType,
+      String ovsDb,
+      String openflowTarget,
+      String controllerGrpc,
+      Path socket,
+      Map<String, String> peers,
+      int defaultMtu,
+      int bfdMs) {
+    this(
+        node,
+        bridge,
+        datapathType,
+        ovsDb,
+        openflowTarget,
+        controllerGrpc,
+        socket,
+        peers,
+        defaultMtu,
+        bfdMs,
+        null,
+        null);
+  }
 
   public AgentConfig {
+    if (openflowTarget.startsWith("ssl:") && switchTls == null) {
+      throw new IllegalArgumentException(
+          "an ssl: OpenFlow target needs the switch's key, certificate and CA (--switch-tls-dir)");
+    }
     peers = java.util.Collections.unmodifiableMap(new TreeMap<>(peers));
     if (!datapathType.equals("netdev") && !datapathType.equals("system")) {
       throw new IllegalArgumentException(

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.AttachRequest;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.DetachRequest;
@@ -89,7 +88,8 @@ public final class NodeAgent implements AutoCloseable {
   public NodeAgent(AgentConfig config) {
     this.config = config;
     this.ovs = new Ovs(config.ovsDb());
-    this.channel = NettyChannelBuilder.forTarget(config.controllerGrpc()).usePlaintext().build();
+    this.channel =
+        io.l2sm.api.grpc.GrpcChannels.open(config.controllerGrpc(), config.controllerCa());
     this.controller = ControllerGrpc.newBlockingStub(channel);
   }
 
@@ -180,6 +180,17 @@ public final class NodeAgent implements AutoCloseable {
         "fail_mode=secure",
         "other-config:datapath-id=" + String.format("%016x", config.dpid()),
         "other-config:disable-in-band=true");
+    if (config.switchTls() != null) {
+      // OpenFlow over TLS: the switch's own key and certificate, and the CA that signed the
+      // controller's. ovs-vswitchd may run outside this container (the host's Open vSwitch): the
+      // files are copied next to its database socket, a folder both see at the same path.
+      Path d = switchTlsFiles(config.switchTls());
+      ovs.vsctl(
+          "set-ssl",
+          d.resolve("tls.key").toString(),
+          d.resolve("tls.crt").toString(),
+          d.resolve("ca.crt").toString());
+    }
     // Setting the controller of a bridge that has none flushes its flows, so only when needed.
     String current = ovs.vsctl("get-controller", br).strip();
     if (!current.equals(config.openflowTarget())) {
@@ -201,6 +212,27 @@ public final class NodeAgent implements AutoCloseable {
         String.format("%016x", config.dpid()),
         config.datapathType(),
         config.openflowTarget());
+  }
+
+  /** Copies the switch's TLS files next to the OVSDB socket (0600); returns that folder. */
+  private Path switchTlsFiles(Path from) {
+    if (!config.ovsDb().startsWith("unix:")) {
+      return from;
+    }
+    Path to = Path.of(config.ovsDb().substring(5)).getParent().resolve("l2sm-tls");
+    try {
+      java.nio.file.Files.createDirectories(to);
+      for (String f : List.of("tls.key", "tls.crt", "ca.crt")) {
+        Path t = to.resolve(f);
+        java.nio.file.Files.copy(
+            from.resolve(f), t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.setPosixFilePermissions(
+            t, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot copy the switch's TLS files to " + to, e);
+    }
+    return to;
   }
 
   /** One VXLAN port per peer ({@code key=flow}: the flows set the VNI); stale ones removed. */

@@ -20,6 +20,12 @@ public final class ControllerDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerDaemon.class);
 
   /** Where it listens and keeps its state. */
+  /**
+   * How to run.
+   *
+   * @param tlsCert PEM certificate chain: gRPC and OpenFlow over TLS (null: plaintext)
+   * @param tlsKey its PEM private key (PKCS#8)
+   */
   public record Config(
       InetSocketAddress openflow,
       InetSocketAddress grpc,
@@ -27,7 +33,20 @@ public final class ControllerDaemon implements AutoCloseable {
       Path stateDir,
       int vniMin,
       int vniMax,
-      Duration pushTimeout) {}
+      Duration pushTimeout,
+      Path tlsCert,
+      Path tlsKey) {
+    public Config(
+        InetSocketAddress openflow,
+        InetSocketAddress grpc,
+        InetSocketAddress http,
+        Path stateDir,
+        int vniMin,
+        int vniMax,
+        Duration pushTimeout) {
+      this(openflow, grpc, http, stateDir, vniMin, vniMax, pushTimeout, null, null);
+    }
+  }
 
   private final ControllerService core;
   private final OpenFlowServer openflow;
@@ -40,14 +59,19 @@ public final class ControllerDaemon implements AutoCloseable {
         new ControllerService(
             new StateStore(c.stateDir()), c.vniMin(), c.vniMax(), c.pushTimeout());
     GrpcApi api = new GrpcApi(core);
-    grpc =
+    NettyServerBuilder gb =
         NettyServerBuilder.forAddress(c.grpc())
             .addService(api)
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build()
-            .start();
+            .addService(ProtoReflectionServiceV1.newInstance());
+    if (c.tlsCert() != null) {
+      gb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
+    }
+    grpc = gb.build().start();
     rest = new RestApi(c.http(), core, api);
     openflow = new OpenFlowServer(core);
+    if (c.tlsCert() != null) {
+      openflow.useTls(c.tlsCert(), c.tlsKey());
+    }
     openflowAddress = openflow.start(c.openflow());
     LOG.info(
         "controller up: OpenFlow {}, gRPC {}, HTTP {}, state {} ({} networks, {} attachments)",

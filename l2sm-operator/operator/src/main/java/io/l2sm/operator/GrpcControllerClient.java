@@ -3,7 +3,6 @@ package io.l2sm.operator;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.DeleteNetworkRequest;
@@ -18,7 +17,12 @@ public final class GrpcControllerClient implements ControllerClient {
 
   /** A client of the controller at {@code host:port}. */
   public GrpcControllerClient(String target) {
-    this(NettyChannelBuilder.forTarget(target).usePlaintext().build(), true);
+    this(target, null);
+  }
+
+  /** As above, over TLS when {@code ca} (the CA of the controller's certificate) is given. */
+  public GrpcControllerClient(String target, java.nio.file.Path ca) {
+    this(io.l2sm.api.grpc.GrpcChannels.open(target, ca), true);
   }
 
   /** A client over an existing channel (not closed by {@link #close()}). */

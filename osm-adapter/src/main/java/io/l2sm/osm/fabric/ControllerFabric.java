@@ -3,7 +3,6 @@ package io.l2sm.osm.fabric;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.AttachRequest;
 import io.l2sm.api.grpc.v1.Attachment;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
@@ -55,11 +54,15 @@ public final class ControllerFabric implements Fabric {
    * @param deadlineMillis per-call deadline
    */
   public ControllerFabric(Map<String, String> targets, long deadlineMillis) {
+    this(targets, deadlineMillis, null);
+  }
+
+  /** As above, over TLS when {@code ca} (the CA of the controllers' certificates) is given. */
+  public ControllerFabric(Map<String, String> targets, long deadlineMillis, java.nio.file.Path ca) {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no controller given");
     }
-    targets.forEach(
-        (d, t) -> domains.put(d, NettyChannelBuilder.forTarget(t).usePlaintext().build()));
+    targets.forEach((d, t) -> domains.put(d, io.l2sm.api.grpc.GrpcChannels.open(t, ca)));
     this.deadlineMillis = deadlineMillis;
   }
 

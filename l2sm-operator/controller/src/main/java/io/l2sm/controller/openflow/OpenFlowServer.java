@@ -44,9 +44,18 @@ public final class OpenFlowServer implements AutoCloseable {
   private final EventLoopGroup workers = new NioEventLoopGroup(2);
   private final SwitchListener listener;
   private Channel server;
+  private io.netty.handler.ssl.SslContext tls;
 
   public OpenFlowServer(SwitchListener listener) {
     this.listener = listener;
+  }
+
+  /**
+   * Serves OpenFlow over TLS (switches dial {@code ssl:HOST:PORT}): the controller proves itself
+   * with this certificate; call before {@link #start}.
+   */
+  public void useTls(java.nio.file.Path cert, java.nio.file.Path key) throws java.io.IOException {
+    tls = io.netty.handler.ssl.SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
   }
 
   /** Binds and returns the bound address (port 0 picks a free one). */
@@ -61,6 +70,9 @@ public final class OpenFlowServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(new IdleStateHandler(IDLE_PROBE_SECONDS, 0, 0, TimeUnit.SECONDS))
                         .addLast(new LengthFieldBasedFrameDecoder(65535, 2, 2, -4, 0))
