@@ -126,11 +126,7 @@ public class AgentCommand implements Callable<Integer> {
               + " around a dead link within about 3 intervals plus one (default: ${DEFAULT-VALUE}).")
   int bfdMs;
 
-  @Option(
-      names = "--controller-ca",
-      paramLabel = "PEM",
-      description = "The CA of the controller's certificate: its gRPC API over TLS.")
-  Path controllerCa;
+  @picocli.CommandLine.Mixin TlsOptions.ControllerCa controllerCa = new TlsOptions.ControllerCa();
 
   @Option(
       names = "--switch-tls-dir",
@@ -197,7 +193,7 @@ public class AgentCommand implements Callable<Integer> {
               peerMap,
               mtu,
               bfdMs,
-              controllerCa,
+              controllerCa.ca,
               switchTls);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code l2sm controller}: the SDN controller process. */
@@ -71,22 +70,11 @@ public class ControllerCommand implements Callable<Integer> {
           "How long a change may wait for switches to confirm (default: ${DEFAULT-VALUE}).")
   long pushTimeoutMs;
 
-  @Option(
-      names = "--tls-cert",
-      paramLabel = "PEM",
-      description =
-          "Serve gRPC and OpenFlow over TLS with this certificate chain (switches then dial"
-              + " ssl:HOST:PORT).")
-  Path tlsCert;
-
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "The key of --tls-cert (PKCS#8).")
-  Path tlsKey;
+  @picocli.CommandLine.Mixin TlsOptions.Server tls = new TlsOptions.Server();
 
   @Override
   public Integer call() throws Exception {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
-    }
+    tls.check(spec);
     int[] range = Daemons.vniRange(spec, vniRange);
     int min = range[0];
     int max = range[1];
@@ -99,8 +87,8 @@ public class ControllerCommand implements Callable<Integer> {
             min,
             max,
             Duration.ofMillis(pushTimeoutMs),
-            tlsCert,
-            tlsKey);
+            tls.cert,
+            tls.key);
     Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(d::close));

@@ -80,22 +80,11 @@ public class IdcoCommand implements Callable<Integer> {
       description = "VNIs of inter-cluster networks (default: ${DEFAULT-VALUE}).")
   String vniRange;
 
-  @Option(
-      names = "--tls-cert",
-      paramLabel = "PEM",
-      description =
-          "Serve gRPC and OpenFlow over TLS with this certificate chain (switches then dial"
-              + " ssl:HOST:PORT).")
-  Path tlsCert;
-
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "The key of --tls-cert (PKCS#8).")
-  Path tlsKey;
+  @picocli.CommandLine.Mixin TlsOptions.Server tls = new TlsOptions.Server();
 
   @Override
   public Integer call() throws Exception {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
-    }
+    tls.check(spec);
     int[] range = Daemons.vniRange(spec, vniRange);
     if (!Files.isReadable(tokens)) {
       throw new ParameterException(spec.commandLine(), "--tokens " + tokens + " is not readable");
@@ -115,8 +104,8 @@ public class IdcoCommand implements Callable<Integer> {
             range[0],
             range[1],
             Duration.ofSeconds(10),
-            tlsCert,
-            tlsKey);
+            tls.cert,
+            tls.key);
     Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config);
         IdcoApi api = new IdcoApi(Daemons.address(spec, "--rest", rest), d.core(), clients)) {

@@ -63,11 +63,7 @@ public class OperatorCommand implements Callable<Integer> {
     return new io.l2sm.operator.ProviderClient(token);
   }
 
-  @Option(
-      names = "--controller-ca",
-      paramLabel = "PEM",
-      description = "The CA of the controller's certificate: its gRPC API over TLS.")
-  Path controllerCa;
+  @picocli.CommandLine.Mixin TlsOptions.ControllerCa controllerCa = new TlsOptions.ControllerCa();
 
   @Option(
       names = "--provider-token-file",
@@ -92,7 +88,7 @@ public class OperatorCommand implements Callable<Integer> {
       config = Config.autoConfigure(null);
     }
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        GrpcControllerClient grpc = new GrpcControllerClient(controller, controllerCa);
+        GrpcControllerClient grpc = new GrpcControllerClient(controller, controllerCa.ca);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());
         OverlayReconciler overlays = new OverlayReconciler(client)) {
       networks.start();
