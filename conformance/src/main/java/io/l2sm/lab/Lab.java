@@ -463,13 +463,19 @@ public final class Lab {
    * names a folder or port of its own). [x] keeps pkill off its own shell.
    */
   public static String pattern(LabInfo lab, String part) {
-    List<String> cmd = lab.processes().get(part);
+    // The settings file (@<lab>/settings/<command>.args) is the same for every cluster: the
+    // words that tell processes apart are the ones after it.
+    List<String> cmd = lab.processes().get(part).stream().filter(a -> !a.startsWith("@")).toList();
+    boolean settings = lab.processes().get(part).stream().anyMatch(a -> a.startsWith("@"));
     int at = cmd.indexOf(part.startsWith("agent-") ? "agent" : part);
     int words = part.startsWith("agent-") ? 5 : 3;
     return "["
         + cmd.get(at).charAt(0)
         + "]"
-        + String.join(" ", cmd.subList(at, at + words)).substring(1)
+        + cmd.get(at).substring(1)
+        + (settings ? "( @[^ ]+)?" : "")
+        + " "
+        + String.join(" ", cmd.subList(at + 1, at + words))
         + "( |$)";
   }
 
