@@ -99,6 +99,9 @@ public final class Lab {
     Testbed.sh("ip netns add " + ns);
     Testbed.sh("ip link add " + host + " type veth peer name eth1 netns " + ns);
     Testbed.sh("ip link set " + host + " netns " + n.netns());
+    // As the agent does for pods: the node's end gets no IPv6 address, so the node's kernel never
+    // sends router solicitations or duplicate-address probes into the device.
+    Testbed.sh("ip -n " + n.netns() + " link set dev " + host + " addrgenmode none");
     Testbed.sh("ip -n " + n.netns() + " link set " + host + " up");
     Testbed.sh("ip netns exec " + ns + " ethtool -K eth1 tx off");
     Testbed.sh("ip -n " + ns + " link set lo up");
