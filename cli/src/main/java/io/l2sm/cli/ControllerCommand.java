@@ -72,9 +72,17 @@ public class ControllerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TlsOptions.Server tls = new TlsOptions.Server();
 
+  /** A deliberate fault for the conformance suite's own test; hidden, never for production. */
+  @Option(names = "--test-fault", hidden = true)
+  String testFault;
+
   @Override
   public Integer call() throws Exception {
     tls.check(spec);
+    if (testFault != null) {
+      System.setProperty("l2sm.test-fault", testFault);
+      System.err.println("l2sm controller: WARNING: deliberate test fault " + testFault);
+    }
     int[] range = Daemons.vniRange(spec, vniRange);
     int min = range[0];
     int max = range[1];

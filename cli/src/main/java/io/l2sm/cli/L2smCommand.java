@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       AdapterCommand.class,
       PostRenderCommand.class,
       OsmCommand.class,
+      ConformanceCommand.class,
       AgentCommand.class,
       OperatorCommand.class,
       ApiServerCommand.class,

@@ -38,7 +38,8 @@ class DataPlaneIT {
   static final String A3 = "02:00:00:00:0a:03";
   static final String B1 = "02:00:00:00:0b:01";
   static final String B2 = "02:00:00:00:0b:02";
-  static final Path PROBE = Path.of("src/test/resources/dataplane/probe.py").toAbsolutePath();
+  static final Path PROBE =
+      Path.of("../conformance/src/main/resources/io/l2sm/conformance/probe.py").toAbsolutePath();
 
   static final List<String> PROBE_KINDS =
       List.of(

@@ -1,0 +1,68 @@
+package io.l2sm.conformance;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.LabInfo;
+import io.l2sm.lab.Testbed;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A cluster of the lab: pods' commands run in their network namespaces (nsenter-style). */
+public final class LabTarget implements Target {
+  private final LabInfo lab;
+  private final KubernetesClient client;
+
+  public LabTarget(LabInfo lab) {
+    this.lab = lab;
+    try {
+      this.client =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig()))))
+              .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "lab cluster " + lab.cluster() + " (" + lab.nodes().size() + " nodes)";
+  }
+
+  @Override
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public List<String> nodes() {
+    return lab.nodes().stream().map(LabInfo.Node::name).toList();
+  }
+
+  @Override
+  public Exec exec(String namespace, String pod, String command) {
+    Kubelet.PodRecord r;
+    try {
+      r = Kubelet.readState(Path.of(lab.dir())).get(namespace + "/" + pod);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (r == null) {
+      throw new IllegalStateException("pod " + namespace + "/" + pod + " is not running");
+    }
+    Testbed.Result res =
+        Testbed.run(
+            "ip netns exec " + r.netns() + " sh -c '" + command.replace("'", "'\\''") + "'");
+    return new Exec(res.exit(), res.out());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

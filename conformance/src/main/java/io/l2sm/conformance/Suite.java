@@ -1,0 +1,519 @@
+package io.l2sm.conformance;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.l2sm.api.k8s.Conditions;
+import io.l2sm.api.v1.L2Network;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
+import io.l2sm.lab.Testbed;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The black-box conformance suite: cases grouped as connectivity, isolation, lifecycle and load,
+ * driven only through the Kubernetes API and commands in pods, each asserting observable evidence
+ * (replies, frames counted on captures, status read). Objects go into namespace {@value #NS},
+ * removed at the end.
+ */
+public final class Suite {
+  public static final String NS = "l2sm-conformance";
+  public static final List<String> GROUPS =
+      List.of("connectivity", "isolation", "lifecycle", "load");
+  static final String A = "conf-a";
+  static final String B = "conf-b";
+  static final String P = "conf-p";
+
+  /** A case: its group, name and body (returns the evidence; AssertionError = fail). */
+  public record Case(String group, String name, Body body) {}
+
+  /** A case's body. */
+  public interface Body {
+    String run() throws Exception;
+  }
+
+  private final Target target;
+  private final boolean quick;
+  private final PrintWriter progress;
+  private final Path probe;
+  private final Map<String, String> ips = new LinkedHashMap<>();
+
+  public Suite(Target target, boolean quick, PrintWriter progress) throws IOException {
+    this.target = target;
+    this.quick = quick;
+    this.progress = progress;
+    this.probe = Files.createTempFile("l2sm-probe-", ".py");
+    try (InputStream in = Suite.class.getResourceAsStream("probe.py")) {
+      Files.copy(in, probe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  KubernetesClient k() {
+    return target.client();
+  }
+
+  // ---- fixtures ----
+
+  String node(int i) {
+    List<String> n = target.nodes();
+    return n.get(Math.min(i, n.size() - 1));
+  }
+
+  void nad(String name, String kind) {
+    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
+    n.getMetadata().setName(name);
+    n.getMetadata().setNamespace(NS);
+    n.getSpec()
+        .setConfig(
+            "{\"cniVersion\":\"1.0.0\",\"name\":\""
+                + name
+                + "\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"kind\":\""
+                + kind
+                + "\"}");
+    k().resource(n).create();
+  }
+
+  void pod(String name, String node, String network, String ip) {
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NS)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node)
+            .addNewContainer()
+            .withName("c")
+            .withImage("busybox")
+            .withCommand("sleep", "3600")
+            .endContainer()
+            .endSpec();
+    if (network != null) {
+      b.editMetadata()
+          .addToAnnotations(
+              "k8s.v1.cni.cncf.io/networks",
+              "[{\"name\":\"" + network + "\",\"interface\":\"net1\",\"ips\":[\"" + ip + "/24\"]}]")
+          .endMetadata();
+      ips.put(name, ip);
+    }
+    k().resource(b.build()).create();
+  }
+
+  static void await(String what, long ms, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + ms * 1_000_000;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + ": not within " + ms + " ms");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  boolean running(String pod) {
+    Pod p = k().pods().inNamespace(NS).withName(pod).get();
+    return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
+  }
+
+  L2Network network(String name) {
+    return k().resources(L2Network.class).inNamespace(NS).withName(name).get();
+  }
+
+  boolean ready(String name) {
+    L2Network n = network(name);
+    var c =
+        n == null || n.getStatus() == null
+            ? null
+            : Conditions.find(n.getStatus().getConditions(), "Ready");
+    return c != null && "True".equals(c.getStatus());
+  }
+
+  void setUp() throws Exception {
+    progress.println(
+        "conformance: setting up namespace " + NS + " on " + target.describe() + "...");
+    progress.flush();
+    k().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    tearDown(); // what an interrupted run left
+    nad(A, "vnet");
+    nad(B, "vnet");
+    nad(P, "vlink");
+    await("networks Ready", 20_000, () -> ready(A) && ready(B) && ready(P));
+    pod("a1", node(0), A, "10.210.0.1");
+    pod("a2", node(0), A, "10.210.0.2");
+    pod("a3", node(1), A, "10.210.0.3");
+    // Network b uses the same subnet: IP-level confusion between networks would show.
+    pod("b1", node(0), B, "10.210.0.11");
+    pod("b2", node(1), B, "10.210.0.12");
+    pod("p1", node(0), P, "10.212.0.1");
+    pod("p2", node(1), P, "10.212.0.2");
+    pod("x1", node(0), null, null); // no L2S-M network: the flat eth0 side
+    await(
+        "fixture pods Running",
+        60_000,
+        () ->
+            List.of("a1", "a2", "a3", "b1", "b2", "p1", "p2", "x1").stream()
+                .allMatch(this::running));
+  }
+
+  /**
+   * Removes the suite's objects and waits until they are gone (a network is held while pods are
+   * attached, so pods go first): a following run starts clean.
+   */
+  void tearDown() throws InterruptedException {
+    k().pods().inNamespace(NS).delete();
+    await("pods removed", 60_000, () -> k().pods().inNamespace(NS).list().getItems().isEmpty());
+    k().resources(NetworkAttachmentDefinition.class).inNamespace(NS).delete();
+    k().resources(L2Network.class).inNamespace(NS).delete();
+    await(
+        "networks removed",
+        60_000,
+        () -> k().resources(L2Network.class).inNamespace(NS).list().getItems().isEmpty());
+  }
+
+  // ---- helpers ----
+
+  Target.Exec sh(String pod, String cmd) {
+    return target.exec(NS, pod, cmd);
+  }
+
+  int ping(String from, String ip) {
+    String cmd = "ping -c 3 -i 0.2 -W 1 " + ip;
+    int got = Testbed.received(sh(from, cmd).out());
+    // A first ARP reply can be lost on a just-made port of the userspace datapath: ask once more.
+    return got > 0 && got < 3 ? Testbed.received(sh(from, cmd).out()) : got;
+  }
+
+  String mac(String pod) {
+    return sh(pod, "cat /sys/class/net/net1/address").out().strip();
+  }
+
+  /** Captures on net1 of each pod while {@code action} runs; returns each pod's received frames. */
+  Map<String, List<String>> capture(List<String> pods, Runnable action) throws Exception {
+    Map<String, CompletableFuture<String>> caps = new TreeMap<>();
+    for (String p : pods) {
+      caps.put(
+          p,
+          CompletableFuture.supplyAsync(
+              () -> sh(p, "timeout 4 tcpdump -Q in -i net1 -nn -e -l -A 2>/dev/null").out()));
+    }
+    Thread.sleep(1000); // tcpdump listening
+    action.run();
+    Map<String, List<String>> out = new TreeMap<>();
+    for (var e : caps.entrySet()) {
+      // One entry per frame: its header line with the payload lines under it.
+      out.put(e.getKey(), List.of(e.getValue().get().split("\n(?=\\d\\d:\\d\\d:\\d\\d)")));
+    }
+    return out;
+  }
+
+  /** Runs probe.py from a1: marked frames of every kind, 3 copies each. */
+  void probe(String marker) {
+    Target.Exec r =
+        sh(
+            "a1",
+            "/usr/bin/python3 " + probe + " net1 " + marker + " " + mac("b2") + " " + mac("b1"));
+    if (r.exit() != 0) {
+      throw new IllegalStateException("probe.py failed: " + r.out());
+    }
+  }
+
+  static final List<String> PROBE_KINDS =
+      List.of(
+          "arp",
+          "mcast4",
+          "nd6",
+          "unknown",
+          "othermac",
+          "forgedother",
+          "forgedrandom",
+          "dot1q",
+          "qinq");
+
+  /** How many captured frames carry each marked kind of probe.py. */
+  static Map<String, Integer> kinds(List<String> frames, String marker) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (String kind : PROBE_KINDS) {
+      int n = (int) frames.stream().filter(f -> f.contains(marker + "-" + kind + ";")).count();
+      if (n > 0) {
+        out.put(kind, n);
+      }
+    }
+    return out;
+  }
+
+  static void expect(boolean ok, String evidence) {
+    if (!ok) {
+      throw new AssertionError(evidence);
+    }
+  }
+
+  // ---- cases ----
+
+  public List<Case> cases(Set<String> groups) {
+    List<Case> all = new ArrayList<>();
+    all.add(new Case("connectivity", "vnet-intra-node", () -> replies("a1", "a2", 3)));
+    all.add(new Case("connectivity", "vnet-inter-node", () -> replies("a1", "a3", 3)));
+    all.add(new Case("connectivity", "vlink-inter-node", () -> replies("p1", "p2", 3)));
+    all.add(new Case("connectivity", "ipv6-link-local", this::ipv6));
+    all.add(new Case("connectivity", "mtu-edges", this::mtu));
+    all.add(new Case("connectivity", "broadcast-and-multicast-once", this::floodOnce));
+    all.add(new Case("isolation", "no-frame-reaches-a-non-member", this::noLeak));
+    all.add(new Case("isolation", "spoofed-source-macs-dropped", this::spoofed));
+    all.add(new Case("isolation", "other-networks-mac-not-delivered", this::otherMac));
+    all.add(
+        new Case(
+            "isolation", "same-subnet-other-network-unreachable", () -> replies("a1", "b1", 0)));
+    all.add(new Case("isolation", "arp-poisoning-contained", this::arpPoison));
+    all.add(
+        new Case(
+            "isolation", "flat-network-cannot-reach-l2sm", () -> replies("x1", "10.210.0.3", 0)));
+    all.add(new Case("lifecycle", "network-created-ready", this::createReady));
+    all.add(new Case("lifecycle", "pod-attached-status", this::attach));
+    all.add(new Case("lifecycle", "pod-detached", this::detach));
+    all.add(new Case("lifecycle", "delete-with-pods-held-then-done", this::deleteHeld));
+    all.add(new Case("load", "pods-attach-at-once", this::manyPods));
+    return all.stream().filter(c -> groups.contains(c.group())).toList();
+  }
+
+  String replies(String from, String to, int expected) {
+    String ip = ips.getOrDefault(to, to);
+    int got = ping(from, ip);
+    expect(
+        got == expected,
+        from + " -> " + to + " (" + ip + "): " + got + " of 3 replies, expected " + expected);
+    return from + " -> " + to + ": " + got + "/3 replies";
+  }
+
+  String ipv6() throws Exception {
+    await(
+        "IPv6 link-local usable",
+        10_000,
+        () ->
+            !sh("a3", "ip -6 addr show dev net1").out().contains("tentative")
+                && !sh("a1", "ip -6 addr show dev net1").out().contains("tentative"));
+    String out = sh("a3", "ip -6 -o addr show dev net1 scope link").out();
+    String ll = out.substring(out.indexOf("fe80"), out.indexOf('/', out.indexOf("fe80")));
+    int got = Testbed.received(sh("a1", "ping -6 -c 3 -i 0.2 -W 1 " + ll + "%net1").out());
+    expect(got == 3, "a1 -> a3 " + ll + ": " + got + "/3");
+    return "a1 -> a3 over IPv6 link-local " + ll + ": 3/3 replies";
+  }
+
+  String mtu() {
+    String mtu = sh("a1", "cat /sys/class/net/net1/mtu").out().strip();
+    int payload = Integer.parseInt(mtu) - 28;
+    int fits =
+        Testbed.received(sh("a1", "ping -M do -c 2 -W 1 -s " + payload + " 10.210.0.3").out());
+    Target.Exec over = sh("a1", "ping -M do -c 1 -W 1 -s " + (payload + 1) + " 10.210.0.3");
+    expect(
+        fits == 2,
+        "a full-MTU packet (" + payload + " bytes of payload, DF) got " + fits + "/2 replies");
+    expect(over.exit() != 0, "a packet one byte over the MTU was not refused");
+    return "MTU "
+        + mtu
+        + ": "
+        + payload
+        + "-byte payload with DF 2/2 across nodes; "
+        + (payload + 1)
+        + " refused ("
+        + over.out()
+            .lines()
+            .filter(l -> l.contains("too long") || l.contains("mtu"))
+            .findFirst()
+            .orElse("no reply")
+        + ")";
+  }
+
+  static final Map<String, Integer> FLOODED =
+      Map.of("arp", 3, "dot1q", 3, "mcast4", 3, "nd6", 3, "othermac", 3, "qinq", 3, "unknown", 3);
+
+  String floodOnce() throws Exception {
+    Map<String, List<String>> caps = capture(List.of("a2", "a3"), () -> probe("CONFONCE"));
+    for (String m : List.of("a2", "a3")) {
+      Map<String, Integer> seen = kinds(caps.get(m), "CONFONCE");
+      // othermac: a unicast to a MAC network a does not know is flooded within a, like unknown.
+      Map<String, Integer> want = new TreeMap<>(FLOODED);
+      expect(seen.equals(want), m + " received " + seen + ", expected each kind 3 times " + want);
+    }
+    return "each of 7 flooded kinds (ARP, IPv4/IPv6 multicast, unknown unicast, 802.1Q, QinQ) arrived exactly 3 times (3 sent) at a2 (same node) and a3 (other node)";
+  }
+
+  String noLeak() throws Exception {
+    List<String> others = List.of("b1", "b2", "p1", "p2");
+    Map<String, List<String>> caps = capture(others, () -> probe("CONFLEAK"));
+    String a1 = mac("a1");
+    for (String o : others) {
+      long leaked =
+          caps.get(o).stream().filter(l -> l.contains("CONFLEAK") || l.contains(a1)).count();
+      expect(leaked == 0, o + " received " + leaked + " frames of network a");
+    }
+    return "27 frames of every kind sent by a1 (network a); captures on b1, b2 (network b, same and other node) and p1, p2 (a vlink): 0 frames";
+  }
+
+  String spoofed() throws Exception {
+    Map<String, List<String>> caps =
+        capture(List.of("a2", "a3", "b1", "b2"), () -> probe("CONFSPOOF"));
+    for (var e : caps.entrySet()) {
+      Map<String, Integer> seen = kinds(e.getValue(), "CONFSPOOF");
+      int forged = seen.getOrDefault("forgedother", 0) + seen.getOrDefault("forgedrandom", 0);
+      expect(forged == 0, e.getKey() + " received " + forged + " frames with a forged source MAC");
+    }
+    return "6 frames from a1 with b1's MAC or a random MAC as source: 0 received by a2, a3, b1, b2";
+  }
+
+  String otherMac() throws Exception {
+    Map<String, List<String>> caps = capture(List.of("b2"), () -> probe("CONFOTHER"));
+    int got = kinds(caps.get("b2"), "CONFOTHER").getOrDefault("othermac", 0);
+    expect(got == 0, "b2 received " + got + " frames a1 addressed to its MAC from network a");
+    return "3 frames from a1 (network a) addressed to b2's MAC: 0 delivered to b2";
+  }
+
+  String arpPoison() {
+    String a1 = mac("a1");
+    sh("b2", "ping -c 1 -W 1 10.210.0.11"); // b2 learns b1
+    sh("a1", "arping -U -c 3 -w 2 -I net1 -s 10.210.0.11 10.210.0.11");
+    String neigh = sh("b2", "ip neigh show 10.210.0.11").out();
+    expect(
+        !neigh.contains(a1),
+        "b2's neighbour entry for b1's address now points at a1: " + neigh.strip());
+    String own = sh("a2", "ip neigh show 10.210.0.11").out();
+    return "a1 announced b1's address (gratuitous ARP x3): b2 still has "
+        + neigh.strip()
+        + "; within network a, a2 has "
+        + (own.isBlank() ? "no entry" : own.strip());
+  }
+
+  String createReady() throws Exception {
+    long t0 = System.nanoTime();
+    nad("conf-l", "vnet");
+    await("conf-l Ready", 20_000, () -> ready("conf-l"));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    return "NAD conf-l -> L2Network Ready in "
+        + ms
+        + " ms, VNI "
+        + network("conf-l").getStatus().getVni();
+  }
+
+  String attach() throws Exception {
+    if (network("conf-l") == null) {
+      nad("conf-l", "vnet");
+    }
+    pod("l1", node(1), "conf-l", "10.213.0.1");
+    await("l1 Running", 30_000, () -> running("l1"));
+    String status =
+        k().pods()
+            .inNamespace(NS)
+            .withName("l1")
+            .get()
+            .getMetadata()
+            .getAnnotations()
+            .getOrDefault("k8s.v1.cni.cncf.io/network-status", "");
+    expect(status.contains("conf-l") && status.contains("net1"), "network-status: " + status);
+    await("connectedPodCount 1", 10_000, () -> count("conf-l") == 1);
+    return "pod l1 Running; network-status names conf-l on net1; L2Network connectedPodCount 1";
+  }
+
+  int count(String net) {
+    L2Network n = network(net);
+    return n == null || n.getStatus() == null || n.getStatus().getConnectedPodCount() == null
+        ? -1
+        : n.getStatus().getConnectedPodCount();
+  }
+
+  String detach() throws Exception {
+    k().pods().inNamespace(NS).withName("l1").delete();
+    await("connectedPodCount 0", 20_000, () -> count("conf-l") == 0);
+    return "pod l1 deleted: L2Network conf-l connectedPodCount back to 0";
+  }
+
+  String deleteHeld() throws Exception {
+    nad("conf-h", "vnet");
+    await("conf-h Ready", 20_000, () -> ready("conf-h"));
+    pod("h1", node(0), "conf-h", "10.214.0.1");
+    await("h1 Running", 30_000, () -> running("h1"));
+    k().resources(NetworkAttachmentDefinition.class).inNamespace(NS).withName("conf-h").delete();
+    k().resources(L2Network.class).inNamespace(NS).withName("conf-h").delete();
+    await(
+        "deletion held",
+        10_000,
+        () -> {
+          L2Network n = network("conf-h");
+          var c =
+              n == null || n.getStatus() == null
+                  ? null
+                  : Conditions.find(n.getStatus().getConditions(), "Ready");
+          return c != null && c.getReason() != null && c.getReason().startsWith("DeletionHeld");
+        });
+    boolean kept = sh("h1", "ip link show net1").exit() == 0;
+    expect(kept, "h1 lost its interface while the deletion was held");
+    String reason =
+        Conditions.find(network("conf-h").getStatus().getConditions(), "Ready").getReason();
+    k().pods().inNamespace(NS).withName("h1").delete();
+    await("conf-h gone once its pod left", 30_000, () -> network("conf-h") == null);
+    return "deleted with pod h1 attached: held (" + reason + "), h1 kept net1; gone after h1 left";
+  }
+
+  String manyPods() throws Exception {
+    int n = quick ? 10 : 40;
+    long t0 = System.nanoTime();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String name = "m" + i;
+      names.add(name);
+      pod(name, node(i % target.nodes().size()), A, "10.210.1." + (i + 1));
+    }
+    await(n + " pods Running", 120_000, () -> names.stream().allMatch(this::running));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    int got = ping("m0", "10.210.1." + n);
+    expect(got == 3, "m0 -> m" + (n - 1) + ": " + got + "/3");
+    for (String name : names) {
+      k().pods().inNamespace(NS).withName(name).delete();
+    }
+    return n
+        + " pods on network a created at once: all Running in "
+        + ms
+        + " ms; first to last 3/3 replies";
+  }
+
+  /** Runs the cases; a failing case does not stop the others. */
+  public List<CaseResult> run(Set<String> groups) throws Exception {
+    List<CaseResult> out = new ArrayList<>();
+    setUp();
+    try {
+      for (Case c : cases(groups)) {
+        long t0 = System.nanoTime();
+        String result;
+        String evidence;
+        try {
+          evidence = c.body().run();
+          result = "pass";
+        } catch (AssertionError e) {
+          result = "fail";
+          evidence = e.getMessage();
+        } catch (Exception e) {
+          result = "error";
+          evidence = e.toString();
+        }
+        double s = Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
+        out.add(new CaseResult(c.group(), c.name(), result, evidence, s));
+        progress.printf("  %-5s %s/%s (%.2f s)%n", result, c.group(), c.name(), s);
+        progress.flush();
+      }
+    } finally {
+      tearDown();
+      Files.deleteIfExists(probe);
+    }
+    return out;
+  }
+}
