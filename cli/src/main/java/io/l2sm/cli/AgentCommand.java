@@ -203,7 +203,8 @@ public class AgentCommand implements Callable<Integer> {
       installShim(installCni.resolve("l2sm"));
     }
     try (NodeAgent agent = new NodeAgent(config);
-        AgentSocketServer server = startServing(agent, config);
+        AgentSocketServer server =
+            startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
         AutoCloseable overlays = follow(agent)) {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -212,8 +213,11 @@ public class AgentCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static AgentSocketServer startServing(NodeAgent agent, AgentConfig config)
-      throws java.io.IOException {
+  private static AgentSocketServer startServing(
+      NodeAgent agent, AgentConfig config, boolean followsNeighbours) throws java.io.IOException {
+    if (followsNeighbours) {
+      agent.keepTunnelsUntilPeersKnown();
+    }
     agent.start();
     AgentSocketServer server = new AgentSocketServer(agent, config.socket());
     System.err.println("l2sm agent: node " + config.node() + " ready on " + config.socket());

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Run the conformance suite: connectivity, isolation (adversarial frames, captures on every"
-          + " non-member), lifecycle and load cases, through the Kubernetes API and commands in"
+          + " non-member), lifecycle, faults (kill -9 of the parts under traffic) and load cases, through the Kubernetes API and commands in"
           + " pods only. Prints a table (group, case, result, evidence); --report writes JSON"
           + " (FILE.json) or Markdown. Exit code 1 when a case fails.",
       "",
@@ -49,7 +49,8 @@ public class ConformanceCommand implements Callable<Integer> {
   @Option(
       names = "--group",
       paramLabel = "GROUP",
-      description = "Only these groups (repeatable): connectivity, isolation, lifecycle, load.")
+      description =
+          "Only these groups (repeatable): connectivity, isolation, lifecycle, faults, load.")
   List<String> groups = new ArrayList<>();
 
   @Option(names = "--quick", description = "The CI profile: fewer pods in the load cases.")

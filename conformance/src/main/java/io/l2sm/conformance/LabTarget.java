@@ -62,6 +62,12 @@ public final class LabTarget implements Target {
   }
 
   @Override
+  public boolean restart(String part) throws Exception {
+    io.l2sm.lab.Lab.restart(lab, part);
+    return true;
+  }
+
+  @Override
   public void close() {
     client.close();
   }

@@ -31,7 +31,7 @@ import java.util.function.BooleanSupplier;
 public final class Suite {
   public static final String NS = "l2sm-conformance";
   public static final List<String> GROUPS =
-      List.of("connectivity", "isolation", "lifecycle", "load");
+      List.of("connectivity", "isolation", "lifecycle", "faults", "load");
   static final String A = "conf-a";
   static final String B = "conf-b";
   static final String P = "conf-p";
@@ -283,6 +283,12 @@ public final class Suite {
     all.add(new Case("lifecycle", "pod-attached-status", this::attach));
     all.add(new Case("lifecycle", "pod-detached", this::detach));
     all.add(new Case("lifecycle", "delete-with-pods-held-then-done", this::deleteHeld));
+    all.add(
+        new Case("faults", "controller-killed-traffic-flows", () -> killDuringPings("controller")));
+    all.add(
+        new Case(
+            "faults", "agent-killed-traffic-flows", () -> killDuringPings("agent-" + node(1))));
+    all.add(new Case("faults", "operator-killed-networks-still-made", this::operatorKilled));
     all.add(new Case("load", "pods-attach-at-once", this::manyPods));
     return all.stream().filter(c -> groups.contains(c.group())).toList();
   }
@@ -462,6 +468,46 @@ public final class Suite {
     k().pods().inNamespace(NS).withName("h1").delete();
     await("conf-h gone once its pod left", 30_000, () -> network("conf-h") == null);
     return "deleted with pod h1 attached: held (" + reason + "), h1 kept net1; gone after h1 left";
+  }
+
+  /** Pings a1 -> a3 every 20 ms while {@code part} is killed and restarted; counts the loss. */
+  String killDuringPings(String part) throws Exception {
+    CompletableFuture<String> pings =
+        CompletableFuture.supplyAsync(() -> sh("a1", "ping -i 0.02 -c 250 -W 1 10.210.0.3").out());
+    Thread.sleep(1000);
+    long t0 = System.nanoTime();
+    if (!target.restart(part)) {
+      throw new IllegalStateException("this target cannot restart " + part);
+    }
+    long restartMs = (System.nanoTime() - t0) / 1_000_000;
+    int got = Testbed.received(pings.get());
+    expect(got >= 248, part + " killed: " + (250 - got) + " of 250 pings lost");
+    // And the part works again: a new pod on that network is reached.
+    String name = "f" + Math.abs(part.hashCode() % 1000);
+    pod(name, node(1), A, "10.210.0." + (100 + Math.abs(part.hashCode() % 100)));
+    await(name + " Running", 30_000, () -> running(name));
+    int after = ping("a1", ips.get(name));
+    k().pods().inNamespace(NS).withName(name).delete();
+    expect(after == 3, "after the restart, a new pod got " + after + "/3 replies");
+    return part
+        + " killed (-9) and back in "
+        + restartMs
+        + " ms: "
+        + (250 - got)
+        + " of 250 pings (20 ms apart) lost; a pod attached afterwards: 3/3 replies";
+  }
+
+  String operatorKilled() throws Exception {
+    if (!target.restart("operator")) {
+      throw new IllegalStateException("this target cannot restart the operator");
+    }
+    long t0 = System.nanoTime();
+    nad("conf-o", "vnet");
+    await("conf-o Ready after the operator's restart", 30_000, () -> ready("conf-o"));
+    expect(ready(A) && ready(B), "the existing networks lost Ready");
+    return "operator killed (-9) and restarted: a new network Ready in "
+        + (System.nanoTime() - t0) / 1_000_000
+        + " ms; existing networks still Ready";
   }
 
   String manyPods() throws Exception {

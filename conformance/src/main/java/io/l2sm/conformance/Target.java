@@ -19,6 +19,14 @@ public interface Target extends AutoCloseable {
   /** Runs a shell command in a pod's network namespace; returns exit code and output. */
   Exec exec(String namespace, String pod, String command);
 
+  /**
+   * Kills a part of the installation ({@code controller}, {@code operator}, {@code agent-<node>})
+   * with SIGKILL and starts it again, returning once it runs; false when this target cannot.
+   */
+  default boolean restart(String part) throws Exception {
+    return false;
+  }
+
   /** The result of a command. */
   record Exec(int exit, String out) {}
 

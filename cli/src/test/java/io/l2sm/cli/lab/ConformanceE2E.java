@@ -66,7 +66,7 @@ class ConformanceE2E {
     var run = cli("conformance", "--quick", "--report", json.toString(), "--report", md.toString());
     assertThat(run.getKey()).as(run.getValue()).isZero();
     Map<String, JsonNode> cases = cases(json);
-    assertThat(cases).hasSize(17);
+    assertThat(cases).hasSize(20);
     List<String> notPassed = new ArrayList<>();
     cases.forEach(
         (k, v) -> {

@@ -97,6 +97,29 @@ public final class NodeAgent implements AutoCloseable {
     return config;
   }
 
+  /**
+   * For an agent that learns its neighbours later (from Overlays or its edge device): start with
+   * the tunnels the bridge already has, rather than the (empty) --peer set, so a restarted agent
+   * does not cut its tunnels — and the traffic on them — before it has read its neighbours.
+   */
+  public synchronized void keepTunnelsUntilPeersKnown() {
+    if (peers != null) {
+      return;
+    }
+    Map<String, String> existing = new java.util.TreeMap<>(config.peers());
+    for (Ovs.Port p : ovs.ports()) {
+      String peer = p.externalIds().get(PEER);
+      if (peer != null && !existing.containsKey(peer)) {
+        String ip = ovs.vsctl("get", "Interface", p.name(), "options:remote_ip").strip();
+        existing.put(peer, ip.replace("\"", ""));
+      }
+    }
+    peers = Map.copyOf(existing);
+    if (!existing.isEmpty()) {
+      LOG.info("keeping the tunnels the bridge has until the neighbours are read: {}", existing);
+    }
+  }
+
   /** Bridge, tunnels, registration, then a sweep of ports whose pods are gone. */
   public void start() {
     ensureBridge();
