@@ -72,16 +72,8 @@ public final class Suite {
   }
 
   void nad(String name, String kind) {
-    NetworkAttachmentDefinition n = new NetworkAttachmentDefinition();
-    n.getMetadata().setName(name);
+    NetworkAttachmentDefinition n = io.l2sm.lab.LabObjects.nad(name, kind);
     n.getMetadata().setNamespace(NS);
-    n.getSpec()
-        .setConfig(
-            "{\"cniVersion\":\"1.0.0\",\"name\":\""
-                + name
-                + "\",\"type\":\"l2sm\",\"device\":\"l2sm-vNet\",\"kind\":\""
-                + kind
-                + "\"}");
     k().resource(n).create();
   }
 
@@ -229,7 +221,8 @@ public final class Suite {
     }
   }
 
-  static final List<String> PROBE_KINDS =
+  /** The kinds of frame probe.py sends (its markers). */
+  public static final List<String> PROBE_KINDS =
       List.of(
           "arp",
           "mcast4",

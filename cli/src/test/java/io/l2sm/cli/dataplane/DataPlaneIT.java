@@ -41,17 +41,7 @@ class DataPlaneIT {
   static final Path PROBE =
       Path.of("../conformance/src/main/resources/io/l2sm/conformance/probe.py").toAbsolutePath();
 
-  static final List<String> PROBE_KINDS =
-      List.of(
-          "arp",
-          "mcast4",
-          "nd6",
-          "unknown",
-          "othermac",
-          "forgedother",
-          "forgedrandom",
-          "dot1q",
-          "qinq");
+  static final List<String> PROBE_KINDS = io.l2sm.conformance.Suite.PROBE_KINDS;
 
   /**
    * What a member receives from probe.py: each flooded kind three times (it sends every frame three
