@@ -231,15 +231,15 @@ public class BenchOsmCommand implements Callable<Integer> {
     } finally {
       ch.shutdownNow();
     }
-    report.figure(Figure.percentile("osm.elan_create_to_ping.p50", viaAdapter, 50));
-    report.figure(Figure.percentile("osm.elan_create_to_ping.p99", viaAdapter, 99));
-    report.reference(Figure.percentile("controller.network_create_to_ping.p50", direct, 50));
-    report.reference(Figure.percentile("controller.network_create_to_ping.p99", direct, 99));
+    report.figure(Figure.percentile("osm_elan_create_to_ping_p50_ms", viaAdapter, 50));
+    report.figure(Figure.percentile("osm_elan_create_to_ping_p99_ms", viaAdapter, 99));
+    report.reference(Figure.percentile("controller_network_create_to_ping_p50_ms", direct, 50));
+    report.reference(Figure.percentile("controller_network_create_to_ping_p99_ms", direct, 99));
     double[] ratio = new double[runs];
     for (int i = 0; i < runs; i++) {
       ratio[i] = viaAdapter[i] / direct[i];
     }
-    report.figure(Figure.ofSamples("osm.elan_create_to_ping.ratio_to_controller", "x", ratio));
+    report.figure(Figure.ofSamples("osm_elan_create_to_ping_over_controller", "x", ratio));
   }
 
   private void manyServices(
@@ -291,28 +291,32 @@ public class BenchOsmCommand implements Callable<Integer> {
     osm.postConfig(OnosVplsClient.JSON.createObjectNode());
     double clear = (System.nanoTime() - t1) / 1e6;
     report.figure(
-        new Figure("osm.services.total", round(total), "s", services, round(total), round(total)));
-    report.figure(Figure.percentile("osm.services.create.p50", each, 50));
-    report.figure(Figure.percentile("osm.services.create.p99", each, 99));
+        new Figure(
+            "osm_services_total_s", round(total), "s", services, round(total), round(total)));
+    report.figure(Figure.percentile("osm_service_create_p50_ms", each, 50));
+    report.figure(Figure.percentile("osm_service_create_p99_ms", each, 99));
     double mib = heapAfter / 1048576.0;
     report.figure(
+        new Figure("adapter_heap_after_gc_mib", round(mib), "MiB", 1, round(mib), round(mib)));
+    report.reference(
         new Figure(
-            "osm.services.heap_after_gc",
-            round(mib),
+            "jvm_heap_before_services_mib",
+            round(heapBefore / 1048576.0),
             "MiB",
             1,
             round(heapBefore / 1048576.0),
-            round(mib)));
+            round(heapBefore / 1048576.0)));
     report.figure(
         new Figure(
-            "osm.services.stored_document",
+            "osm_document_kib",
             round(stored / 1024.0),
             "KiB",
             1,
             round(stored / 1024.0),
             round(stored / 1024.0)));
     report.figure(
-        new Figure("osm.services.remove_all", round(clear), "ms", 1, round(clear), round(clear)));
+        new Figure(
+            "osm_services_remove_all_ms", round(clear), "ms", 1, round(clear), round(clear)));
   }
 
   private static double round(double v) {
@@ -369,8 +373,8 @@ public class BenchOsmCommand implements Callable<Integer> {
       ref[r] = mb / ((System.nanoTime() - t) / 1e9);
       ratio[r] = rate[r] / ref[r];
     }
-    report.figure(Figure.ofSamples("post_render.throughput", "MB/s", rate));
-    report.reference(Figure.ofSamples("yaml.read_write_every_document", "MB/s", ref));
-    report.figure(Figure.ofSamples("post_render.ratio_to_yaml_read_write", "x", ratio));
+    report.figure(Figure.ofSamples("post_render_mb_per_s", "MB/s", rate));
+    report.reference(Figure.ofSamples("yaml_read_write_mb_per_s", "MB/s", ref));
+    report.figure(Figure.ofSamples("post_render_over_yaml_read_write", "x", ratio));
   }
 }
