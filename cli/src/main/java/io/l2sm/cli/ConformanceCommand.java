@@ -50,8 +50,17 @@ public class ConformanceCommand implements Callable<Integer> {
       names = "--group",
       paramLabel = "GROUP",
       description =
-          "Only these groups (repeatable): connectivity, isolation, lifecycle, faults, load.")
+          "Only these groups (repeatable): connectivity, isolation, lifecycle, faults, load,"
+              + " intercluster.")
   List<String> groups = new ArrayList<>();
+
+  @Option(
+      names = "--clusters",
+      defaultValue = "1",
+      description =
+          "Clusters of the lab brought up for the run (2: with edge devices and an IDCO, for the"
+              + " intercluster group) (default: ${DEFAULT-VALUE}).")
+  int clusters;
 
   @Option(names = "--quick", description = "The CI profile: fewer pods in the load cases.")
   boolean quick;
@@ -65,7 +74,10 @@ public class ConformanceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Set<String> chosen = new LinkedHashSet<>(groups.isEmpty() ? Suite.GROUPS : groups);
+    if (clusters < 1 || clusters > 2) {
+      throw new ParameterException(spec.commandLine(), "--clusters is 1 or 2");
+    }
+    Set<String> chosen = new LinkedHashSet<>(groups);
     for (String g : chosen) {
       if (!Suite.GROUPS.contains(g)) {
         throw new ParameterException(
@@ -76,11 +88,30 @@ public class ConformanceCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     boolean ours = !Lab.isUp();
-    LabInfo info = ours ? Lab.up(1, 2, 0, 0, out).get(0) : Lab.cluster(cluster);
+    LabInfo info = ours ? Lab.up(clusters, 2, 0, 0, out).get(0) : Lab.cluster(cluster);
+    LabInfo other =
+        Lab.idco() == null
+            ? null
+            : Lab.clusters().stream()
+                .filter(c -> !c.cluster().equals(info.cluster()))
+                .findFirst()
+                .orElse(null);
     Report report;
-    try (Target target = new LabTarget(info)) {
-      List<CaseResult> results = new Suite(target, quick, out).run(chosen);
-      report = Report.of(target.describe(), results);
+    try (Target target = new LabTarget(info);
+        Target remote = other == null ? null : new LabTarget(other)) {
+      Suite suite = new Suite(target, quick, out);
+      if (remote != null) {
+        suite.withRemote(remote);
+      }
+      if (chosen.isEmpty()) {
+        chosen.addAll(suite.runnableGroups());
+      } else if (!suite.runnableGroups().containsAll(chosen)) {
+        throw new ParameterException(
+            spec.commandLine(), "--group intercluster needs a lab of 2 clusters (--clusters 2)");
+      }
+      List<CaseResult> results = suite.run(chosen);
+      report =
+          Report.of(target.describe() + (remote == null ? "" : " + " + remote.describe()), results);
     } finally {
       if (ours) {
         Lab.down();

@@ -31,7 +31,7 @@ import java.util.function.BooleanSupplier;
 public final class Suite {
   public static final String NS = "l2sm-conformance";
   public static final List<String> GROUPS =
-      List.of("connectivity", "isolation", "lifecycle", "faults", "load");
+      List.of("connectivity", "isolation", "lifecycle", "faults", "load", "intercluster");
   static final String A = "conf-a";
   static final String B = "conf-b";
   static final String P = "conf-p";
@@ -45,6 +45,7 @@ public final class Suite {
   }
 
   private final Target target;
+  private Target remote;
   private final boolean quick;
   private final PrintWriter progress;
   private final Path probe;
@@ -62,6 +63,20 @@ public final class Suite {
 
   KubernetesClient k() {
     return target.client();
+  }
+
+  /**
+   * A second cluster joined to the first through edge devices and an IDCO: enables the intercluster
+   * group.
+   */
+  public Suite withRemote(Target other) {
+    this.remote = other;
+    return this;
+  }
+
+  /** The groups that can run here: intercluster only with a remote cluster. */
+  public List<String> runnableGroups() {
+    return GROUPS.stream().filter(g -> remote != null || !g.equals("intercluster")).toList();
   }
 
   // ---- fixtures ----
@@ -164,6 +179,12 @@ public final class Suite {
    * attached, so pods go first): a following run starts clean.
    */
   void tearDown() throws InterruptedException {
+    if (remote != null) {
+      remote.client().pods().inNamespace(NS).delete();
+      remote.client().resources(NetworkAttachmentDefinition.class).inNamespace(NS).delete();
+      remote.client().resources(L2Network.class).inNamespace(NS).delete();
+    }
+    interClusterUp = false;
     k().pods().inNamespace(NS).delete();
     await("pods removed", 60_000, () -> k().pods().inNamespace(NS).list().getItems().isEmpty());
     k().resources(NetworkAttachmentDefinition.class).inNamespace(NS).delete();
@@ -283,6 +304,8 @@ public final class Suite {
             "faults", "agent-killed-traffic-flows", () -> killDuringPings("agent-" + node(1))));
     all.add(new Case("faults", "operator-killed-networks-still-made", this::operatorKilled));
     all.add(new Case("load", "pods-attach-at-once", this::manyPods));
+    all.add(new Case("intercluster", "vnet-across-clusters", this::acrossClusters));
+    all.add(new Case("intercluster", "other-inter-cluster-network-isolated", this::acrossIsolated));
     return all.stream().filter(c -> groups.contains(c.group())).toList();
   }
 
@@ -501,6 +524,144 @@ public final class Suite {
     return "operator killed (-9) and restarted: a new network Ready in "
         + (System.nanoTime() - t0) / 1_000_000
         + " ms; existing networks still Ready";
+  }
+
+  /** An inter-cluster NAD (the edge device's provider) in namespace NS of a cluster. */
+  static void interClusterNad(KubernetesClient k, String name) {
+    String provider =
+        k
+            .resources(io.l2sm.api.v1.NetworkEdgeDevice.class)
+            .inAnyNamespace()
+            .list()
+            .getItems()
+            .stream()
+            .filter(d -> d.getSpec() != null && d.getSpec().getProvider() != null)
+            .map(d -> d.getSpec().getProvider().name())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the cluster has no NetworkEdgeDevice with a provider"));
+    NetworkAttachmentDefinition n = io.l2sm.lab.LabObjects.nad(name, "vnet");
+    n.getMetadata().setNamespace(NS);
+    n.getSpec()
+        .setConfig(
+            n.getSpec().getConfig().replace("}", ",\"provider\":{\"name\":\"" + provider + "\"}}"));
+    k.resource(n).create();
+  }
+
+  /** A pod on an inter-cluster network in a cluster (this one or the remote one). */
+  void remotePod(Target t, String name, String network, String ip) {
+    Pod p =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NS)
+            .addToAnnotations(
+                "k8s.v1.cni.cncf.io/networks",
+                "[{\"name\":\""
+                    + network
+                    + "\",\"interface\":\"net1\",\"ips\":[\""
+                    + ip
+                    + "/24\"]}]")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(t.nodes().get(0))
+            .addNewContainer()
+            .withName("c")
+            .withImage("busybox")
+            .withCommand("sleep", "3600")
+            .endContainer()
+            .endSpec()
+            .build();
+    t.client().resource(p).create();
+  }
+
+  static boolean runningIn(Target t, String pod) {
+    Pod p = t.client().pods().inNamespace(NS).withName(pod).get();
+    return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
+  }
+
+  private boolean interClusterUp;
+
+  void interClusterFixtures() throws Exception {
+    if (interClusterUp) {
+      return;
+    }
+    remote
+        .client()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    for (Target t : List.of(target, remote)) {
+      interClusterNad(t.client(), "conf-x");
+      interClusterNad(t.client(), "conf-y");
+    }
+    remotePod(target, "xa", "conf-x", "10.215.0.1");
+    remotePod(remote, "xb", "conf-x", "10.215.0.2");
+    remotePod(target, "ya", "conf-y", "10.215.0.11");
+    remotePod(remote, "yb", "conf-y", "10.215.0.12");
+    await(
+        "inter-cluster pods Running",
+        60_000,
+        () ->
+            runningIn(target, "xa")
+                && runningIn(remote, "xb")
+                && runningIn(target, "ya")
+                && runningIn(remote, "yb"));
+    interClusterUp = true;
+  }
+
+  String acrossClusters() throws Exception {
+    interClusterFixtures();
+    // The network is joined to the IDCO in both clusters a moment after its pods start.
+    long t0 = System.nanoTime();
+    int got = 0;
+    while (got < 3 && System.nanoTime() - t0 < 30_000_000_000L) {
+      got = Testbed.received(target.exec(NS, "xa", "ping -c 3 -i 0.2 -W 1 10.215.0.2").out());
+    }
+    int back = Testbed.received(remote.exec(NS, "xb", "ping -c 3 -i 0.2 -W 1 10.215.0.1").out());
+    expect(
+        got == 3 && back == 3,
+        "xa ("
+            + target.describe()
+            + ") <-> xb ("
+            + remote.describe()
+            + "): "
+            + got
+            + "/3 and "
+            + back
+            + "/3");
+    return "xa in "
+        + target.describe()
+        + " <-> xb in "
+        + remote.describe()
+        + " over edge devices and the IDCO: 3/3 both ways";
+  }
+
+  String acrossIsolated() throws Exception {
+    interClusterFixtures();
+    String mac = target.exec(NS, "xa", "cat /sys/class/net/net1/address").out().strip();
+    CompletableFuture<String> capA =
+        CompletableFuture.supplyAsync(
+            () ->
+                target
+                    .exec(NS, "ya", "timeout 4 tcpdump -Q in -i net1 -nn -e -l 2>/dev/null")
+                    .out());
+    CompletableFuture<String> capB =
+        CompletableFuture.supplyAsync(
+            () ->
+                remote
+                    .exec(NS, "yb", "timeout 4 tcpdump -Q in -i net1 -nn -e -l 2>/dev/null")
+                    .out());
+    Thread.sleep(1000);
+    target.exec(
+        NS, "xa", "arping -c 3 -w 2 -I net1 10.215.0.2; ping -b -c 3 -i 0.2 -W 1 10.215.0.255");
+    remote.exec(NS, "xb", "arping -c 3 -w 2 -I net1 10.215.0.1");
+    String macB = remote.exec(NS, "xb", "cat /sys/class/net/net1/address").out().strip();
+    long leaked =
+        (capA.get() + capB.get()).lines().filter(l -> l.contains(mac) || l.contains(macB)).count();
+    expect(leaked == 0, leaked + " frames of conf-x reached conf-y's pods");
+    return "broadcasts (ARP, ping -b) of conf-x in both clusters: captures on ya and yb (conf-y, same clusters): 0 frames";
   }
 
   String manyPods() throws Exception {
