@@ -180,13 +180,7 @@ public class AdapterCommand implements Callable<Integer> {
             spec.commandLine(),
             "--kubeconfig " + k.getKey() + ": no --controller for that cluster");
       }
-      k8s.put(
-          k.getKey(),
-          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-              .withConfig(
-                  io.fabric8.kubernetes.client.Config.fromKubeconfig(
-                      Files.readString(k.getValue())))
-              .build());
+      k8s.put(k.getKey(), LabInfo.client(k.getValue()));
     }
     ControllerFabric fabric = new ControllerFabric(targets, 10_000, controllerCa);
     if (idcoController != null) {

@@ -7,9 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.l2sm.api.k8s.Conditions;
@@ -85,9 +83,7 @@ public class LabCommand implements Runnable {
   }
 
   static KubernetesClient client(LabInfo lab) throws IOException {
-    return new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig()))))
-        .build();
+    return lab.client();
   }
 
   static void requireRoot(CommandSpec spec) {

@@ -1,9 +1,8 @@
 package io.l2sm.cli;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.l2sm.lab.Lab;
+import io.l2sm.lab.LabInfo;
 import io.l2sm.osm.deploy.BinaryInstaller;
 import io.l2sm.osm.deploy.KduInstaller;
 import io.l2sm.osm.deploy.LibraryInstaller;
@@ -110,9 +109,7 @@ public class OsmCommand implements Runnable {
     }
 
     static KubernetesClient client(Path kubeconfig) throws Exception {
-      return new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-          .build();
+      return LabInfo.client(kubeconfig);
     }
   }
 

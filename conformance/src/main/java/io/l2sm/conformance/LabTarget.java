@@ -1,14 +1,11 @@
 package io.l2sm.conformance;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.l2sm.lab.Kubelet;
 import io.l2sm.lab.LabInfo;
 import io.l2sm.lab.Testbed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,10 +17,7 @@ public final class LabTarget implements Target {
   public LabTarget(LabInfo lab) {
     this.lab = lab;
     try {
-      this.client =
-          new KubernetesClientBuilder()
-              .withConfig(Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig()))))
-              .build();
+      this.client = lab.client();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

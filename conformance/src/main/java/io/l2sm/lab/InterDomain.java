@@ -1,8 +1,6 @@
 package io.l2sm.lab;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.v1.NetworkEdgeDevice;
@@ -340,10 +338,7 @@ public final class InterDomain {
   private static void registerEdgeDevice(LabInfo cluster, LabInfo idco, List<WanLink> wan)
       throws IOException {
     NetworkEdgeDevice d = edgeDevice(cluster.cluster(), cluster, idco, wan);
-    try (KubernetesClient k =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(cluster.kubeconfig()))))
-            .build()) {
+    try (KubernetesClient k = cluster.client()) {
       k.resource(d).createOr(NonDeletingOperation::update);
     }
   }

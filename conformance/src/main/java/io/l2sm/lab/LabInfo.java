@@ -61,6 +61,20 @@ public record LabInfo(
     Files.move(tmp, file(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /** A Kubernetes client of the cluster at this kubeconfig file. */
+  public static io.fabric8.kubernetes.client.KubernetesClient client(Path kubeconfig)
+      throws IOException {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(
+            io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kubeconfig)))
+        .build();
+  }
+
+  /** A Kubernetes client of this cluster. */
+  public io.fabric8.kubernetes.client.KubernetesClient client() throws IOException {
+    return client(Path.of(kubeconfig));
+  }
+
   public Node node(String name) {
     return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
   }
