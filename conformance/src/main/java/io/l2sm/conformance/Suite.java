@@ -93,6 +93,14 @@ public final class Suite {
   }
 
   void pod(String name, String node, String network, String ip) {
+    pod(target, name, node, network, ip);
+    if (network != null) {
+      ips.put(name, ip);
+    }
+  }
+
+  /** A pod running sleep on a node of a cluster, on {@code network} (null: none) as net1. */
+  static void pod(Target t, String name, String node, String network, String ip) {
     PodBuilder b =
         new PodBuilder()
             .withNewMetadata()
@@ -113,9 +121,8 @@ public final class Suite {
               "k8s.v1.cni.cncf.io/networks",
               "[{\"name\":\"" + network + "\",\"interface\":\"net1\",\"ips\":[\"" + ip + "/24\"]}]")
           .endMetadata();
-      ips.put(name, ip);
     }
-    k().resource(b.build()).create();
+    t.client().resource(b.build()).create();
   }
 
   static void await(String what, long ms, BooleanSupplier done) throws InterruptedException {
@@ -214,13 +221,23 @@ public final class Suite {
 
   /** Captures on net1 of each pod while {@code action} runs; returns each pod's received frames. */
   Map<String, List<String>> capture(List<String> pods, Runnable action) throws Exception {
+    Map<String, Target> where = new TreeMap<>();
+    pods.forEach(p -> where.put(p, target));
+    return capture(where, action);
+  }
+
+  /** As above for pods of any cluster (pod name to its cluster). */
+  static Map<String, List<String>> capture(Map<String, Target> pods, Runnable action)
+      throws Exception {
     Map<String, CompletableFuture<String>> caps = new TreeMap<>();
-    for (String p : pods) {
-      caps.put(
-          p,
-          CompletableFuture.supplyAsync(
-              () -> sh(p, "timeout 4 tcpdump -Q in -i net1 -nn -e -l -A 2>/dev/null").out()));
-    }
+    pods.forEach(
+        (p, t) ->
+            caps.put(
+                p,
+                CompletableFuture.supplyAsync(
+                    () ->
+                        t.exec(NS, p, "timeout 4 tcpdump -Q in -i net1 -nn -e -l -A 2>/dev/null")
+                            .out())));
     Thread.sleep(1000); // tcpdump listening
     action.run();
     Map<String, List<String>> out = new TreeMap<>();
@@ -550,33 +567,6 @@ public final class Suite {
     k.resource(n).create();
   }
 
-  /** A pod on an inter-cluster network in a cluster (this one or the remote one). */
-  void remotePod(Target t, String name, String network, String ip) {
-    Pod p =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(NS)
-            .addToAnnotations(
-                "k8s.v1.cni.cncf.io/networks",
-                "[{\"name\":\""
-                    + network
-                    + "\",\"interface\":\"net1\",\"ips\":[\""
-                    + ip
-                    + "/24\"]}]")
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName(t.nodes().get(0))
-            .addNewContainer()
-            .withName("c")
-            .withImage("busybox")
-            .withCommand("sleep", "3600")
-            .endContainer()
-            .endSpec()
-            .build();
-    t.client().resource(p).create();
-  }
-
   static boolean runningIn(Target t, String pod) {
     Pod p = t.client().pods().inNamespace(NS).withName(pod).get();
     return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
@@ -596,10 +586,10 @@ public final class Suite {
       interClusterNad(t.client(), "conf-x");
       interClusterNad(t.client(), "conf-y");
     }
-    remotePod(target, "xa", "conf-x", "10.215.0.1");
-    remotePod(remote, "xb", "conf-x", "10.215.0.2");
-    remotePod(target, "ya", "conf-y", "10.215.0.11");
-    remotePod(remote, "yb", "conf-y", "10.215.0.12");
+    pod(target, "xa", target.nodes().get(0), "conf-x", "10.215.0.1");
+    pod(remote, "xb", remote.nodes().get(0), "conf-x", "10.215.0.2");
+    pod(target, "ya", target.nodes().get(0), "conf-y", "10.215.0.11");
+    pod(remote, "yb", remote.nodes().get(0), "conf-y", "10.215.0.12");
     await(
         "inter-cluster pods Running",
         60_000,
@@ -641,25 +631,22 @@ public final class Suite {
   String acrossIsolated() throws Exception {
     interClusterFixtures();
     String mac = target.exec(NS, "xa", "cat /sys/class/net/net1/address").out().strip();
-    CompletableFuture<String> capA =
-        CompletableFuture.supplyAsync(
-            () ->
-                target
-                    .exec(NS, "ya", "timeout 4 tcpdump -Q in -i net1 -nn -e -l 2>/dev/null")
-                    .out());
-    CompletableFuture<String> capB =
-        CompletableFuture.supplyAsync(
-            () ->
-                remote
-                    .exec(NS, "yb", "timeout 4 tcpdump -Q in -i net1 -nn -e -l 2>/dev/null")
-                    .out());
-    Thread.sleep(1000);
-    target.exec(
-        NS, "xa", "arping -c 3 -w 2 -I net1 10.215.0.2; ping -b -c 3 -i 0.2 -W 1 10.215.0.255");
-    remote.exec(NS, "xb", "arping -c 3 -w 2 -I net1 10.215.0.1");
     String macB = remote.exec(NS, "xb", "cat /sys/class/net/net1/address").out().strip();
+    Map<String, List<String>> caps =
+        capture(
+            Map.of("ya", target, "yb", remote),
+            () -> {
+              target.exec(
+                  NS,
+                  "xa",
+                  "arping -c 3 -w 2 -I net1 10.215.0.2; ping -b -c 3 -i 0.2 -W 1 10.215.0.255");
+              remote.exec(NS, "xb", "arping -c 3 -w 2 -I net1 10.215.0.1");
+            });
     long leaked =
-        (capA.get() + capB.get()).lines().filter(l -> l.contains(mac) || l.contains(macB)).count();
+        caps.values().stream()
+            .flatMap(List::stream)
+            .filter(f -> f.contains(mac) || f.contains(macB))
+            .count();
     expect(leaked == 0, leaked + " frames of conf-x reached conf-y's pods");
     return "broadcasts (ARP, ping -b) of conf-x in both clusters: captures on ya and yb (conf-y, same clusters): 0 frames";
   }
