@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,16 +40,6 @@ class ConformanceE2E {
     Lab.down();
   }
 
-  static Map.Entry<Integer, String> cli(String... args) {
-    StringWriter out = new StringWriter();
-    picocli.CommandLine c = io.l2sm.cli.Main.newCommandLine();
-    c.setOut(new PrintWriter(out, true));
-    c.setErr(new PrintWriter(out, true));
-    int code = c.execute(args);
-    System.out.println(out);
-    return Map.entry(code, out.toString());
-  }
-
   static Map<String, JsonNode> cases(Path json) throws Exception {
     Map<String, JsonNode> out = new TreeMap<>();
     for (JsonNode c : new ObjectMapper().readTree(json.toFile()).path("cases")) {
@@ -63,7 +52,9 @@ class ConformanceE2E {
   void theSuiteIsGreenOnTheLabAndCatchesABrokenIsolationRule() throws Exception {
     Path json = reports.resolve("report.json");
     Path md = reports.resolve("report.md");
-    var run = cli("conformance", "--quick", "--report", json.toString(), "--report", md.toString());
+    var run =
+        LabCluster.cli(
+            "conformance", "--quick", "--report", json.toString(), "--report", md.toString());
     assertThat(run.getKey()).as(run.getValue()).isZero();
     Map<String, JsonNode> cases = cases(json);
     assertThat(cases).hasSize(20);
@@ -89,7 +80,8 @@ class ConformanceE2E {
       Lab.restart(lab, "controller");
       Path broken = reports.resolve("broken.json");
       var bad =
-          cli("conformance", "--quick", "--group", "isolation", "--report", broken.toString());
+          LabCluster.cli(
+              "conformance", "--quick", "--group", "isolation", "--report", broken.toString());
       assertThat(bad.getKey()).isEqualTo(1);
       Map<String, JsonNode> got = cases(broken);
       assertThat(got.get("isolation/spoofed-source-macs-dropped").path("result").asText())

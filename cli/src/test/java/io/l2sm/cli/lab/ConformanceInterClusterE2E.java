@@ -19,7 +19,7 @@ class ConformanceInterClusterE2E {
     Lab.down();
     Path json = reports.resolve("intercluster.json");
     var run =
-        ConformanceE2E.cli(
+        LabCluster.cli(
             "conformance",
             "--clusters",
             "2",

@@ -46,6 +46,17 @@ final class LabCluster implements AutoCloseable {
     Assumptions.abort(msg);
   }
 
+  /** Runs the command line in process; returns its exit code and all it printed. */
+  static Map.Entry<Integer, String> cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine c = io.l2sm.cli.Main.newCommandLine();
+    c.setOut(new java.io.PrintWriter(out, true));
+    c.setErr(new java.io.PrintWriter(out, true));
+    int code = c.execute(args);
+    System.out.println(out);
+    return Map.entry(code, out.toString());
+  }
+
   /** An L2S-M NAD in namespace default. */
   NetworkAttachmentDefinition nad(String name, String kind) {
     return client.resource(LabObjects.nad(name, kind)).create();

@@ -210,15 +210,6 @@ class OsmAdapterE2E {
     assertThat(text).doesNotContain(PASSWORD).doesNotContain("guess");
   }
 
-  /** Runs the command line in process; returns exit code and what it printed on stderr. */
-  static Map.Entry<Integer, String> cli(String... args) {
-    java.io.StringWriter err = new java.io.StringWriter();
-    picocli.CommandLine c = io.l2sm.cli.Main.newCommandLine();
-    c.setErr(new PrintWriter(err, true));
-    int code = c.execute(args);
-    return Map.entry(code, err.toString());
-  }
-
   static String podNetns(String pod) throws IOException {
     return io.l2sm.lab.Kubelet.readState(Path.of(lab.dir())).get("default/" + pod).netns();
   }
@@ -239,7 +230,7 @@ class OsmAdapterE2E {
   void osmDeployOfPingPongGivesEachKduItsLinksOnlyAndUndeployRemovesIt() throws Exception {
     Path examples = Path.of("..", "nsd-examples", "ping-pong").toAbsolutePath().normalize();
     var deployed =
-        cli(
+        LabCluster.cli(
             "osm",
             "deploy",
             examples.resolve("ping-pong_ns").toString(),
@@ -303,7 +294,7 @@ class OsmAdapterE2E {
               bystander.frames().stream().filter(l -> l.contains(pingMac) || l.contains(pongMac)))
           .isEmpty();
 
-      var removed = cli("osm", "undeploy", "ping-pong", "--lab");
+      var removed = LabCluster.cli("osm", "undeploy", "ping-pong", "--lab");
       assertThat(removed.getKey()).as(removed.getValue()).isZero();
       await()
           .atMost(Duration.ofSeconds(30))
@@ -320,7 +311,7 @@ class OsmAdapterE2E {
                     .extracting(n -> n.getMetadata().getName())
                     .containsExactly("bystander-net");
               });
-      var again = cli("osm", "undeploy", "ping-pong", "--lab");
+      var again = LabCluster.cli("osm", "undeploy", "ping-pong", "--lab");
       assertThat(again.getKey()).isEqualTo(2);
       assertThat(again.getValue())
           .contains(
