@@ -24,6 +24,12 @@ packages=(
   "python3-protobuf:py:google.protobuf"
   "python3-setuptools:py:setuptools"
   "openssl:openssl"
+  # The Smart Campus (demo, bench cdn): the programs in its pods, and fonts for the plots.
+  "nginx-light:nginx"
+  "dnsmasq-base:dnsmasq"
+  "nftables:nft"
+  "curl:curl"
+  "fonts-dejavu-core:file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 
 has() {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
       BenchControlplaneCommand.class,
       BenchLabCommand.class,
       BenchInterclusterCommand.class,
-      BenchOsmCommand.class
+      BenchOsmCommand.class,
+      BenchCdnCommand.class
     })
 public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -159,7 +159,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
       double resync = (System.nanoTime() - r0) / 1e6;
       double mods = metric(tb, "l2sm_flow_mods_total");
       progress(String.format("Resync done in %.0f ms, %d flow mods sent", resync, (long) mods));
-      report.figure(new Figure("restart_resync_ms", resync, "ms", 1, resync, resync));
+      report.figure(new Figure("controller_resync_ms", resync, "ms", 1, resync, resync));
       report.figure(new Figure("flow_mods_after_restart", mods, "mods", 1, mods, mods));
 
       DesiredState loaded = store.load();

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,30 +111,12 @@ public class BenchInterclusterCommand implements Callable<Integer> {
   }
 
   private void pod(int cluster, String name, String node, String network, String ip) {
-    clients
-        .get(cluster)
-        .resource(
-            LabObjects.idle(
-                name,
-                node,
-                Map.of(
-                    "k8s.v1.cni.cncf.io/networks",
-                    "[{\"name\":\"" + network + "\",\"ips\":[\"" + ip + "/24\"]}]")))
-        .create();
+    clients.get(cluster).resource(LabObjects.member(name, node, network, ip)).create();
   }
 
   /** The pod's namespace once the kubelet has set it up with its networks. */
   private String awaitPod(int cluster, String name, long timeoutMs) throws Exception {
-    long t0 = System.nanoTime();
-    while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
-      Kubelet.PodRecord r =
-          Kubelet.readState(Path.of(labs.get(cluster).dir())).get("default/" + name);
-      if (r != null && !r.ifaces().isEmpty()) {
-        return r.netns();
-      }
-      Thread.sleep(5);
-    }
-    throw new IllegalStateException("pod " + name + " of c" + (cluster + 1) + " did not start");
+    return Kubelet.awaitAttached(labs.get(cluster), name, timeoutMs).netns();
   }
 
   private void throughput(BenchReport report) throws Exception {

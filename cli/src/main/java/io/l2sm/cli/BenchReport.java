@@ -20,7 +20,7 @@ final class BenchReport {
   /**
    * One measured figure.
    *
-   * @param value the median of the runs
+   * @param value the median of the runs ({@link #mean}: their mean)
    */
   @JsonPropertyOrder({"name", "value", "unit", "runs", "min", "max"})
   record Figure(String name, double value, String unit, int runs, double min, double max) {
@@ -48,6 +48,37 @@ final class BenchReport {
       return new Figure(name, round(s[idx]), "ms", s.length, round(s[0]), round(s[s.length - 1]));
     }
 
+    /** The mean of the samples, with min and max. */
+    static Figure mean(String name, String unit, double[] samples) {
+      double[] s = samples.clone();
+      Arrays.sort(s);
+      return new Figure(
+          name,
+          round(Arrays.stream(s).average().orElse(0)),
+          unit,
+          s.length,
+          round(s[0]),
+          round(s[s.length - 1]));
+    }
+
+    /**
+     * Half the width of the 95% confidence interval of the samples' mean (Student's t, n - 1
+     * degrees of freedom); 0 for one sample.
+     */
+    static double ci95(double[] samples) {
+      int n = samples.length;
+      if (n < 2) {
+        return 0;
+      }
+      double sd =
+          new org.apache.commons.math3.stat.descriptive.DescriptiveStatistics(samples)
+              .getStandardDeviation();
+      double t =
+          new org.apache.commons.math3.distribution.TDistribution(n - 1)
+              .inverseCumulativeProbability(0.975);
+      return t * sd / Math.sqrt(n);
+    }
+
     private static double round(double v) {
       return Math.round(v * 100.0) / 100.0;
     }
@@ -70,7 +101,7 @@ final class BenchReport {
   /** Prints the figures, then the references, as an aligned table. */
   void print(PrintWriter out) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"FIGURE", "MEDIAN", "UNIT", "RUNS", "MIN", "MAX"});
+    rows.add(new String[] {"FIGURE", "VALUE", "UNIT", "RUNS", "MIN", "MAX"});
     figures.forEach(f -> rows.add(row(f)));
     references.forEach(
         f ->
@@ -123,6 +154,37 @@ final class BenchReport {
         .println(
             command + ": error: needs " + missing + "; run as root: scripts/install-prereqs.sh");
     return false;
+  }
+
+  /** Writes the figures, then the references, as a Markdown table under a heading. */
+  void writeMarkdown(Path file, String title) throws IOException {
+    StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
+    md.append("| Figure | Value | Unit | Runs | Min | Max |\n|---|---:|---|---:|---:|---:|\n");
+    for (Figure f : figures) {
+      md.append(mdRow(f.name(), f));
+    }
+    for (Figure f : references) {
+      md.append(mdRow("(reference) " + f.name(), f));
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Files.writeString(file, md.toString());
+  }
+
+  private static String mdRow(String name, Figure f) {
+    return "| `"
+        + name
+        + "` | "
+        + fmt(f.value())
+        + " | "
+        + f.unit()
+        + " | "
+        + f.runs()
+        + " | "
+        + fmt(f.min())
+        + " | "
+        + fmt(f.max())
+        + " |\n";
   }
 
   void writeJson(Path file) throws IOException {

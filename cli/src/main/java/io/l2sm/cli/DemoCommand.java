@@ -41,11 +41,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "The main job on the embedded default, end to end: bring a lab up (3 nodes), translate an"
-          + " OSM network service (default nsd-examples/ping-pong), apply its networks, start"
-          + " each KDU's pod with the annotation its Helm values carry (as Helm would), wait for"
-          + " Ready, check reachability on every network and isolation from a pod of another"
-          + " network, print the results, and take the lab down (unless --keep).",
+      "The main job on the embedded default, end to end: the paper's Smart Campus in quick"
+          + " mode. Bring up a lab of four clusters (two campuses, each a cloud and an edge"
+          + " cluster) with edge devices and the IDCO, translate nsd-examples/smart-campus with"
+          + " its cluster map, apply its networks in the clusters that host them, run each KDU"
+          + " as a pod with a real program (nginx content server and caches, dnsmasq, a router"
+          + " with an nftables firewall, a client), check reachability, the firewall and"
+          + " isolation, run the CDN test (cache off and on, inter-campus link idle and"
+          + " congested, --runs downloads each) and a cluster addition, print the tables, and"
+          + " take the lab down (unless --keep).",
+      "With --ns PATH: that NS package in a one-cluster lab of --nodes nodes instead (one pod"
+          + " per KDU, reachability on every network, isolation from a pod of another network).",
       "Needs root and Open vSwitch (scripts/install-prereqs.sh installs them)."
     })
 public class DemoCommand implements Callable<Integer> {
@@ -54,12 +60,17 @@ public class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--ns",
       paramLabel = "PATH",
-      defaultValue = "nsd-examples/ping-pong",
-      description = "The NS package(s) to deploy (default: ${DEFAULT-VALUE}).")
+      description = "Deploy this NS package in a one-cluster lab instead of the Smart Campus.")
   Path ns;
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Lab nodes (default: 3).")
+  @Option(names = "--nodes", defaultValue = "3", description = "With --ns: lab nodes (default: 3).")
   int nodes;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "Smart Campus: downloads per CDN condition (default: ${DEFAULT-VALUE}).")
+  int runs;
 
   @Option(names = "--keep", description = "Leave the lab up afterwards (l2sm lab down removes it).")
   boolean keep;
@@ -70,6 +81,9 @@ public class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
+    if (ns == null) {
+      return campus();
+    }
     if (!Files.exists(ns)) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--ns " + ns + " does not exist (run from the project's folder)");
@@ -101,6 +115,138 @@ public class DemoCommand implements Callable<Integer> {
         Lab.down();
       }
     }
+    return results(t0, keep || !ownLab);
+  }
+
+  /** The Smart Campus in quick mode. */
+  private int campus() throws Exception {
+    if (!Files.isRegularFile(SmartCampus.NS.resolve("cluster-map.yaml"))) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), SmartCampus.NS + " is not here (run from the project's folder)");
+    }
+    if (runs < 2 || runs > 100) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be 2-100");
+    }
+    List<String> missing = Testbed.missingPrerequisites();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the demo needs " + missing + "; run as root: scripts/install-prereqs.sh");
+    }
+    if (!SmartCampus.missingPackages().isEmpty()) {
+      throw new IllegalStateException(
+          "the Smart Campus's programs are missing; run as root: apt-get install -y "
+              + String.join(" ", SmartCampus.missingPackages()));
+    }
+    if (Lab.isUp()) {
+      throw new IllegalStateException(
+          "the Smart Campus demo brings up a lab of its own; run `l2sm lab down` first");
+    }
+    long t0 = System.nanoTime();
+    Lab.up(4, 1, 0, 0, out);
+    try (SmartCampus campus = SmartCampus.deploy(SmartCampus.NS, 2, out)) {
+      campusChecks(campus);
+    } finally {
+      if (!keep) {
+        out.println("Taking the lab down...");
+        out.flush();
+        Lab.down();
+      }
+    }
+    return results(t0, keep);
+  }
+
+  private void campusChecks(SmartCampus campus) throws Exception {
+    out.println();
+    List<String[]> placement = new ArrayList<>();
+    placement.add(new String[] {"CLUSTER", "POD", "ADDRESSES", "PROGRAM"});
+    placement.addAll(campus.placement());
+    Table.print(out, placement);
+    out.println();
+    List<String> vnis = new ArrayList<>();
+    for (String c : campus.labs().keySet()) {
+      vnis.add(c + ": " + campus.vnis(c));
+    }
+    List<String> gaps = campus.gaps();
+    List<String> netGaps = gaps.stream().filter(g -> !g.startsWith("pod ")).toList();
+    List<String> podGaps = gaps.stream().filter(g -> g.startsWith("pod ")).toList();
+    check(
+        "networks Ready",
+        netGaps.isEmpty(),
+        netGaps.isEmpty() ? String.join("; ", vnis) : "not Ready: " + String.join(", ", netGaps));
+    check(
+        "pods run their programs",
+        podGaps.isEmpty(),
+        podGaps.isEmpty()
+            ? campus.members().size()
+                + " pods in "
+                + campus.labs().size()
+                + " clusters; the content server and both caches answered HTTP"
+            : "not running: " + String.join(", ", podGaps));
+    SmartCampus.Download d = campus.download(false);
+    check(
+        "DNS through the router",
+        true,
+        String.format(
+            java.util.Locale.ROOT,
+            "ap-c2 resolved %s via router-c2 to dnsmasq in c1 in %.0f ms",
+            SmartCampus.VIDEO_HOST,
+            d.dnsSeconds() * 1000));
+    check(
+        "inter-cluster download",
+        d.bytes() == campus.fileBytes(),
+        String.format(
+            java.util.Locale.ROOT,
+            "ap-c2 (c4) -> edge cache -> cloud cache (c3) -> content server (c1): %d bytes in %.2f s",
+            d.bytes(),
+            d.seconds()));
+    String icmp =
+        Testbed.run(
+                "ip netns exec "
+                    + campus.netns(SmartCampus.CLIENT)
+                    + " ping -c 2 -i 0.2 -W 1 10.30.0.1")
+            .out();
+    int replies = Testbed.received(icmp);
+    check(
+        "router firewall",
+        replies == 0,
+        "ping ap-c2 -> content server through router-c2: "
+            + replies
+            + "/2 replies (only DNS and HTTP pass); DNS passed above");
+    BenchCdnCommand.Cdn cdn = BenchCdnCommand.measure(campus, runs, 50, out);
+    check(
+        "CDN: cache off vs on, link congested",
+        cdn.mean("cache_congested") < cdn.mean("nocache_congested"),
+        String.format(
+            java.util.Locale.ROOT,
+            "mean %.2f s without the cache, %.2f s with it (idle link: %.2f s, %.2f s)",
+            cdn.mean("nocache_congested"),
+            cdn.mean("cache_congested"),
+            cdn.mean("nocache_idle"),
+            cdn.mean("cache_idle")));
+    check(
+        "CDN: edge cache hits",
+        cdn.hits() == cdn.cached(),
+        cdn.hits() + " of " + cdn.cached() + " cached downloads served by the campus-2 edge cache");
+    check(
+        "isolation",
+        cdn.isolated(),
+        cdn.leaked()
+            + " frames of campus 2's access network captured on campus 1's access point during"
+            + " the downloads");
+    BenchCdnCommand.Join join = BenchCdnCommand.join(campus, 1, out);
+    check(
+        "cluster addition",
+        join.lost() == 0,
+        String.format(
+            java.util.Locale.ROOT,
+            "c4 joined a network of c1 and c3 in %.0f ms; the flow c1 -> c3 lost %d of %d pings",
+            join.ms(),
+            join.lost(),
+            join.sent()));
+  }
+
+  /** Prints the checks and the count; the exit code. */
+  private int results(long t0, boolean labStaysUp) {
     out.println();
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"CHECK", "RESULT", "DETAIL"});
@@ -112,7 +258,7 @@ public class DemoCommand implements Callable<Integer> {
         results.size() - failed,
         results.size(),
         (System.nanoTime() - t0) / 1e9,
-        keep || !ownLab
+        labStaysUp
             ? " The lab is still up: l2sm lab status / get / exec, then l2sm lab down."
             : "");
     out.flush();

@@ -1,7 +1,9 @@
 package io.l2sm.conformance;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.l2sm.lab.InterDomain;
 import io.l2sm.lab.Kubelet;
+import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
 import io.l2sm.lab.Testbed;
 import java.io.IOException;
@@ -57,7 +59,44 @@ public final class LabTarget implements Target {
 
   @Override
   public boolean restart(String part) throws Exception {
-    io.l2sm.lab.Lab.restart(lab, part);
+    if (part.startsWith("ovs-")) {
+      Lab.restartSwitch(lab, part.substring("ovs-".length()));
+    } else if (part.equals(InterDomain.NAME)) {
+      LabInfo idco = Lab.idco();
+      if (idco == null) {
+        return false;
+      }
+      Lab.restart(idco, part);
+    } else {
+      Lab.restart(lab, part);
+    }
+    return true;
+  }
+
+  @Override
+  public boolean setNodeLinked(String node, boolean linked) {
+    Lab.setNodeLinked(lab, node, linked);
+    return true;
+  }
+
+  @Override
+  public boolean setWanUp(Target other, boolean up) throws Exception {
+    LabInfo idco = Lab.idco();
+    if (idco == null || !(other instanceof LabTarget o)) {
+      return false;
+    }
+    String a = lab.cluster();
+    String b = o.lab.cluster();
+    InterDomain.WanLink link =
+        InterDomain.wan(idco).stream()
+            .filter(
+                l -> (l.a().equals(a) && l.b().equals(b)) || (l.a().equals(b) && l.b().equals(a)))
+            .findFirst()
+            .orElse(null);
+    if (link == null) {
+      return false;
+    }
+    InterDomain.setWanUp(idco, link, up);
     return true;
   }
 

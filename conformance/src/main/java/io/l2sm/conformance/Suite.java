@@ -320,9 +320,13 @@ public final class Suite {
         new Case(
             "faults", "agent-killed-traffic-flows", () -> killDuringPings("agent-" + node(1))));
     all.add(new Case("faults", "operator-killed-networks-still-made", this::operatorKilled));
+    all.add(new Case("faults", "node-lost-others-unaffected", this::nodeLost));
+    all.add(new Case("faults", "switch-killed-traffic-recovers", this::switchKilled));
     all.add(new Case("load", "pods-attach-at-once", this::manyPods));
     all.add(new Case("intercluster", "vnet-across-clusters", this::acrossClusters));
     all.add(new Case("intercluster", "other-inter-cluster-network-isolated", this::acrossIsolated));
+    all.add(new Case("intercluster", "idco-killed-traffic-flows", this::idcoKilled));
+    all.add(new Case("intercluster", "wan-cut-recovers", this::wanCut));
     return all.stream().filter(c -> groups.contains(c.group())).toList();
   }
 
@@ -530,6 +534,86 @@ public final class Suite {
         + " of 250 pings (20 ms apart) lost; a pod attached afterwards: 3/3 replies";
   }
 
+  /** Replies to pings sent every 20 ms, as a future, for {@code count} pings. */
+  private CompletableFuture<String> pingsEvery20ms(Target t, String from, String ip, int count) {
+    return CompletableFuture.supplyAsync(
+        () -> t.exec(NS, from, "ping -n -i 0.02 -c " + count + " -W 1 " + ip).out());
+  }
+
+  /**
+   * How long {@code from} waits for its first reply from {@code ip}, probing every 20 ms (at most
+   * {@code ms}); -1 when none came.
+   */
+  private static long msToFirstReply(Target t, String from, String ip, long ms) {
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1_000_000 < ms) {
+      if (t.exec(NS, from, "ping -n -c 1 -W 0.2 " + ip).exit() == 0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A node lost for 3 s (its NIC down): pods of the other node go on talking (pings every 20 ms, 0
+   * lost); the lost node's pod is reached again once it is back.
+   */
+  String nodeLost() throws Exception {
+    CompletableFuture<String> local = pingsEvery20ms(target, "a1", "10.210.0.2", 250);
+    Thread.sleep(1000);
+    if (!target.setNodeLinked(node(1), false)) {
+      throw new IllegalStateException("this target cannot take a node off its network");
+    }
+    int during;
+    try {
+      Thread.sleep(1000);
+      during = Testbed.received(sh("a1", "ping -n -c 3 -i 0.2 -W 1 10.210.0.3").out());
+      Thread.sleep(1000);
+    } finally {
+      target.setNodeLinked(node(1), true);
+    }
+    long back = msToFirstReply(target, "a1", "10.210.0.3", 30_000);
+    int got = Testbed.received(local.get());
+    expect(during == 0, "a3 answered " + during + "/3 while its node was off the network");
+    expect(got == 250, "a1 -> a2 (the other node) lost " + (250 - got) + " of 250 pings");
+    expect(back >= 0, "a3 not reached within 30 s of its node's return");
+    return "node "
+        + node(1)
+        + " off its network for 3 s: a1 -> a2 lost 0 of 250 pings (20 ms apart), a3 answered 0/3"
+        + " while away and again "
+        + back
+        + " ms after its node returned";
+  }
+
+  /**
+   * The Open vSwitch of a3's node killed (-9) and started again under pings every 20 ms: the outage
+   * measured, and traffic back with no pod re-attached.
+   */
+  String switchKilled() throws Exception {
+    CompletableFuture<String> pings = pingsEvery20ms(target, "a1", "10.210.0.3", 750);
+    Thread.sleep(1000);
+    long t0 = System.nanoTime();
+    if (!target.restart("ovs-" + node(1))) {
+      throw new IllegalStateException("this target cannot restart a node's Open vSwitch");
+    }
+    long restartMs = (System.nanoTime() - t0) / 1_000_000;
+    int got = Testbed.received(pings.get());
+    int after = ping("a1", "10.210.0.3");
+    expect(after == 3, "after the switch's restart a1 -> a3 got " + after + "/3");
+    expect(
+        got >= 750 - 500,
+        "a1 -> a3 lost " + (750 - got) + " of 750 pings: more than 10 s without traffic");
+    return "ovs-vswitchd of "
+        + node(1)
+        + " killed (-9) and started again ("
+        + restartMs
+        + " ms to its ports): "
+        + (750 - got)
+        + " of 750 pings lost (about "
+        + (750 - got) * 20
+        + " ms without traffic); 3/3 afterwards";
+  }
+
   String operatorKilled() throws Exception {
     if (!target.restart("operator")) {
       throw new IllegalStateException("this target cannot restart the operator");
@@ -649,6 +733,54 @@ public final class Suite {
             .count();
     expect(leaked == 0, leaked + " frames of conf-x reached conf-y's pods");
     return "broadcasts (ARP, ping -b) of conf-x in both clusters: captures on ya and yb (conf-y, same clusters): 0 frames";
+  }
+
+  /** The IDCO killed (-9) and restarted under pings across the clusters every 20 ms. */
+  String idcoKilled() throws Exception {
+    interClusterFixtures();
+    msToFirstReply(target, "xa", "10.215.0.2", 30_000);
+    CompletableFuture<String> pings = pingsEvery20ms(target, "xa", "10.215.0.2", 250);
+    Thread.sleep(1000);
+    long t0 = System.nanoTime();
+    if (!target.restart(io.l2sm.lab.InterDomain.NAME)) {
+      throw new IllegalStateException("this target cannot restart the IDCO");
+    }
+    long restartMs = (System.nanoTime() - t0) / 1_000_000;
+    int got = Testbed.received(pings.get());
+    expect(got >= 248, "the IDCO killed: " + (250 - got) + " of 250 pings across clusters lost");
+    return "IDCO killed (-9) and back in "
+        + restartMs
+        + " ms: xa -> xb across clusters lost "
+        + (250 - got)
+        + " of 250 pings (20 ms apart)";
+  }
+
+  /** The WAN link between the clusters cut for 2 s under pings, then restored: time to recover. */
+  String wanCut() throws Exception {
+    interClusterFixtures();
+    msToFirstReply(target, "xa", "10.215.0.2", 30_000);
+    if (!target.setWanUp(remote, false)) {
+      throw new IllegalStateException("this target cannot cut its WAN link");
+    }
+    int during;
+    try {
+      Thread.sleep(500);
+      during = Testbed.received(target.exec(NS, "xa", "ping -n -c 3 -i 0.2 -W 1 10.215.0.2").out());
+      Thread.sleep(1000);
+    } finally {
+      target.setWanUp(remote, true);
+    }
+    long back = msToFirstReply(target, "xa", "10.215.0.2", 30_000);
+    expect(during == 0, "xb answered " + during + "/3 across a cut WAN link");
+    expect(back >= 0, "xb not reached within 30 s of the WAN link's return");
+    int after =
+        Testbed.received(target.exec(NS, "xa", "ping -n -c 3 -i 0.2 -W 1 10.215.0.2").out());
+    expect(after == 3, "after the WAN link's return xa -> xb got " + after + "/3");
+    return "WAN link to "
+        + remote.describe()
+        + " cut for 2 s: 0/3 across it while cut; first reply "
+        + back
+        + " ms after it was restored, then 3/3";
   }
 
   String manyPods() throws Exception {

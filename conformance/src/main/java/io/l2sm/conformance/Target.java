@@ -20,10 +20,24 @@ public interface Target extends AutoCloseable {
   Exec exec(String namespace, String pod, String command);
 
   /**
-   * Kills a part of the installation ({@code controller}, {@code operator}, {@code agent-<node>})
-   * with SIGKILL and starts it again, returning once it runs; false when this target cannot.
+   * Kills a part of the installation ({@code controller}, {@code operator}, {@code agent-<node>},
+   * {@code ovs-<node>} (the node's Open vSwitch), {@code idco}) with SIGKILL and starts it again,
+   * returning once it runs; false when this target cannot.
    */
   default boolean restart(String part) throws Exception {
+    return false;
+  }
+
+  /** Takes a node off its network or puts it back; false when this target cannot. */
+  default boolean setNodeLinked(String node, boolean linked) throws Exception {
+    return false;
+  }
+
+  /**
+   * Cuts the WAN link between this cluster and {@code other} or restores it; false when this target
+   * cannot.
+   */
+  default boolean setWanUp(Target other, boolean up) throws Exception {
     return false;
   }
 

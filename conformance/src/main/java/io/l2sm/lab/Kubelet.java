@@ -773,6 +773,25 @@ public final class Kubelet implements AutoCloseable {
   }
 
   /** The pods a lab's kubelet has set up, read from its state file (for lab exec). */
+  /**
+   * Waits until the lab's kubelet has set pod {@code default/name} up with its networks.
+   *
+   * @throws IllegalStateException when it has not within {@code timeoutMs}
+   */
+  public static PodRecord awaitAttached(LabInfo lab, String name, long timeoutMs)
+      throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
+      PodRecord r = readState(Path.of(lab.dir())).get("default/" + name);
+      if (r != null && !r.ifaces().isEmpty()) {
+        return r;
+      }
+      Thread.sleep(2);
+    }
+    throw new IllegalStateException(
+        "pod " + name + " of " + lab.cluster() + " was not set up in " + timeoutMs + " ms");
+  }
+
   public static Map<String, PodRecord> readState(Path dir) throws IOException {
     Path state = dir.resolve("kubelet-state.json");
     Map<String, PodRecord> out = new TreeMap<>();

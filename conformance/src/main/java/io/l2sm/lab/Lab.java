@@ -503,6 +503,45 @@ public final class Lab {
     }
   }
 
+  /**
+   * {@code kill -9} of a node's ovs-vswitchd, then starts it again on its database, as a node's
+   * service manager would, and puts back what the node had on its underlay port {@code br-phy} (its
+   * address and routes): the userspace datapath's internal ports are taps that go with the process.
+   * Returns once {@code br-phy} carries the address again.
+   */
+  public static void restartSwitch(LabInfo lab, String node) throws Exception {
+    LabInfo.Node n = lab.node(node);
+    Path d = Path.of(lab.dir()).resolve("ovs-" + node);
+    List<String> routes =
+        Testbed.lines(Testbed.sh("ip -n " + n.netns() + " route show dev br-phy")).stream()
+            .filter(r -> !r.isBlank() && !r.contains("proto kernel"))
+            .toList();
+    String pid = Files.readString(d.resolve("ovs-vswitchd.pid")).strip();
+    Testbed.run("kill -9 " + pid);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Testbed.startSwitchDaemon(n.netns(), d);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Testbed.run("ip -n " + n.netns() + " link show br-phy").exit() != 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("br-phy of " + node + " did not come back in 30 s");
+      }
+      Thread.sleep(20);
+    }
+    Testbed.sh("ip -n " + n.netns() + " addr replace " + n.ip() + "/24 dev br-phy");
+    Testbed.sh("ip -n " + n.netns() + " link set br-phy up");
+    for (String r : routes) {
+      Testbed.sh("ip -n " + n.netns() + " route replace " + r.strip() + " dev br-phy");
+    }
+  }
+
+  /** Takes a node off the underlay (its NIC down) or puts it back: a node lost and found. */
+  public static void setNodeLinked(LabInfo lab, String node, boolean linked) {
+    Testbed.sh("ip -n " + lab.node(node).netns() + " link set eth-ul " + (linked ? "up" : "down"));
+  }
+
   private static int freePort() throws IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();

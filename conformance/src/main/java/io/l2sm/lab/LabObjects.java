@@ -62,6 +62,16 @@ public final class LabObjects {
         .build();
   }
 
+  /** As {@link #idle}, a member of one network with a fixed address ({@code ip}/24). */
+  public static Pod member(String name, String node, String network, String ip) {
+    return idle(
+        name,
+        node,
+        Map.of(
+            "k8s.v1.cni.cncf.io/networks",
+            "[{\"name\":\"" + network + "\",\"ips\":[\"" + ip + "/24\"]}]"));
+  }
+
   /** Whether an L2Network's Ready condition is True. */
   public static boolean ready(L2Network n) {
     if (n == null || n.getStatus() == null) {

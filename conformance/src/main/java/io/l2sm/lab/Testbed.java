@@ -302,15 +302,20 @@ public final class Testbed implements AutoCloseable {
                 + " --log-file=%s/ovsdb-server.log --detach",
             ns, d, d, d, d, d));
     sh("ovs-vsctl --db=unix:" + d + "/db.sock --no-wait init");
+    startSwitchDaemon(ns, d);
+    vsctl(n, "add-br br-phy -- set bridge br-phy datapath_type=netdev -- add-port br-phy eth-ul");
+    sh("ip -n " + ns + " addr add " + nodeIp(n) + "/24 dev br-phy");
+    sh("ip -n " + ns + " link set br-phy up");
+  }
+
+  /** Starts a node's ovs-vswitchd (userspace datapath) on its database in {@code d}. */
+  static void startSwitchDaemon(String ns, Path d) {
     sh(
         String.format(
             "OVS_RUNDIR=%s OVS_LOGDIR=%s OVS_DBDIR=%s OVS_SYSCONFDIR=%s ip netns exec %s"
                 + " ovs-vswitchd unix:%s/db.sock --pidfile=%s/ovs-vswitchd.pid"
                 + " --unixctl=%s/ovs-vswitchd.ctl --log-file=%s/ovs-vswitchd.log --detach",
             d, d, d, d, ns, d, d, d, d));
-    vsctl(n, "add-br br-phy -- set bridge br-phy datapath_type=netdev -- add-port br-phy eth-ul");
-    sh("ip -n " + ns + " addr add " + nodeIp(n) + "/24 dev br-phy");
-    sh("ip -n " + ns + " link set br-phy up");
   }
 
   /** Starts (or restarts) the controller and waits until it answers on /healthz. */
@@ -724,6 +729,8 @@ public final class Testbed implements AutoCloseable {
         "for l in $(ip -o link | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^"
             + prefix
             + "'); do ip link del $l; done");
+    // A namespace's own resolver files (ip netns exec mounts /etc/netns/NAME/* over /etc).
+    run("rm -rf /etc/netns/" + prefix + "*");
     run("rm -rf " + dir);
   }
 

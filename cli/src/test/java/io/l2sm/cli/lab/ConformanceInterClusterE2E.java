@@ -30,7 +30,7 @@ class ConformanceInterClusterE2E {
             json.toString());
     assertThat(run.getKey()).as(run.getValue()).isZero();
     JsonNode report = new ObjectMapper().readTree(json.toFile());
-    assertThat(report.path("cases")).hasSize(2);
+    assertThat(report.path("cases")).hasSize(4);
     for (JsonNode c : report.path("cases")) {
       assertThat(c.path("group").asText()).isEqualTo("intercluster");
       assertThat(c.path("result").asText()).as(c.path("evidence").asText()).isEqualTo("pass");
