@@ -1,6 +1,7 @@
 package io.l2sm.cli;
 
 import io.l2sm.conformance.CaseResult;
+import io.l2sm.conformance.KubeTarget;
 import io.l2sm.conformance.LabTarget;
 import io.l2sm.conformance.Report;
 import io.l2sm.conformance.Suite;
@@ -32,7 +33,10 @@ import picocli.CommandLine.Spec;
           + " (FILE.json) or Markdown. Exit code 1 when a case fails.",
       "",
       "Against the lab: the one that is up (--cluster), or one brought up for the run (2 nodes)"
-          + " and taken down after."
+          + " and taken down after. Against a real cluster with L2S-M installed by its chart:"
+          + " --kubeconfig (twice for the intercluster group), pods from --image, commands"
+          + " through the API's exec; the fault cases a cluster's API cannot cause (node off"
+          + " its network, WAN cut, a node's Open vSwitch) are left out and listed."
     })
 public class ConformanceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -62,6 +66,24 @@ public class ConformanceCommand implements Callable<Integer> {
               + " intercluster group) (default: ${DEFAULT-VALUE}).")
   int clusters;
 
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "A real cluster instead of the lab (its current context); a second one joins it for"
+              + " the intercluster group.")
+  List<Path> kubeconfigs = new ArrayList<>();
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      defaultValue = "busybox",
+      description =
+          "With --kubeconfig: the test pods' image; it needs sh, ping, arping, tcpdump, timeout"
+              + " and python3 with scapy (images/conformance-probe/Dockerfile) (default:"
+              + " ${DEFAULT-VALUE}, enough for the lab only).")
+  String image;
+
   @Option(names = "--quick", description = "The CI profile: fewer pods in the load cases.")
   boolean quick;
 
@@ -84,6 +106,22 @@ public class ConformanceCommand implements Callable<Integer> {
             spec.commandLine(), "--group " + g + ": one of " + String.join(", ", Suite.GROUPS));
       }
     }
+    if (kubeconfigs.size() > 2) {
+      throw new ParameterException(spec.commandLine(), "--kubeconfig at most twice");
+    }
+    for (Path k : kubeconfigs) {
+      if (!java.nio.file.Files.isReadable(k)) {
+        throw new ParameterException(spec.commandLine(), "--kubeconfig " + k + ": not readable");
+      }
+    }
+    if (!kubeconfigs.isEmpty()) {
+      return report(
+          out,
+          KubeTarget.of(kubeconfigs.get(0)),
+          kubeconfigs.size() > 1 ? KubeTarget.of(kubeconfigs.get(1)) : null,
+          chosen,
+          () -> {});
+    }
     if (!BenchReport.testbedReady(spec.commandLine(), "conformance")) {
       return ExitCodes.FAILURE;
     }
@@ -96,10 +134,26 @@ public class ConformanceCommand implements Callable<Integer> {
                 .filter(c -> !c.cluster().equals(info.cluster()))
                 .findFirst()
                 .orElse(null);
+    return report(
+        out,
+        new LabTarget(info),
+        other == null ? null : new LabTarget(other),
+        chosen,
+        () -> {
+          if (ours) {
+            Lab.down();
+          }
+        });
+  }
+
+  /** Runs the suite on the target (and remote), then {@code after}; prints and writes reports. */
+  private int report(
+      PrintWriter out, Target target, Target remote, Set<String> chosen, Runnable after)
+      throws Exception {
     Report report;
-    try (Target target = new LabTarget(info);
-        Target remote = other == null ? null : new LabTarget(other)) {
-      Suite suite = new Suite(target, quick, out);
+    try (target;
+        remote) {
+      Suite suite = new Suite(target, quick, out).withImage(image);
       if (remote != null) {
         suite.withRemote(remote);
       }
@@ -107,15 +161,17 @@ public class ConformanceCommand implements Callable<Integer> {
         chosen.addAll(suite.runnableGroups());
       } else if (!suite.runnableGroups().containsAll(chosen)) {
         throw new ParameterException(
-            spec.commandLine(), "--group intercluster needs a lab of 2 clusters (--clusters 2)");
+            spec.commandLine(),
+            "--group intercluster needs two clusters (--clusters 2, or --kubeconfig twice)");
+      }
+      for (String left : suite.leftOut(chosen)) {
+        out.println("conformance: left out " + left + ": " + target.describe() + " cannot");
       }
       List<CaseResult> results = suite.run(chosen);
       report =
           Report.of(target.describe() + (remote == null ? "" : " + " + remote.describe()), results);
     } finally {
-      if (ours) {
-        Lab.down();
-      }
+      after.run();
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"GROUP", "CASE", "RESULT", "EVIDENCE"});

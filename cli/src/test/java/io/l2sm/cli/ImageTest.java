@@ -66,6 +66,28 @@ class ImageTest {
   }
 
   @Test
+  void theConformanceProbeImageHasTheToolsTheSuiteRunsInPods() throws Exception {
+    String d = Files.readString(ROOT.resolve("images/conformance-probe/Dockerfile"));
+    String suite =
+        Files.readString(ROOT.resolve("conformance/src/main/java/io/l2sm/conformance/Suite.java"));
+    // Each tool the suite's pod commands start, and the Debian package that brings it.
+    for (String[] tool :
+        new String[][] {
+          {"ping -", "iputils-ping"},
+          {"arping ", "arping"},
+          {"tcpdump ", "tcpdump"},
+          {"timeout ", "coreutils"},
+          {"/usr/bin/python3 ", "python3-scapy"}
+        }) {
+      assertThat(suite).as("the suite runs " + tool[0]).contains(tool[0]);
+      assertThat(d).as(tool[1]).contains(" " + tool[1]);
+    }
+    assertThat(d).contains("--no-install-recommends").contains("rm -rf /var/lib/apt/lists/*");
+    assertThat(Files.readString(ROOT.resolve("docs/conformance.md")))
+        .contains("images/conformance-probe/Dockerfile");
+  }
+
+  @Test
   void theChartRunsTheImagesLauncherAndItsBundledOvsScript() throws Exception {
     String agent = Files.readString(ROOT.resolve("helm-charts/l2sm/templates/agent.yaml"));
     List<String> ins = instructions();

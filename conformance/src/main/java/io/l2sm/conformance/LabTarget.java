@@ -58,6 +58,11 @@ public final class LabTarget implements Target {
   }
 
   @Override
+  public java.util.Set<Hook> hooks() {
+    return java.util.EnumSet.allOf(Hook.class);
+  }
+
+  @Override
   public boolean restart(String part) throws Exception {
     if (part.startsWith("ovs-")) {
       Lab.restartSwitch(lab, part.substring("ovs-".length()));

@@ -41,6 +41,33 @@ public interface Target extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The fault hooks: what {@link #restart}, {@link #setNodeLinked} and {@link #setWanUp} can do.
+   */
+  enum Hook {
+    /** Restart the controller, operator, agents and IDCO. */
+    RESTART_PARTS,
+    /** Restart a node's Open vSwitch. */
+    RESTART_SWITCH,
+    /** Take a node off its network. */
+    NODE_LINK,
+    /** Cut a WAN link. */
+    WAN_LINK
+  }
+
+  /** The fault hooks this target has; the suite leaves out the cases that need others. */
+  default java.util.Set<Hook> hooks() {
+    return java.util.Set.of();
+  }
+
+  /**
+   * Makes a local file readable in a pod; returns its path there. The default is for targets whose
+   * pods share this machine's file system.
+   */
+  default String stage(String namespace, String pod, java.nio.file.Path file) throws Exception {
+    return file.toString();
+  }
+
   /** The result of a command. */
   record Exec(int exit, String out) {}
 

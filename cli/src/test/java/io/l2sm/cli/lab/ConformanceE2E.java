@@ -57,7 +57,7 @@ class ConformanceE2E {
             "conformance", "--quick", "--report", json.toString(), "--report", md.toString());
     assertThat(run.getKey()).as(run.getValue()).isZero();
     Map<String, JsonNode> cases = cases(json);
-    assertThat(cases).hasSize(22);
+    assertThat(cases).hasSize(23);
     List<String> notPassed = new ArrayList<>();
     cases.forEach(
         (k, v) -> {

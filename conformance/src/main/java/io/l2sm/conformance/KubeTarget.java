@@ -1,0 +1,207 @@
+package io.l2sm.conformance;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A cluster reached through its API server (a kubeconfig), with L2S-M installed by its Helm chart:
+ * pods' commands run through the API's exec ({@code kubectl exec}), files go in through it, and the
+ * parts are restarted by deleting their pods at once (grace period 0, the nearest a cluster's API
+ * has to {@code kill -9}) and waiting for their controllers to make new ones Ready. It cannot take
+ * nodes off their network, cut WAN links or restart a node's Open vSwitch: the suite leaves those
+ * cases out.
+ */
+public final class KubeTarget implements Target {
+  /** The chart's component label. */
+  static final String COMPONENT = "app.kubernetes.io/component";
+
+  private static final long EXEC_TIMEOUT_S = 120;
+
+  private final KubernetesClient client;
+  private final String name;
+
+  /** A target over an existing client (tests) or one made from a kubeconfig. */
+  public KubeTarget(KubernetesClient client, String name) {
+    this.client = client;
+    this.name = name;
+  }
+
+  /** Opens the cluster of a kubeconfig file (its current context). */
+  public static KubeTarget of(Path kubeconfig) throws java.io.IOException {
+    String yaml = java.nio.file.Files.readString(kubeconfig);
+    io.fabric8.kubernetes.client.Config config =
+        io.fabric8.kubernetes.client.Config.fromKubeconfig(yaml);
+    KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+    String context =
+        config.getCurrentContext() == null ? "" : config.getCurrentContext().getName() + " ";
+    return new KubeTarget(c, "cluster " + context + "(" + config.getMasterUrl() + ")");
+  }
+
+  @Override
+  public String describe() {
+    return name;
+  }
+
+  @Override
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Ready nodes that take pods (not cordoned, no NoSchedule taint), by name. */
+  @Override
+  public List<String> nodes() {
+    return client.nodes().list().getItems().stream()
+        .filter(KubeTarget::schedulable)
+        .map(n -> n.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  static boolean schedulable(Node n) {
+    boolean ready =
+        n.getStatus() != null
+            && n.getStatus().getConditions() != null
+            && n.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    boolean cordoned = n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+    boolean tainted =
+        n.getSpec() != null
+            && n.getSpec().getTaints() != null
+            && n.getSpec().getTaints().stream().anyMatch(t -> "NoSchedule".equals(t.getEffect()));
+    return ready && !cordoned && !tainted;
+  }
+
+  /**
+   * Runs {@code sh -c} in the pod and reads the exit code from a last line the shell prints: the
+   * API server's status frame and the last output frames reach the client on different paths, and a
+   * command's output must be complete before its result counts.
+   */
+  @Override
+  public Exec exec(String namespace, String pod, String command) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PodResource p = client.pods().inNamespace(namespace).withName(pod);
+    String wrapped = command + "\necho \"" + EXIT_MARK + "$?\"";
+    try (ExecWatch w = p.writingOutput(out).writingError(out).exec("sh", "-c", wrapped)) {
+      Integer status = w.exitCode().get(EXEC_TIMEOUT_S, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (System.nanoTime() < deadline) {
+        Exec e = parse(out.toString(StandardCharsets.UTF_8));
+        if (e != null) {
+          return e;
+        }
+        Thread.sleep(10);
+      }
+      return new Exec(
+          status == null ? -1 : status,
+          out.toString(StandardCharsets.UTF_8) + "\n(no exit line from the shell)");
+    } catch (TimeoutException e) {
+      return new Exec(-1, out.toString(StandardCharsets.UTF_8) + "\n(timed out)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running a command in " + pod, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot run a command in pod " + namespace + "/" + pod + ": " + e.getCause(), e);
+    }
+  }
+
+  static final String EXIT_MARK = "l2sm-conformance-exit=";
+
+  /** The command's output and exit code once the shell's exit line is in; null before. */
+  static Exec parse(String text) {
+    int at = text.lastIndexOf(EXIT_MARK);
+    if (at < 0) {
+      return null;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)\\s*$")
+            .matcher(text.substring(at + EXIT_MARK.length()));
+    if (!m.find()) {
+      return null;
+    }
+    return new Exec(Integer.parseInt(m.group(1)), text.substring(0, at));
+  }
+
+  /** Uploads the file into the pod's /tmp (through exec, as kubectl cp does). */
+  @Override
+  public String stage(String namespace, String pod, Path file) {
+    String dest = "/tmp/" + file.getFileName();
+    boolean ok = client.pods().inNamespace(namespace).withName(pod).file(dest).upload(file);
+    if (!ok) {
+      throw new IllegalStateException("cannot copy " + file + " into pod " + pod + ":" + dest);
+    }
+    return dest;
+  }
+
+  @Override
+  public Set<Hook> hooks() {
+    return EnumSet.of(Hook.RESTART_PARTS);
+  }
+
+  /**
+   * Deletes the part's pods with grace period 0 and waits until as many new ones are Ready: {@code
+   * controller}, {@code operator}, {@code idco} by the chart's component label, {@code
+   * agent-<node>} the agent on that node.
+   */
+  @Override
+  public boolean restart(String part) throws Exception {
+    String component = part.startsWith("agent-") ? "agent" : part;
+    String node = part.startsWith("agent-") ? part.substring("agent-".length()) : null;
+    List<Pod> old = parts(component, node);
+    if (old.isEmpty()) {
+      return false;
+    }
+    Set<String> oldUids =
+        old.stream()
+            .map(p -> p.getMetadata().getUid())
+            .collect(java.util.stream.Collectors.toSet());
+    for (Pod p : old) {
+      client.resource(p).withGracePeriod(0).delete();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline) {
+      long fresh =
+          parts(component, node).stream()
+              .filter(p -> !oldUids.contains(p.getMetadata().getUid()))
+              .filter(KubeTarget::ready)
+              .count();
+      if (fresh >= old.size()) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(
+        part + ": no new Ready pod within 180 s of deleting " + old.size() + " pod(s)");
+  }
+
+  private List<Pod> parts(String component, String node) {
+    return client.pods().inAnyNamespace().withLabel(COMPONENT, component).list().getItems().stream()
+        .filter(p -> node == null || node.equals(p.getSpec().getNodeName()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  static boolean ready(Pod p) {
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
