@@ -11,6 +11,7 @@ import io.l2sm.lab.LabObjects;
 import io.l2sm.lab.Testbed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
           + " reports Ready;",
       "- pod annotated -> ping works: pods created one after the other over the nodes, each"
           + " until its first ping reply from an anchor pod on the same network;",
-      "- many pods at once across networks: total time until all run, the operator's memory.",
+      "- many pods at once across networks: total time until all run, the operator's memory;",
+      "- the first two again with those pods running (20 samples each): the system at scale."
+          + " Pod -> ping is also reported at 10 and 100 pods from the one-by-one series.",
       "The lab is taken down at the end."
     })
 public class BenchLabCommand implements Callable<Integer> {
@@ -97,6 +100,7 @@ public class BenchLabCommand implements Callable<Integer> {
       podToPing(c, lab, report);
       if (bulkPods > 0) {
         bulk(c, lab, report);
+        atScale(c, lab, report, bulkPods + pods + 1);
       }
     } finally {
       Lab.down();
@@ -162,6 +166,61 @@ public class BenchLabCommand implements Callable<Integer> {
     }
     report.figure(Figure.percentile("pod_created_to_ping_p50_ms", ms, 50));
     report.figure(Figure.percentile("pod_created_to_ping_p99_ms", ms, 99));
+    // The same series where the lab held about 10 and about 100 pods.
+    if (pods >= 10) {
+      report.figure(
+          Figure.percentile("pod_to_ping_p50_ms_at_10_pods", Arrays.copyOfRange(ms, 0, 10), 50));
+    }
+    if (pods >= 110) {
+      report.figure(
+          Figure.percentile("pod_to_ping_p50_ms_at_100_pods", Arrays.copyOfRange(ms, 90, 110), 50));
+    }
+  }
+
+  /**
+   * With {@code total} pods running: 20 more networks (create -> Ready) and 20 more pods (created
+   * -> first ping reply from an anchor), one after the other.
+   */
+  private void atScale(KubernetesClient c, LabInfo lab, BenchReport report, int total)
+      throws Exception {
+    progress("At scale (" + total + " pods running): 20 networks, then 20 pods, timed...");
+    int n = 20;
+    double[] ready = new double[n];
+    for (int i = 0; i < n; i++) {
+      String name = "scale-net-" + i;
+      long t0 = System.nanoTime();
+      c.resource(LabObjects.nad(name, "vnet")).create();
+      while (!LabObjects.ready(
+          c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
+        Thread.sleep(2);
+        if (System.nanoTime() - t0 > 30_000_000_000L) {
+          throw new IllegalStateException("network " + name + " not Ready in 30 s");
+        }
+      }
+      ready[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    c.resource(pod("scale-anchor", "n1", "scale-net-0", "10.41.0.254/24")).create();
+    awaitPod(lab, "scale-anchor");
+    double[] ping = new double[n];
+    for (int i = 0; i < n; i++) {
+      String name = "scale-" + i;
+      String node = lab.nodes().get(i % lab.nodes().size()).name();
+      long t0 = System.nanoTime();
+      c.resource(pod(name, node, "scale-net-0", "10.41.0." + (i + 1) + "/24")).create();
+      Kubelet.PodRecord r = awaitPod(lab, name);
+      if (Testbed.run("ip netns exec " + r.netns() + " ping -n -q -i 0.005 -c 1 -w 5 10.41.0.254")
+              .exit()
+          != 0) {
+        throw new IllegalStateException("pod " + name + " got no reply in 5 s");
+      }
+      ping[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    String at = "_at_scale";
+    report.reference(new Figure("pods_running_at_scale", total, "pods", 1, total, total));
+    report.figure(Figure.percentile("network_ready_p50_ms" + at, ready, 50));
+    report.figure(Figure.percentile("network_ready_p99_ms" + at, ready, 99));
+    report.figure(Figure.percentile("pod_to_ping_p50_ms" + at, ping, 50));
+    report.figure(Figure.percentile("pod_to_ping_p99_ms" + at, ping, 99));
   }
 
   /** Waits for the kubelet to have set the pod up with its networks. */
