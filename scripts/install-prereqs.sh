@@ -58,3 +58,13 @@ echo "install-prereqs: installing ${missing[*]} with apt-get..." >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq "${missing[@]}" >/dev/null
+# The Smart Campus runs nginx inside its pods only: the system service the package starts (where
+# systemd runs) would hold port 80 of this machine for nothing.
+case " ${missing[*]} " in
+  *" nginx-light "*)
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+      systemctl disable --now nginx >/dev/null 2>&1 || true
+      echo "install-prereqs: stopped and disabled the nginx service the package started (the lab runs its own)" >&2
+    fi
+    ;;
+esac
