@@ -42,6 +42,14 @@ public class ApiServerCommand implements Callable<Integer> {
       description = "The cluster's name in the kubeconfig (default: ${DEFAULT-VALUE}).")
   String cluster;
 
+  @Option(
+      names = "--pods-from",
+      paramLabel = "DIR",
+      description =
+          "Serve pods' exec (the WebSocket channel protocol, no stdin or TTY): commands run in"
+              + " the network namespace the lab kubelet working in DIR gave the pod.")
+  Path podsFrom;
+
   @Override
   public Integer call() throws Exception {
     var address = Daemons.address(spec, "--listen", listen);
@@ -59,6 +67,9 @@ public class ApiServerCommand implements Callable<Integer> {
     }
     if (kubeconfig != null) {
       api.writeKubeconfig(kubeconfig, cluster);
+    }
+    if (podsFrom != null) {
+      api.enableExec(podsFrom);
     }
     System.err.println(
         "l2sm apiserver: serving "

@@ -169,7 +169,10 @@ public class ConformanceCommand implements Callable<Integer> {
       }
       List<CaseResult> results = suite.run(chosen);
       report =
-          Report.of(target.describe() + (remote == null ? "" : " + " + remote.describe()), results);
+          Report.of(
+              target.describe() + (remote == null ? "" : " + " + remote.describe()),
+              results,
+              suite.leftOut(chosen));
     } finally {
       after.run();
     }

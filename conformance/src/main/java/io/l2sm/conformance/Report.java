@@ -13,16 +13,25 @@ import java.util.List;
  */
 @JsonPropertyOrder({"cases", "summary"})
 public record Report(List<CaseResult> cases, Summary summary) {
-  /** Counts and the target. */
-  @JsonPropertyOrder({"target", "pass", "fail", "error", "seconds"})
-  public record Summary(String target, int pass, int fail, int error, double seconds) {}
+  /**
+   * Counts and the target.
+   *
+   * @param leftOut the cases the target could not run (a fault hook it lacks), with why
+   */
+  @JsonPropertyOrder({"target", "pass", "fail", "error", "seconds", "leftOut"})
+  public record Summary(
+      String target, int pass, int fail, int error, double seconds, List<String> leftOut) {}
 
   public static Report of(String target, List<CaseResult> cases) {
+    return of(target, cases, List.of());
+  }
+
+  public static Report of(String target, List<CaseResult> cases, List<String> leftOut) {
     int pass = (int) cases.stream().filter(c -> c.result().equals("pass")).count();
     int fail = (int) cases.stream().filter(c -> c.result().equals("fail")).count();
     int error = cases.size() - pass - fail;
     double s = Math.round(cases.stream().mapToDouble(CaseResult::seconds).sum() * 100) / 100.0;
-    return new Report(cases, new Summary(target, pass, fail, error, s));
+    return new Report(cases, new Summary(target, pass, fail, error, s, List.copyOf(leftOut)));
   }
 
   public boolean green() {
@@ -36,6 +45,11 @@ public record Report(List<CaseResult> cases, Summary summary) {
         String.format(
             "%d passed, %d failed, %d errors in %.1f s%n%n",
             summary.pass(), summary.fail(), summary.error(), summary.seconds()));
+    if (!summary.leftOut().isEmpty()) {
+      b.append("Left out (the target cannot cause their fault): ")
+          .append(String.join(", ", summary.leftOut()))
+          .append("\n\n");
+    }
     b.append("| Group | Case | Result | Evidence | s |\n|---|---|---|---|---|\n");
     for (CaseResult c : cases) {
       b.append("| ")

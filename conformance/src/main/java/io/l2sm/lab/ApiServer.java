@@ -48,6 +48,8 @@ public final class ApiServer implements AutoCloseable {
 
   private final MockWebServer web = new MockWebServer();
   private final KubernetesMockServer server;
+  private DiscoveryDispatcher dispatcher;
+  private PodExec exec;
   private final ScheduledExecutorService drain =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -72,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
             new Context(Serialization.jsonMapper()),
             web,
             responses,
-            new DiscoveryDispatcher(responses, version),
+            dispatcher = new DiscoveryDispatcher(responses, version),
             false,
             version);
     server.init(InetAddress.getByName(host), port);
@@ -101,6 +103,15 @@ public final class ApiServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Serves pods' {@code exec} from now on: commands run in the network namespace the lab kubelet
+   * whose folder is {@code podState} gave the pod.
+   */
+  public void enableExec(Path podState) {
+    exec = new PodExec(podState);
+    dispatcher.enableExec(exec);
   }
 
   /** {@code http://host:port}. */
@@ -160,6 +171,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     drain.shutdownNow();
+    if (exec != null) {
+      exec.close();
+    }
     server.destroy();
   }
 }

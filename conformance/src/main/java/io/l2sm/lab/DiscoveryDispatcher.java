@@ -23,7 +23,8 @@ import java.util.Queue;
  * the lab: {@code /api}, {@code /api/v1}, {@code /apis} and {@code /apis/GROUP/VERSION} are
  * answered (the groups of the CRDs stored in the server included), as are {@code /version} and
  * {@code /healthz}, whatever their query string, and {@code /openapi/*} is 404 (kubectl then needs
- * {@code --validate=false} to create objects). Everything else goes to the CRUD dispatcher.
+ * {@code --validate=false} to create objects). A pod's {@code exec} runs in its namespace once
+ * {@link #enableExec} is called ({@link PodExec}). Everything else goes to the CRUD dispatcher.
  */
 final class DiscoveryDispatcher extends KubernetesMixedDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,15 +68,35 @@ final class DiscoveryDispatcher extends KubernetesMixedDispatcher {
             .put("platform", "linux/amd64");
   }
 
+  private volatile PodExec exec;
+
+  /** Serves pods' exec from the lab kubelet's state from now on. */
+  void enableExec(PodExec podExec) {
+    this.exec = podExec;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    if (!"GET".equals(request.getMethod())) {
-      return super.dispatch(request);
-    }
     String path = request.getPath();
     int q = path.indexOf('?');
+    String query = q >= 0 ? path.substring(q + 1) : "";
     if (q >= 0) {
       path = path.substring(0, q);
+    }
+    String[] execTarget = PodExec.target(path);
+    if (execTarget != null) {
+      PodExec e = exec;
+      return e == null
+          ? json(
+              400,
+              status(
+                  400,
+                  "BadRequest",
+                  "exec needs the lab kubelet's state: start the API server with --pods-from"))
+          : e.respond(execTarget[0], execTarget[1], query);
+    }
+    if (!"GET".equals(request.getMethod())) {
+      return super.dispatch(request);
     }
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
@@ -430,7 +451,7 @@ final class DiscoveryDispatcher extends KubernetesMixedDispatcher {
     return r;
   }
 
-  private static ObjectNode status(int code, String reason, String message) {
+  static ObjectNode status(int code, String reason, String message) {
     return JSON.createObjectNode()
         .put("kind", "Status")
         .put("apiVersion", "v1")
@@ -440,7 +461,7 @@ final class DiscoveryDispatcher extends KubernetesMixedDispatcher {
         .put("code", code);
   }
 
-  private static MockResponse json(int code, JsonNode body) {
+  static MockResponse json(int code, JsonNode body) {
     return new MockResponse()
         .setResponseCode(code)
         .setHeader("Content-Type", "application/json")

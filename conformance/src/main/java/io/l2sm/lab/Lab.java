@@ -308,7 +308,13 @@ public final class Lab {
     processes.put(
         "apiserver",
         program(
-            "apiserver", "--listen", apiUrl.substring(7), "--kubeconfig", kubeconfig.toString()));
+            "apiserver",
+            "--listen",
+            apiUrl.substring(7),
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--pods-from",
+            dir.toString()));
     List<String> operator =
         program(
             "operator",

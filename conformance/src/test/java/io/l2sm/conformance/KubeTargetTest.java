@@ -170,6 +170,16 @@ class KubeTargetTest {
       c.resource(b.build()).create();
     }
     assertThat(new KubeTarget(c, "test").nodes()).containsExactly("w1", "w2");
+    assertThat(new KubeTarget(c, "test").hooks()).as("no chart installed").isEmpty();
+    c.resource(agent("ctl", "w1", true)).create();
+    c.pods()
+        .inNamespace("l2sm")
+        .withName("ctl")
+        .edit(
+            p -> {
+              p.getMetadata().getLabels().put(KubeTarget.COMPONENT, "controller");
+              return p;
+            });
     assertThat(new KubeTarget(c, "test").hooks()).containsExactly(Target.Hook.RESTART_PARTS);
   }
 
