@@ -118,17 +118,7 @@ public class BenchLabCommand implements Callable<Integer> {
     progress("Timing " + networks + " networks: create -> Ready...");
     double[] ms = new double[networks];
     for (int i = 0; i < networks; i++) {
-      String name = "bench-net-" + i;
-      long t0 = System.nanoTime();
-      c.resource(LabObjects.nad(name, "vnet")).create();
-      while (!LabObjects.ready(
-          c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
-        Thread.sleep(2);
-        if (System.nanoTime() - t0 > 30_000_000_000L) {
-          throw new IllegalStateException("network " + name + " not Ready in 30 s");
-        }
-      }
-      ms[i] = (System.nanoTime() - t0) / 1e6;
+      ms[i] = createToReadyMs(c, "bench-net-" + i);
     }
     report.figure(Figure.percentile("network_ready_p50_ms", ms, 50));
     report.figure(Figure.percentile("network_ready_p99_ms", ms, 99));
@@ -149,17 +139,7 @@ public class BenchLabCommand implements Callable<Integer> {
     awaitPod(lab, "anchor");
     double[] ms = new double[pods];
     for (int i = 0; i < pods; i++) {
-      String name = "timed-" + i;
-      String node = lab.nodes().get(i % lab.nodes().size()).name();
-      long t0 = System.nanoTime();
-      c.resource(pod(name, node, "bench-net-0", "10.40.0." + (i + 1) + "/24")).create();
-      Kubelet.PodRecord r = awaitPod(lab, name);
-      if (Testbed.run("ip netns exec " + r.netns() + " ping -n -q -i 0.005 -c 1 -w 5 10.40.0.254")
-              .exit()
-          != 0) {
-        throw new IllegalStateException("pod " + name + " got no reply in 5 s");
-      }
-      ms[i] = (System.nanoTime() - t0) / 1e6;
+      ms[i] = createToPingMs(c, lab, "timed-" + i, i, "bench-net-0", "10.40.0.");
       if ((i + 1) % 50 == 0) {
         progress(String.format("  %d/%d: %.0f ms", i + 1, pods, ms[i]));
       }
@@ -187,33 +167,13 @@ public class BenchLabCommand implements Callable<Integer> {
     int n = 20;
     double[] ready = new double[n];
     for (int i = 0; i < n; i++) {
-      String name = "scale-net-" + i;
-      long t0 = System.nanoTime();
-      c.resource(LabObjects.nad(name, "vnet")).create();
-      while (!LabObjects.ready(
-          c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
-        Thread.sleep(2);
-        if (System.nanoTime() - t0 > 30_000_000_000L) {
-          throw new IllegalStateException("network " + name + " not Ready in 30 s");
-        }
-      }
-      ready[i] = (System.nanoTime() - t0) / 1e6;
+      ready[i] = createToReadyMs(c, "scale-net-" + i);
     }
     c.resource(pod("scale-anchor", "n1", "scale-net-0", "10.41.0.254/24")).create();
     awaitPod(lab, "scale-anchor");
     double[] ping = new double[n];
     for (int i = 0; i < n; i++) {
-      String name = "scale-" + i;
-      String node = lab.nodes().get(i % lab.nodes().size()).name();
-      long t0 = System.nanoTime();
-      c.resource(pod(name, node, "scale-net-0", "10.41.0." + (i + 1) + "/24")).create();
-      Kubelet.PodRecord r = awaitPod(lab, name);
-      if (Testbed.run("ip netns exec " + r.netns() + " ping -n -q -i 0.005 -c 1 -w 5 10.41.0.254")
-              .exit()
-          != 0) {
-        throw new IllegalStateException("pod " + name + " got no reply in 5 s");
-      }
-      ping[i] = (System.nanoTime() - t0) / 1e6;
+      ping[i] = createToPingMs(c, lab, "scale-" + i, i, "scale-net-0", "10.41.0.");
     }
     String at = "_at_scale";
     report.reference(new Figure("pods_running_at_scale", total, "pods", 1, total, total));
@@ -221,6 +181,40 @@ public class BenchLabCommand implements Callable<Integer> {
     report.figure(Figure.percentile("network_ready_p99_ms" + at, ready, 99));
     report.figure(Figure.percentile("pod_to_ping_p50_ms" + at, ping, 50));
     report.figure(Figure.percentile("pod_to_ping_p99_ms" + at, ping, 99));
+  }
+
+  /** Creates a network and waits for its L2Network to be Ready; the time it took. */
+  private static double createToReadyMs(KubernetesClient c, String name) throws Exception {
+    long t0 = System.nanoTime();
+    c.resource(LabObjects.nad(name, "vnet")).create();
+    while (!LabObjects.ready(
+        c.resources(L2Network.class).inNamespace("default").withName(name).get())) {
+      Thread.sleep(2);
+      if (System.nanoTime() - t0 > 30_000_000_000L) {
+        throw new IllegalStateException("network " + name + " not Ready in 30 s");
+      }
+    }
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  /**
+   * Creates pod {@code i} (on node i mod nodes) on a network whose anchor is {@code subnet}254 and
+   * times it to its first ping reply from the anchor.
+   */
+  private static double createToPingMs(
+      KubernetesClient c, LabInfo lab, String name, int i, String network, String subnet)
+      throws Exception {
+    String node = lab.nodes().get(i % lab.nodes().size()).name();
+    long t0 = System.nanoTime();
+    c.resource(pod(name, node, network, subnet + (i + 1) + "/24")).create();
+    Kubelet.PodRecord r = awaitPod(lab, name);
+    if (Testbed.run(
+                "ip netns exec " + r.netns() + " ping -n -q -i 0.005 -c 1 -w 5 " + subnet + "254")
+            .exit()
+        != 0) {
+      throw new IllegalStateException("pod " + name + " got no reply in 5 s");
+    }
+    return (System.nanoTime() - t0) / 1e6;
   }
 
   /** Waits for the kubelet to have set the pod up with its networks. */
