@@ -117,12 +117,13 @@ public class BenchCdnCommand implements Callable<Integer> {
     if (!BenchReport.testbedReady(spec.commandLine(), "cdn")) {
       return ExitCodes.FAILURE;
     }
-    if (!SmartCampus.missingPackages().isEmpty()) {
+    List<String> packages = SmartCampus.missingPackages();
+    if (!packages.isEmpty()) {
       spec.commandLine()
           .getErr()
           .println(
               "cdn: error: the campus's programs are missing; run as root: apt-get install -y "
-                  + String.join(" ", SmartCampus.missingPackages()));
+                  + String.join(" ", packages));
       return ExitCodes.FAILURE;
     }
     if (Lab.isUp()) {

@@ -1,6 +1,5 @@
 package io.l2sm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.cli.BenchReport.Figure;
@@ -325,7 +324,7 @@ public class BenchDataplaneCommand implements Callable<Integer> {
     Thread.sleep(300);
     for (int r = 0; r < runs; r++) {
       for (Map.Entry<String, Path2> e : paths.entrySet()) {
-        double v = iperf(tb, e.getValue(), port);
+        double v = iperf(e.getValue(), port);
         gbps.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(v);
         progress(String.format("Run %d/%d %-13s %6.2f Gbit/s", r + 1, runs, e.getKey(), v));
       }
@@ -361,10 +360,7 @@ public class BenchDataplaneCommand implements Callable<Integer> {
     return Figure.ofSamples(name, "ratio", r);
   }
 
-  private double iperf(Testbed tb, Path2 p, int port) throws IOException {
-    String json =
-        tb.in(p.from(), "iperf3 -c " + p.toIp() + " -p " + port + " -t " + seconds + " -J");
-    return new ObjectMapper().readTree(json).at("/end/sum_received/bits_per_second").asDouble()
-        / 1e9;
+  private double iperf(Path2 p, int port) {
+    return Testbed.tcpMbps(p.from(), p.toIp(), port, seconds) / 1000;
   }
 }

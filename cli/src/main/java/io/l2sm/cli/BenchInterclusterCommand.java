@@ -1,6 +1,5 @@
 package io.l2sm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.l2sm.cli.BenchReport.Figure;
 import io.l2sm.lab.InterDomain;
@@ -132,8 +131,8 @@ public class BenchInterclusterCommand implements Callable<Integer> {
     String w2 = awaitPod(1, "w2", 60_000);
     String l1 = awaitPod(0, "l1", 60_000);
     String l2 = awaitPod(0, "l2", 60_000);
-    awaitPing(w1, "10.60.0.2", 30_000);
-    awaitPing(l1, "10.61.0.2", 30_000);
+    Testbed.awaitReply(w1, "10.60.0.2", 30_000);
+    Testbed.awaitReply(l1, "10.61.0.2", 30_000);
     Testbed.sh("ip netns exec " + w2 + " iperf3 -s -D -p 5401");
     Testbed.sh("ip netns exec " + l2 + " iperf3 -s -D -p 5402");
     Thread.sleep(300);
@@ -210,7 +209,7 @@ public class BenchInterclusterCommand implements Callable<Integer> {
     String b = Lab.PREFIX + "pref2";
     end(a, gw1.netns(), hops[0][0], "10.63.0.1");
     end(b, gw2.netns(), hops[3][0], "10.63.0.2");
-    awaitPing(a, "10.63.0.2", 30_000);
+    Testbed.awaitReply(a, "10.63.0.2", 30_000);
     return new String[] {a, b};
   }
 
@@ -240,30 +239,8 @@ public class BenchInterclusterCommand implements Callable<Integer> {
             "ip netns exec " + ns + " ethtool -K eth1 tx off >/dev/null"));
   }
 
-  private double iperf(String from, String ip, int port) throws Exception {
-    String json =
-        Testbed.sh(
-            "ip netns exec "
-                + from
-                + " iperf3 -c "
-                + ip
-                + " -p "
-                + port
-                + " -t "
-                + seconds
-                + " -J");
-    return new ObjectMapper().readTree(json).at("/end/sum_received/bits_per_second").asDouble()
-        / 1e6;
-  }
-
-  private static void awaitPing(String from, String ip, long timeoutMs) throws Exception {
-    long t0 = System.nanoTime();
-    while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
-      if (Testbed.run("ip netns exec " + from + " ping -c 1 -W 1 " + ip).exit() == 0) {
-        return;
-      }
-    }
-    throw new IllegalStateException("no reply from " + ip);
+  private double iperf(String from, String ip, int port) {
+    return Testbed.tcpMbps(from, ip, port, seconds);
   }
 
   private void creationToPing(BenchReport report) throws Exception {
@@ -278,7 +255,7 @@ public class BenchInterclusterCommand implements Callable<Integer> {
       pod(1, net + "-b", "n2", net, ip + "2");
       String a = awaitPod(0, net + "-a", 60_000);
       awaitPod(1, net + "-b", 60_000);
-      awaitPing(a, ip + "2", 30_000);
+      Testbed.awaitReply(a, ip + "2", 30_000);
       long t0 = System.nanoTime();
       clients.get(2).resource(io.l2sm.lab.LabObjects.interClusterNad(net)).create();
       pod(2, net + "-c", "n2", net, ip + "3");

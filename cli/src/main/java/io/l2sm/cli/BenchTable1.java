@@ -1,6 +1,5 @@
 package io.l2sm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.l2sm.cli.BenchReport.Figure;
 import io.l2sm.lab.Kubelet;
@@ -8,7 +7,6 @@ import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
 import io.l2sm.lab.LabObjects;
 import io.l2sm.lab.Testbed;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +67,7 @@ final class BenchTable1 {
               "l2sm_inter_node", c.netns(),
               "l2sm_inter_cluster", w2.netns());
       for (Map.Entry<String, Path2> e : paths.entrySet()) {
-        awaitPing(e.getValue());
+        Testbed.awaitReply(e.getValue().from(), e.getValue().toIp(), 30_000);
         Testbed.sh(
             "ip netns exec " + server.get(e.getKey()) + " iperf3 -s -D -p " + e.getValue().port());
       }
@@ -78,7 +76,9 @@ final class BenchTable1 {
       Map<String, List<Double>> rtt = new LinkedHashMap<>();
       for (int r = 0; r < runs; r++) {
         for (Map.Entry<String, Path2> e : paths.entrySet()) {
-          double v = iperf(e.getValue());
+          double v =
+              Testbed.tcpMbps(
+                  e.getValue().from(), e.getValue().toIp(), e.getValue().port(), seconds);
           double ms = rtt(e.getValue());
           mbps.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v);
           rtt.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(ms);
@@ -166,33 +166,6 @@ final class BenchTable1 {
 
   private static double median(List<Double> l) {
     return Figure.ofSamples("m", "", array(l)).value();
-  }
-
-  private static void awaitPing(Path2 p) throws InterruptedException {
-    long t0 = System.nanoTime();
-    while ((System.nanoTime() - t0) / 1e9 < 30) {
-      if (Testbed.run("ip netns exec " + p.from() + " ping -c 1 -W 1 " + p.toIp()).exit() == 0) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("no reply from " + p.toIp() + " in 30 s");
-  }
-
-  private double iperf(Path2 p) throws IOException {
-    String json =
-        Testbed.sh(
-            "ip netns exec "
-                + p.from()
-                + " iperf3 -c "
-                + p.toIp()
-                + " -p "
-                + p.port()
-                + " -t "
-                + seconds
-                + " -J");
-    return new ObjectMapper().readTree(json).at("/end/sum_received/bits_per_second").asDouble()
-        / 1e6;
   }
 
   /** The mean round-trip time of 20 pings 50 ms apart, in milliseconds. */

@@ -132,10 +132,11 @@ public class DemoCommand implements Callable<Integer> {
       throw new IllegalStateException(
           "the demo needs " + missing + "; run as root: scripts/install-prereqs.sh");
     }
-    if (!SmartCampus.missingPackages().isEmpty()) {
+    List<String> packages = SmartCampus.missingPackages();
+    if (!packages.isEmpty()) {
       throw new IllegalStateException(
           "the Smart Campus's programs are missing; run as root: apt-get install -y "
-              + String.join(" ", SmartCampus.missingPackages()));
+              + String.join(" ", packages));
     }
     if (Lab.isUp()) {
       throw new IllegalStateException(

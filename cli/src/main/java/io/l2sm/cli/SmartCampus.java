@@ -545,17 +545,7 @@ final class SmartCampus implements AutoCloseable {
   double interCampusMbps(int seconds) throws IOException {
     Testbed.sh("ip netns exec " + netns("cache-c2-cloud-cache") + " iperf3 -s -D -1 -p 5292");
     sleep(300);
-    String json =
-        Testbed.sh(
-            "ip netns exec "
-                + netns("origin-origin")
-                + " iperf3 -c "
-                + CLOUD_CACHE_IP
-                + " -p 5292 -t "
-                + seconds
-                + " -J");
-    return new ObjectMapper().readTree(json).at("/end/sum_received/bits_per_second").asDouble()
-        / 1e6;
+    return Testbed.tcpMbps(netns("origin-origin"), CLOUD_CACHE_IP, 5292, seconds);
   }
 
   /**

@@ -383,10 +383,21 @@ public final class Suite {
     return all.stream().filter(c -> groups.contains(c.group())).toList();
   }
 
+  /**
+   * The cases of these groups split by whether this target can run them (true) or lacks the fault
+   * hook one needs (false); the target is asked for its hooks once.
+   */
+  private Map<Boolean, List<Case>> runnable(Set<String> groups) {
+    Set<Target.Hook> hooks = target.hooks();
+    return cases(groups).stream()
+        .collect(
+            java.util.stream.Collectors.partitioningBy(
+                c -> c.needs() == null || hooks.contains(c.needs())));
+  }
+
   /** The cases of these groups this target cannot run (a fault hook it lacks), by name. */
   public List<String> leftOut(Set<String> groups) {
-    return cases(groups).stream()
-        .filter(c -> c.needs() != null && !target.hooks().contains(c.needs()))
+    return runnable(groups).get(false).stream()
         .map(c -> c.group() + "/" + c.name() + " (needs " + c.needs() + ")")
         .toList();
   }
@@ -909,10 +920,7 @@ public final class Suite {
     List<CaseResult> out = new ArrayList<>();
     setUp();
     try {
-      for (Case c : cases(groups)) {
-        if (c.needs() != null && !target.hooks().contains(c.needs())) {
-          continue;
-        }
+      for (Case c : runnable(groups).get(true)) {
         long t0 = System.nanoTime();
         String result;
         String evidence;

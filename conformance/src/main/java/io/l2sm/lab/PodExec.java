@@ -140,11 +140,14 @@ final class PodExec {
     }
   }
 
-  private static synchronized void send(WebSocket ws, int channel, byte[] data) {
+  /** One frame; stdout's and stderr's threads take turns per socket. */
+  private static void send(WebSocket ws, int channel, byte[] data) {
     byte[] frame = new byte[data.length + 1];
     frame[0] = (byte) channel;
     System.arraycopy(data, 0, frame, 1, data.length);
-    ws.send(frame);
+    synchronized (ws) {
+      ws.send(frame);
+    }
   }
 
   /** The Status the API server sends on channel 3: Success, or the non-zero exit code. */

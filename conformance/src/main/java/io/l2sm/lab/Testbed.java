@@ -615,6 +615,42 @@ public final class Testbed implements AutoCloseable {
     }
   }
 
+  /**
+   * TCP throughput in Mbit/s: iperf3 for {@code seconds} from namespace {@code ns} to a server
+   * listening on {@code ip:port}.
+   */
+  public static double tcpMbps(String ns, String ip, int port, int seconds) {
+    String json =
+        sh("ip netns exec " + ns + " iperf3 -c " + ip + " -p " + port + " -t " + seconds + " -J");
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(json)
+              .at("/end/sum_received/bits_per_second")
+              .asDouble()
+          / 1e6;
+    } catch (IOException e) {
+      throw new TestbedException("iperf3 to " + ip + " printed no JSON: " + json, e);
+    }
+  }
+
+  /** Waits until namespace {@code ns} gets a ping reply from {@code ip}; throws after the time. */
+  public static void awaitReply(String ns, String ip, long timeoutMs) {
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
+      if (run("ip netns exec " + ns + " ping -c 1 -W 1 " + ip).exit() == 0) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TestbedException("interrupted waiting for " + ip, e);
+      }
+    }
+    throw new TestbedException(
+        "no reply from " + ip + " in " + ns + " within " + timeoutMs + " ms");
+  }
+
   /** The replies a ping run's summary reports ({@code N received}); 0 when it has none. */
   public static int received(String pingOutput) {
     java.util.regex.Matcher m =
