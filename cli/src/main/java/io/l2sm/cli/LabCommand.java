@@ -492,7 +492,7 @@ public class LabCommand implements Runnable {
   @Command(
       name = "get",
       mixinStandardHelpOptions = true,
-      description = "List objects: pods, l2networks, nads, overlays, events.")
+      description = "List objects: nodes, pods, l2networks, nads, overlays, events.")
   static class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -504,124 +504,189 @@ public class LabCommand implements Runnable {
 
     @picocli.CommandLine.Mixin ClusterOption cluster = new ClusterOption();
 
+    /** A kind as the table lists it: its objects, the header and one row per object. */
+    record Listing(
+        java.util.function.Function<KubernetesClient, List<? extends HasMetadata>> list,
+        String[] header,
+        java.util.function.Function<HasMetadata, String[]> row) {}
+
+    static final Map<String, String> ALIASES =
+        Map.ofEntries(
+            Map.entry("nodes", "nodes"),
+            Map.entry("node", "nodes"),
+            Map.entry("no", "nodes"),
+            Map.entry("pods", "pods"),
+            Map.entry("pod", "pods"),
+            Map.entry("po", "pods"),
+            Map.entry("l2networks", "l2networks"),
+            Map.entry("l2network", "l2networks"),
+            Map.entry("l2net", "l2networks"),
+            Map.entry("nads", "nads"),
+            Map.entry("nad", "nads"),
+            Map.entry("net-attach-def", "nads"),
+            Map.entry("network-attachment-definitions", "nads"),
+            Map.entry("overlays", "overlays"),
+            Map.entry("overlay", "overlays"),
+            Map.entry("events", "events"),
+            Map.entry("event", "events"),
+            Map.entry("ev", "events"));
+
+    static final Map<String, Listing> KINDS =
+        Map.of(
+            "nodes",
+            new Listing(
+                c -> c.nodes().list().getItems(),
+                new String[] {"NAME", "STATUS", "INTERNAL-IP", "POD-CIDR"},
+                o -> {
+                  io.fabric8.kubernetes.api.model.Node n = (io.fabric8.kubernetes.api.model.Node) o;
+                  var st = n.getStatus();
+                  String ready =
+                      st == null
+                          ? ""
+                          : st.getConditions().stream()
+                              .filter(c -> "Ready".equals(c.getType()))
+                              .map(c -> "True".equals(c.getStatus()) ? "Ready" : "NotReady")
+                              .findFirst()
+                              .orElse("Unknown");
+                  String ip =
+                      st == null
+                          ? ""
+                          : st.getAddresses().stream()
+                              .filter(a -> "InternalIP".equals(a.getType()))
+                              .map(a -> a.getAddress())
+                              .findFirst()
+                              .orElse("");
+                  return new String[] {
+                    n.getMetadata().getName(),
+                    ready,
+                    ip,
+                    n.getSpec() == null ? "" : str(n.getSpec().getPodCIDR())
+                  };
+                }),
+            "pods",
+            new Listing(
+                c -> c.pods().inAnyNamespace().list().getItems(),
+                new String[] {"NAMESPACE", "NAME", "NODE", "PHASE", "IP", "REASON"},
+                o -> {
+                  Pod p = (Pod) o;
+                  var st = p.getStatus();
+                  return new String[] {
+                    p.getMetadata().getNamespace(),
+                    p.getMetadata().getName(),
+                    str(p.getSpec().getNodeName()),
+                    st == null ? "" : str(st.getPhase()),
+                    st == null ? "" : str(st.getPodIP()),
+                    st == null ? "" : str(st.getReason())
+                  };
+                }),
+            "l2networks",
+            new Listing(
+                c -> c.resources(L2Network.class).inAnyNamespace().list().getItems(),
+                new String[] {"NAMESPACE", "NAME", "TYPE", "VNI", "PODS", "READY", "REASON"},
+                o -> {
+                  L2Network n = (L2Network) o;
+                  var st = n.getStatus();
+                  var ready = st == null ? null : Conditions.find(st.getConditions(), "Ready");
+                  return new String[] {
+                    n.getMetadata().getNamespace(),
+                    n.getMetadata().getName(),
+                    n.getSpec().getType() == null ? "" : n.getSpec().getType().wireName(),
+                    st == null || st.getVni() == null ? "" : String.valueOf(st.getVni()),
+                    st == null || st.getConnectedPodCount() == null
+                        ? ""
+                        : String.valueOf(st.getConnectedPodCount()),
+                    ready == null ? "" : ready.getStatus(),
+                    ready == null ? "" : ready.getReason()
+                  };
+                }),
+            "nads",
+            new Listing(
+                c ->
+                    c.resources(NetworkAttachmentDefinition.class)
+                        .inAnyNamespace()
+                        .list()
+                        .getItems(),
+                new String[] {"NAMESPACE", "NAME", "CONFIG"},
+                o -> {
+                  NetworkAttachmentDefinition n = (NetworkAttachmentDefinition) o;
+                  return new String[] {
+                    n.getMetadata().getNamespace(),
+                    n.getMetadata().getName(),
+                    str(n.getSpec().getConfig())
+                  };
+                }),
+            "overlays",
+            new Listing(
+                c -> c.resources(Overlay.class).inAnyNamespace().list().getItems(),
+                new String[] {"NAMESPACE", "NAME", "NODES", "LINKS", "READY", "MESSAGE"},
+                o -> {
+                  Overlay ov = (Overlay) o;
+                  var ready =
+                      ov.getStatus() == null
+                          ? null
+                          : Conditions.find(ov.getStatus().getConditions(), "Ready");
+                  return new String[] {
+                    ov.getMetadata().getNamespace(),
+                    ov.getMetadata().getName(),
+                    String.valueOf(ov.getSpec().getTopology().getNodes().size()),
+                    String.join(
+                        " ",
+                        ov.getSpec().getTopology().getLinks().stream()
+                            .map(l -> l.getEndpointA() + "~" + l.getEndpointB())
+                            .toList()),
+                    ready == null ? "" : ready.getStatus(),
+                    ready == null ? "" : ready.getMessage()
+                  };
+                }),
+            "events",
+            new Listing(
+                c -> c.events().v1().events().inAnyNamespace().list().getItems(),
+                new String[] {"NAMESPACE", "OBJECT", "TYPE", "REASON", "MESSAGE"},
+                o -> {
+                  Event e = (Event) o;
+                  return new String[] {
+                    e.getMetadata().getNamespace(),
+                    e.getRegarding() == null
+                        ? ""
+                        : e.getRegarding().getKind() + "/" + e.getRegarding().getName(),
+                    str(e.getType()),
+                    str(e.getReason()),
+                    str(e.getNote())
+                  };
+                }));
+
     @Override
     public Integer call() throws Exception {
+      String canonical = ALIASES.get(kind);
+      if (canonical == null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "KIND must be nodes, pods, l2networks, nads, overlays or events, not " + kind);
+      }
+      if (format != null && !format.equals("yaml")) {
+        throw new ParameterException(
+            spec.commandLine(), "-o must be yaml (or left out for a table), not " + format);
+      }
+      Listing listing = KINDS.get(canonical);
       LabInfo lab = requireUp(cluster.cluster);
       PrintWriter out = spec.commandLine().getOut();
       try (KubernetesClient c = client(lab)) {
-        List<? extends HasMetadata> items =
-            switch (kind) {
-              case "pods", "pod", "po" -> c.pods().inAnyNamespace().list().getItems();
-              case "l2networks", "l2network", "l2net" ->
-                  c.resources(L2Network.class).inAnyNamespace().list().getItems();
-              case "nads", "nad", "net-attach-def", "network-attachment-definitions" ->
-                  c.resources(NetworkAttachmentDefinition.class).inAnyNamespace().list().getItems();
-              case "events", "event", "ev" ->
-                  c.events().v1().events().inAnyNamespace().list().getItems();
-              case "overlays", "overlay" ->
-                  c.resources(Overlay.class).inAnyNamespace().list().getItems();
-              default ->
-                  throw new ParameterException(
-                      spec.commandLine(),
-                      "KIND must be pods, l2networks, nads, overlays or events, not " + kind);
-            };
+        List<? extends HasMetadata> items = listing.list().apply(c);
         if ("yaml".equals(format)) {
+          // One YAML stream: each object as its own document.
           for (HasMetadata o : items) {
-            out.println("---");
-            out.print(Serialization.asYaml(o).replaceFirst("^---\n", ""));
+            String doc = Serialization.asYaml(o);
+            out.print(doc.startsWith("---") ? doc : "---\n" + doc);
           }
-          return ExitCodes.OK;
-        }
-        List<String[]> rows = new ArrayList<>();
-        if (items.isEmpty()) {
-          out.println("No " + kind + ".");
-          return ExitCodes.OK;
-        }
-        HasMetadata first = items.get(0);
-        if (first instanceof Pod) {
-          rows.add(new String[] {"NAMESPACE", "NAME", "NODE", "PHASE", "IP", "REASON"});
-          for (HasMetadata o : items) {
-            Pod p = (Pod) o;
-            var st = p.getStatus();
-            rows.add(
-                new String[] {
-                  p.getMetadata().getNamespace(),
-                  p.getMetadata().getName(),
-                  str(p.getSpec().getNodeName()),
-                  st == null ? "" : str(st.getPhase()),
-                  st == null ? "" : str(st.getPodIP()),
-                  st == null ? "" : str(st.getReason())
-                });
-          }
-        } else if (first instanceof L2Network) {
-          rows.add(new String[] {"NAMESPACE", "NAME", "TYPE", "VNI", "PODS", "READY", "REASON"});
-          for (HasMetadata o : items) {
-            L2Network n = (L2Network) o;
-            var st = n.getStatus();
-            var ready = st == null ? null : Conditions.find(st.getConditions(), "Ready");
-            rows.add(
-                new String[] {
-                  n.getMetadata().getNamespace(),
-                  n.getMetadata().getName(),
-                  n.getSpec().getType() == null ? "" : n.getSpec().getType().wireName(),
-                  st == null || st.getVni() == null ? "" : String.valueOf(st.getVni()),
-                  st == null || st.getConnectedPodCount() == null
-                      ? ""
-                      : String.valueOf(st.getConnectedPodCount()),
-                  ready == null ? "" : ready.getStatus(),
-                  ready == null ? "" : ready.getReason()
-                });
-          }
-        } else if (first instanceof NetworkAttachmentDefinition) {
-          rows.add(new String[] {"NAMESPACE", "NAME", "CONFIG"});
-          for (HasMetadata o : items) {
-            NetworkAttachmentDefinition n = (NetworkAttachmentDefinition) o;
-            rows.add(
-                new String[] {
-                  n.getMetadata().getNamespace(),
-                  n.getMetadata().getName(),
-                  str(n.getSpec().getConfig())
-                });
-          }
-        } else if (first instanceof Overlay) {
-          rows.add(new String[] {"NAMESPACE", "NAME", "NODES", "LINKS", "READY", "MESSAGE"});
-          for (HasMetadata o : items) {
-            Overlay ov = (Overlay) o;
-            var ready =
-                ov.getStatus() == null
-                    ? null
-                    : Conditions.find(ov.getStatus().getConditions(), "Ready");
-            rows.add(
-                new String[] {
-                  ov.getMetadata().getNamespace(),
-                  ov.getMetadata().getName(),
-                  String.valueOf(ov.getSpec().getTopology().getNodes().size()),
-                  String.join(
-                      " ",
-                      ov.getSpec().getTopology().getLinks().stream()
-                          .map(l -> l.getEndpointA() + "~" + l.getEndpointB())
-                          .toList()),
-                  ready == null ? "" : ready.getStatus(),
-                  ready == null ? "" : ready.getMessage()
-                });
-          }
+        } else if (items.isEmpty()) {
+          out.println("No " + canonical + ".");
         } else {
-          rows.add(new String[] {"NAMESPACE", "OBJECT", "TYPE", "REASON", "MESSAGE"});
-          for (HasMetadata o : items) {
-            Event e = (Event) o;
-            rows.add(
-                new String[] {
-                  e.getMetadata().getNamespace(),
-                  e.getRegarding() == null
-                      ? ""
-                      : e.getRegarding().getKind() + "/" + e.getRegarding().getName(),
-                  str(e.getType()),
-                  str(e.getReason()),
-                  str(e.getNote())
-                });
-          }
+          List<String[]> rows = new ArrayList<>();
+          rows.add(listing.header());
+          items.forEach(o -> rows.add(listing.row().apply(o)));
+          Table.print(out, rows);
         }
-        Table.print(out, rows);
+        out.flush();
       }
       return ExitCodes.OK;
     }

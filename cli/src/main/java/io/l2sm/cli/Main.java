@@ -1,5 +1,8 @@
 package io.l2sm.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Entry point of the {@code l2sm} launcher. */
@@ -12,12 +15,23 @@ public final class Main {
 
   /** Runs one command line and returns its exit code (0 ok, 1 runtime failure, 2 bad input). */
   public static int run(String... args) {
-    return newCommandLine().execute(args);
+    CommandLine cli = newCommandLine();
+    try {
+      return cli.execute(args);
+    } finally {
+      // print() does not flush: without this, output after the last println is lost at exit.
+      cli.getOut().flush();
+      cli.getErr().flush();
+    }
   }
 
   /** The command tree with the project's error conventions: one line per error on stderr. */
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new L2smCommand());
+    // One writer per stream for the whole tree (set on the root, picocli hands it to every
+    // subcommand), so the flush in run() reaches what any subcommand printed.
+    cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler(
         (ex, argv) -> {
           CommandLine failed = ex.getCommandLine();

@@ -102,7 +102,15 @@ public final class Suite {
   }
 
   void nad(String name, String kind) {
-    NetworkAttachmentDefinition n = io.l2sm.lab.LabObjects.nad(name, kind);
+    create(io.l2sm.lab.LabObjects.nad(name, kind));
+  }
+
+  /** A network whose CNI config has no "name", as the paper's and most public NADs. */
+  void unnamedNad(String name, String kind) {
+    create(io.l2sm.lab.LabObjects.unnamedNad(name, kind));
+  }
+
+  private void create(NetworkAttachmentDefinition n) {
     n.getMetadata().setNamespace(NS);
     k().resource(n).create();
   }
@@ -182,7 +190,8 @@ public final class Suite {
         .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     tearDown(); // what an interrupted run left
     nad(A, "vnet");
-    nad(B, "vnet");
+    // Network b in the unnamed form: every case on it runs through Multus's name rule.
+    unnamedNad(B, "vnet");
     nad(P, "vlink");
     await("networks Ready", 20_000, () -> ready(A) && ready(B) && ready(P));
     pod("a1", node(0), A, "10.210.0.1");
@@ -326,6 +335,8 @@ public final class Suite {
     all.add(new Case("connectivity", "vnet-intra-node", () -> replies("a1", "a2", 3)));
     all.add(new Case("connectivity", "vnet-inter-node", () -> replies("a1", "a3", 3)));
     all.add(new Case("connectivity", "vlink-inter-node", () -> replies("p1", "p2", 3)));
+    // Network b's NAD has no "name" in its config (the paper's form).
+    all.add(new Case("connectivity", "unnamed-nad-inter-node", () -> replies("b1", "b2", 3)));
     all.add(new Case("connectivity", "ipv6-link-local", this::ipv6));
     all.add(new Case("connectivity", "mtu-edges", this::mtu));
     all.add(new Case("connectivity", "broadcast-and-multicast-once", this::floodOnce));

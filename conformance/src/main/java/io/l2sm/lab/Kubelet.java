@@ -324,7 +324,8 @@ public final class Kubelet implements AutoCloseable {
       flatNetwork(netns, node, ip, uid);
       for (int i = 0; i < requests.size(); i++) {
         PodNetworkRequests.Request r = requests.get(i);
-        ObjectNode config = (ObjectNode) JSON.readTree(nads.get(i).getSpec().getConfig());
+        // As Multus: a config without "name" gets the NAD's.
+        ObjectNode config = (ObjectNode) JSON.readTree(nads.get(i).cniConfig());
         ObjectNode runtime = config.putObject("runtimeConfig");
         if (!r.ips().isEmpty()) {
           ArrayNode a = runtime.putArray("ips");

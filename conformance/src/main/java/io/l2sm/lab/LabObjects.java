@@ -26,6 +26,16 @@ public final class LabObjects {
     return n;
   }
 
+  /**
+   * The same network in the form the paper's and most public NADs take: no {@code "name"} in the
+   * CNI config, which Multus fills in from the NAD's name.
+   */
+  public static NetworkAttachmentDefinition unnamedNad(String name, String kind) {
+    NetworkAttachmentDefinition n = nad(name, kind);
+    n.getSpec().setConfig(n.getSpec().getConfig().replace("\"name\":\"" + name + "\",", ""));
+    return n;
+  }
+
   /** An inter-cluster network (a vnet with the lab's provider) as a NAD in namespace default. */
   public static NetworkAttachmentDefinition interClusterNad(String name) {
     NetworkAttachmentDefinition n = nad(name, "vnet");

@@ -446,7 +446,9 @@ class DataPlaneIT {
     String before = lab.footprint();
     String p = lab.pod("bad");
     Cni missing = lab.cni("ADD", "n1", p, "net1", "{\"cniVersion\":\"1.0.0\",\"type\":\"l2sm\"}");
-    assertThat(missing.stdout()).contains("\"code\":7").contains("has no 'name'");
+    assertThat(missing.stdout())
+        .contains("\"code\":7")
+        .contains("has neither 'name' nor 'l2smNetwork'");
     Cni noNs =
         lab.cni("ADD", "n1", "l2dpnosuch", "net1", Testbed.netConf("a", "10.10.0.99/24", null));
     assertThat(noNs.stdout()).contains("\"code\":3").contains("does not exist");

@@ -57,7 +57,8 @@ class ConformanceE2E {
             "conformance", "--quick", "--report", json.toString(), "--report", md.toString());
     assertThat(run.getKey()).as(run.getValue()).isZero();
     Map<String, JsonNode> cases = cases(json);
-    assertThat(cases).hasSize(23);
+    assertThat(cases).hasSize(24);
+    assertThat(cases).containsKey("connectivity/unnamed-nad-inter-node");
     List<String> notPassed = new ArrayList<>();
     cases.forEach(
         (k, v) -> {

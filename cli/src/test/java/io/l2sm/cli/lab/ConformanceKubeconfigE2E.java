@@ -60,8 +60,11 @@ class ConformanceKubeconfigE2E {
     assertThat(notPassed).isEmpty();
     // probe.py went in through exec: the flooding and isolation cases used it.
     assertThat(report.path("cases").findValuesAsText("name"))
-        .hasSize(12)
-        .contains("broadcast-and-multicast-once", "spoofed-source-macs-dropped");
+        .hasSize(13)
+        .contains(
+            "broadcast-and-multicast-once",
+            "spoofed-source-macs-dropped",
+            "unnamed-nad-inter-node");
     assertThat(report.path("summary").path("target").asText()).startsWith("cluster ");
     List<String> leftOut = new ArrayList<>();
     report.path("summary").path("leftOut").forEach(n -> leftOut.add(n.asText()));

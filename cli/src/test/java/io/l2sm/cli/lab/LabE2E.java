@@ -315,6 +315,85 @@ class LabE2E {
                     .isEqualTo(2));
   }
 
+  /**
+   * A network in the form the paper and most public NADs use: no "name" in the CNI config (Multus
+   * fills in the NAD's), the config spread over several lines, an older cniVersion. One pod asks
+   * for it with the NPWG comma form, the other with the JSON form, on two nodes.
+   */
+  static final String NAD_WITHOUT_NAME =
+      String.join(
+          "\n",
+          "apiVersion: \"k8s.cni.cncf.io/v1\"",
+          "kind: NetworkAttachmentDefinition",
+          "metadata:",
+          "  name: unnamed-vnet",
+          "spec:",
+          "  config: '{",
+          "      \"cniVersion\": \"0.3.0\",",
+          "      \"type\": \"l2sm\",",
+          "      \"device\": \"l2sm-vNet\",",
+          "      \"kind\": \"vnet\"",
+          "    }'",
+          "---",
+          "apiVersion: v1",
+          "kind: Pod",
+          "metadata:",
+          "  name: unnamed-a",
+          "  annotations:",
+          "    k8s.v1.cni.cncf.io/networks: unnamed-vnet",
+          "spec:",
+          "  nodeName: n1",
+          "  containers:",
+          "  - name: c",
+          "    image: alpine:3.20",
+          "    command: [\"sleep\", \"infinity\"]",
+          "---",
+          "apiVersion: v1",
+          "kind: Pod",
+          "metadata:",
+          "  name: unnamed-b",
+          "  annotations:",
+          "    k8s.v1.cni.cncf.io/networks: '[{\"name\": \"unnamed-vnet\", \"namespace\": \"default\","
+              + " \"interface\": \"net1\", \"ips\": [\"10.37.0.2/24\"]}]'",
+          "spec:",
+          "  nodeName: n2",
+          "  containers:",
+          "  - name: c",
+          "    image: alpine:3.20",
+          "    command: [\"sleep\", \"infinity\"]",
+          "");
+
+  @Test
+  void aNadWithoutNameWorksWithBothAnnotationForms() throws Exception {
+    Path file = Files.createTempFile("nad-without-name", ".yaml");
+    Files.writeString(file, NAD_WITHOUT_NAME);
+    Testbed.Result applied =
+        Testbed.run(String.join(" ", Testbed.program()) + " lab apply -f " + file + " 2>&1");
+    assertThat(applied.exit()).as(applied.out()).isZero();
+    awaitRunning("unnamed-a", "unnamed-b");
+    // The comma form carries no address: unnamed-a gets one on its net1 by hand.
+    Testbed.Result addr =
+        Testbed.run("ip netns exec " + netns("unnamed-a") + " ip addr add 10.37.0.1/24 dev net1");
+    assertThat(addr.exit()).as(addr.out()).isZero();
+    assertThat(ping("unnamed-a", "10.37.0.2")).isEqualTo(3);
+    assertThat(ping("unnamed-b", "10.37.0.1")).isEqualTo(3);
+    L2Network n = network("unnamed-vnet");
+    assertThat(n.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    // The user's config is left without a name; the operator adds only its own fields.
+    String config =
+        client
+            .resources(NetworkAttachmentDefinition.class)
+            .inNamespace("default")
+            .withName("unnamed-vnet")
+            .get()
+            .getSpec()
+            .getConfig();
+    assertThat(config)
+        .doesNotContain("\"name\"")
+        .contains("\"l2smNetwork\":\"default/unnamed-vnet\"");
+  }
+
   @Test
   void badRequestsLeaveThePodPendingWithTheReasonAndOthersUnaffected() throws Exception {
     cidrNetwork("narrow", "10.33.0.0/24");

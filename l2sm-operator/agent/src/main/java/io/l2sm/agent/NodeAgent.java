@@ -14,6 +14,7 @@ import io.l2sm.api.grpc.v1.GetNetworkRequest;
 import io.l2sm.api.grpc.v1.Network;
 import io.l2sm.api.grpc.v1.RegisterSwitchRequest;
 import io.l2sm.api.grpc.v1.TunnelPort;
+import io.l2sm.api.v1.L2smNetConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -424,11 +425,18 @@ public final class NodeAgent implements AutoCloseable {
       throw new CniException(
           CniException.DECODE_FAILURE, "the network configuration must be a JSON object");
     }
-    for (String field : List.of("cniVersion", "name", "type")) {
-      if (!conf.path(field).isTextual() || conf.path(field).asText().isEmpty()) {
+    for (String field : List.of("cniVersion", "type")) {
+      if (!present(conf, field)) {
         throw new CniException(
             CniException.INVALID_CONFIG, "the network configuration has no '" + field + "'");
       }
+    }
+    // Multus puts the NAD's name into a config that has none; a config the operator has seen
+    // names its network in "l2smNetwork" too, so either identifies the network.
+    if (!present(conf, "name") && !present(conf, L2smNetConfig.NETWORK_FIELD)) {
+      throw new CniException(
+          CniException.INVALID_CONFIG,
+          "the network configuration has neither 'name' nor '" + L2smNetConfig.NETWORK_FIELD + "'");
     }
     if (!conf.get("type").asText().equals("l2sm")) {
       throw new CniException(
@@ -436,6 +444,17 @@ public final class NodeAgent implements AutoCloseable {
           "the network configuration's type is '" + conf.get("type").asText() + "', not 'l2sm'");
     }
     return conf;
+  }
+
+  private static boolean present(JsonNode conf, String field) {
+    return conf.path(field).isTextual() && !conf.path(field).asText().isEmpty();
+  }
+
+  /** The controller's name of the network: {@code l2smNetwork} when the operator set it. */
+  private static String networkOf(JsonNode conf) {
+    return present(conf, L2smNetConfig.NETWORK_FIELD)
+        ? conf.get(L2smNetConfig.NETWORK_FIELD).asText()
+        : conf.get("name").asText();
   }
 
   private static String need(Map<String, String> env, String name) {
@@ -458,7 +477,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     // The operator records the controller's name of the network (<namespace>/<name>) in the
     // NAD's config; without it (a network made directly in the controller) the CNI name is used.
-    String network = conf.path("l2smNetwork").asText(conf.get("name").asText());
+    String network = networkOf(conf);
     checkShared(network, conf, env);
     int mtu = conf.path("mtu").asInt(config.defaultMtu());
     if (mtu < 576 || mtu > 9000) {
@@ -644,7 +663,7 @@ public final class NodeAgent implements AutoCloseable {
     if (podNs == null || slash < 0 || network.substring(0, slash).equals(podNs)) {
       return;
     }
-    for (JsonNode ns : conf.path("l2smSharedWith")) {
+    for (JsonNode ns : conf.path(L2smNetConfig.SHARED_WITH_FIELD)) {
       if (ns.asText().equals("*") || ns.asText().equals(podNs)) {
         return;
       }
@@ -701,10 +720,7 @@ public final class NodeAgent implements AutoCloseable {
       n =
           controller
               .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getNetwork(
-                  GetNetworkRequest.newBuilder()
-                      .setName(conf.path("l2smNetwork").asText(conf.get("name").asText()))
-                      .build());
+              .getNetwork(GetNetworkRequest.newBuilder().setName(networkOf(conf)).build());
     } catch (StatusRuntimeException e) {
       throw new CniException(
           CniException.CHECK_FAILED, "controller: " + e.getStatus().getDescription());

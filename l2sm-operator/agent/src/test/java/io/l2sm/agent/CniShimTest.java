@@ -111,7 +111,16 @@ class CniShimTest {
     assertError(
         add("net1", ns.toString(), "{\"cniVersion\":\"1.0.0\",\"type\":\"l2sm\"}"),
         7,
-        "the network configuration has no 'name'");
+        "the network configuration has neither 'name' nor 'l2smNetwork'");
+    // Without "name" but with the operator's l2smNetwork, the config passes on to the next check.
+    assertError(
+        add(
+            "net1",
+            ns.toString(),
+            "{\"cniVersion\":\"1.0.0\",\"type\":\"l2sm\",\"l2smNetwork\":\"default/a\","
+                + "\"mtu\":100}"),
+        7,
+        "mtu 100 is not in 576-9000");
     assertError(
         add("net1", ns.toString(), "{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"type\":\"bridge\"}"),
         7,

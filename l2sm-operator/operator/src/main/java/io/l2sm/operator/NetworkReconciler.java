@@ -49,10 +49,10 @@ public final class NetworkReconciler implements AutoCloseable {
   public static final String CREATED_FROM = "l2sm.l2sm.k8s.local/created-from";
 
   /** The field of an L2S-M CNI config that names the network in the controller. */
-  public static final String CONFIG_NETWORK = "l2smNetwork";
+  public static final String CONFIG_NETWORK = L2smNetConfig.NETWORK_FIELD;
 
   /** The field of an L2S-M CNI config listing the other namespaces whose pods may join. */
-  public static final String CONFIG_SHARED_WITH = "l2smSharedWith";
+  public static final String CONFIG_SHARED_WITH = L2smNetConfig.SHARED_WITH_FIELD;
 
   /**
    * Annotation on a NAD or an L2Network: the other namespaces whose pods may use the network,

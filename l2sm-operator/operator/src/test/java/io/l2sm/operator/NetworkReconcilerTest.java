@@ -169,6 +169,31 @@ class NetworkReconcilerTest {
   }
 
   @Test
+  void aNadWhoseConfigHasNoNameIsANetworkLikeAnyOther() {
+    // The paper's form: no "name" (Multus puts in the NAD's), config over several lines.
+    nad(
+        "lab",
+        "net-u",
+        "{\n  \"cniVersion\": \"0.3.0\",\n  \"type\": \"l2sm\",\n"
+            + "  \"device\": \"l2sm-vNet\",\n  \"kind\": \"vnet\"\n}");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(reason("lab", "net-u")).isEqualTo("NetworkReady"));
+    assertThat(core.state().networks()).containsKey("lab/net-u");
+    NetworkAttachmentDefinition nad =
+        client
+            .resources(NetworkAttachmentDefinition.class)
+            .inNamespace("lab")
+            .withName("net-u")
+            .get();
+    // The operator adds its own field and leaves "name" to the meta-plugin, as Multus expects.
+    assertThat(nad.getSpec().getConfig())
+        .contains("\"l2smNetwork\":\"lab/net-u\"")
+        .doesNotContain("\"name\"");
+    assertThat(nad.cniConfig()).contains("\"name\":\"net-u\"");
+  }
+
+  @Test
   void anL2NetworkGetsItsNadAndPlainMultusNadsAreLeftAlone() {
     L2Network n = new L2Network();
     n.getMetadata().setNamespace("lab");

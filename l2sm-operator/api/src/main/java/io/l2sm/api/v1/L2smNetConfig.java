@@ -28,6 +28,15 @@ public record L2smNetConfig(
   /** The CNI plugin type of L2S-M networks. */
   public static final String PLUGIN_TYPE = "l2sm";
 
+  /**
+   * Field the operator adds to an L2S-M NAD's config: the controller's name of the network ({@code
+   * <namespace>/<name>}), which the CNI plugin uses.
+   */
+  public static final String NETWORK_FIELD = "l2smNetwork";
+
+  /** Field the operator adds to an L2S-M NAD's config: the other namespaces that may join it. */
+  public static final String SHARED_WITH_FIELD = "l2smSharedWith";
+
   /** The marker that makes a NAD an L2S-M network (the paper's convention). */
   public static final String DEVICE = "l2sm-vNet";
 
