@@ -44,7 +44,9 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Errors are reported as FILE:LINE:COL: JSON-PATH: message, all of them in one run.",
+      "Errors are reported as FILE:LINE:COL: JSON-PATH: message, all of them in one run;"
+          + " warnings (what OSM accepts and L2S-M takes with a compromise) as"
+          + " FILE:LINE:COL: JSON-PATH: warning: message.",
       "Exit codes: 0 success, 1 runtime failure, 2 invalid input or usage.",
       "",
       "Example:",
@@ -101,6 +103,11 @@ public class TranslateCommand implements Callable<Integer> {
       description = "Print nothing but errors and warnings.")
   boolean quiet;
 
+  @Option(
+      names = "--strict",
+      description = "Treat every warning as an error: exit 2 and write nothing.")
+  boolean strict;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -114,8 +121,16 @@ public class TranslateCommand implements Callable<Integer> {
       TranslationOptions options =
           new TranslationOptions(nsName, namespace, deploymentFlavour, clusterMap);
       Translation translation = Translation.run(nsd, vnfds, options);
+      if (strict && !translation.warnings().isEmpty()) {
+        translation.warnings().stream().sorted(Problem.ORDER).forEach(w -> err.println(w.format()));
+        err.println(
+            "translate: error: "
+                + translation.warnings().size()
+                + " warning(s) and --strict; nothing written");
+        return ExitCodes.INVALID_INPUT;
+      }
       OutputWriter.write(output, translation.files());
-      translation.plan().warnings().forEach(w -> err.println("warning: " + w));
+      translation.warnings().forEach(w -> err.println(w.formatWarning()));
       if (!quiet) {
         printSummary(translation);
       }

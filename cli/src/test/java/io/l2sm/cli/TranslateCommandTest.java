@@ -138,13 +138,6 @@ class TranslateCommandTest {
             "$.nsd.nsd[0].virtual-link-desc[2].connectivity-type.flow-pattern:",
             "'ring' does not have a value in the enumeration"),
         Arguments.of(
-            "duplicate YAML key",
-            NSD,
-            "    name: ping-pong\n",
-            "    name: ping-pong\n    name: again\n",
-            "ping-pong_nsd.yaml:5:5: $.nsd.nsd[0].name:",
-            "duplicate key 'name' (first at line 4)"),
-        Arguments.of(
             "vnf-profile naming a VNFD that is not given",
             NSD,
             "        vnfd-id: pong_knf",
@@ -167,10 +160,10 @@ class TranslateCommandTest {
             "$.nsd.nsd[0].df[0].vnf-profile[0].virtual-link-connectivity[2].virtual-link-profile-id:",
             "virtual-link-profile-id 'p2q' names no virtual-link-desc (have: mgmtnet, datanet, p2p)"),
         Arguments.of(
-            "constituent-base-element-id naming no vnf-profile",
+            "constituent-base-element-id naming no vnf-profile, on a data link",
             NSD,
-            "constituent-base-element-id: pong",
-            "constituent-base-element-id: pung",
+            "constituent-base-element-id: pong\n            constituent-cpd-id: data-ext",
+            "constituent-base-element-id: pung\n            constituent-cpd-id: data-ext",
             ".constituent-base-element-id:",
             "'pung' names no vnf-profile of flavour 'default-df' (have: ping, pong)"),
         Arguments.of(
@@ -201,13 +194,6 @@ class TranslateCommandTest {
             "    k8s-cluster-net: p3pnet\n",
             "$.vnfd.ext-cpd[2].k8s-cluster-net:",
             "bound to k8s-cluster net 'p3pnet', which the VNFD does not declare"),
-        Arguments.of(
-            "mgmt-cp naming no ext-cpd",
-            PING,
-            "  mgmt-cp: mgmt-ext",
-            "  mgmt-cp: mgmt",
-            "$.vnfd.mgmt-cp:",
-            "mgmt-cp 'mgmt' names no ext-cpd"),
         Arguments.of(
             "a connection point on two virtual links",
             NSD,
@@ -269,15 +255,217 @@ class TranslateCommandTest {
   @DisplayName("every problem is reported in one run, across files, in file and line order")
   void allProblemsInOneRun() throws IOException {
     mutate(NSD, "virtual-link-profile-id: p2p", "virtual-link-profile-id: p2q");
-    mutate(NSD, "constituent-base-element-id: pong", "constituent-base-element-id: pung");
-    mutate(PING, "  mgmt-cp: mgmt-ext", "  mgmt-cp: mgmt");
+    mutate(
+        NSD,
+        "constituent-base-element-id: pong\n            constituent-cpd-id: data-ext",
+        "constituent-base-element-id: pung\n            constituent-cpd-id: data-ext");
+    mutate(PING, "    k8s-cluster-net: datanet\n", "    k8s-cluster-net: p3pnet\n");
     CliRun run = CliRun.of("translate", pkgs.toString(), "-o", out.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.errLines()).hasSize(3);
     assertThat(run.errLines().get(0)).contains("ping-pong_nsd.yaml:").contains("p2q");
     assertThat(run.errLines().get(1)).contains("ping-pong_nsd.yaml:").contains("pung");
-    assertThat(run.errLines().get(2)).contains("ping_vnfd.yaml:").contains("mgmt-cp");
+    assertThat(run.errLines().get(2)).contains("ping_vnfd.yaml:").contains("p3pnet");
     assertNothingWritten();
+  }
+
+  static final Pattern WARNING_LINE = Pattern.compile("^.+:\\d+:\\d+: \\$\\S*: warning: .+$");
+
+  /**
+   * What public OSM packages write and OSM's NBI onboards: YANG booleans as strings or numbers, a
+   * key given twice (the YAML loader keeps the last), and faults on the management link only.
+   * Translated, with a located warning for each compromise; {@code --strict} refuses them.
+   */
+  static Stream<Arguments> lenient() {
+    return Stream.of(
+        Arguments.of(
+            "mgmt-network as a quoted string",
+            NSD,
+            "      mgmt-network: true",
+            "      mgmt-network: 'true'",
+            null,
+            null),
+        Arguments.of(
+            "mgmt-network as a capitalised string",
+            NSD,
+            "    - id: mgmtnet\n      mgmt-network: true",
+            "    - id: mgmtnet\n      mgmt-network: \"True\"",
+            null,
+            null),
+        Arguments.of(
+            "a duplicated key: the last one is used",
+            NSD,
+            "    version: '1.0'\n",
+            "    version: '1.0'\n    version: '1.1'\n",
+            "ping-pong_nsd.yaml:6:5: $.nsd.nsd[0].version:",
+            "duplicate key 'version' at lines 5 and 6; the last is used"),
+        Arguments.of(
+            "a constituent-base-element-id used only on the management link",
+            NSD,
+            "constituent-base-element-id: pong\n            constituent-cpd-id: mgmt-ext",
+            "constituent-base-element-id: pung\n            constituent-cpd-id: mgmt-ext",
+            "constituent-base-element-id:",
+            "'pung' names no vnf-profile of flavour 'default-df' (have: ping, pong); on management"
+                + " link 'mgmtnet'"),
+        Arguments.of(
+            "a dangling constituent-cpd-id on the management link",
+            NSD,
+            "constituent-base-element-id: pong\n            constituent-cpd-id: mgmt-ext",
+            "constituent-base-element-id: pong\n            constituent-cpd-id: mgmt-extra",
+            ".constituent-cpd-id:",
+            "VNFD 'pong_knf' has no ext-cpd 'mgmt-extra'"),
+        Arguments.of(
+            "the management connection point bound to an undeclared k8s-cluster net",
+            PING,
+            "    k8s-cluster-net: mgmtnet\n",
+            "    k8s-cluster-net: mgmt-net\n",
+            "ping_vnfd.yaml:17:22: $.vnfd.ext-cpd[0].k8s-cluster-net:",
+            "which the VNFD does not declare (k8s-cluster.nets: [datanet, mgmtnet, p2pnet]); it"
+                + " joins no data-plane link"),
+        Arguments.of(
+            "a mgmt-cp naming no ext-cpd",
+            PING,
+            "  mgmt-cp: mgmt-ext",
+            "  mgmt-cp: mgmt",
+            "ping_vnfd.yaml:7:12: $.vnfd.mgmt-cp:",
+            "mgmt-cp 'mgmt' names no ext-cpd"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lenient")
+  @DisplayName("what OSM onboards is translated, with a located warning; --strict refuses it")
+  void lenientInput(
+      String name, String file, String search, String replace, String where, String message)
+      throws IOException {
+    mutate(file, search, replace);
+    CliRun run = CliRun.of("translate", pkgs.toString(), "-o", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    // The data-plane links are made as from the unchanged example.
+    assertThat(Files.readString(out.resolve("networks.yaml")))
+        .contains("name: ping-pong-datanet", "name: ping-pong-p2p")
+        .doesNotContain("ping-pong-mgmtnet");
+    if (where == null) {
+      assertThat(run.errLines()).isEmpty();
+      return;
+    }
+    assertThat(run.errLines()).allMatch(l -> WARNING_LINE.matcher(l).matches(), "warning format");
+    assertThat(run.errLines()).anyMatch(l -> l.contains(where) && l.contains(message));
+    deleteTree(out);
+
+    CliRun strict = CliRun.of("translate", pkgs.toString(), "--strict", "-o", out.toString());
+    assertThat(strict.exitCode()).isEqualTo(2);
+    assertThat(strict.errLines())
+        .anyMatch(l -> l.contains(where) && l.contains(message) && !l.contains("warning:"))
+        .last()
+        .asString()
+        .contains("--strict; nothing written");
+    assertNothingWritten();
+  }
+
+  @Test
+  @DisplayName("a duplicated key's last value is the one translated")
+  void duplicatedKeyKeepsTheLast() throws IOException {
+    mutate(
+        NSD,
+        "        flow-pattern: mesh\n",
+        "        flow-pattern: mesh\n        flow-pattern: line\n");
+    CliRun run = CliRun.of("translate", pkgs.toString(), "-o", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("warning: duplicate key 'flow-pattern' at lines 17 and 18");
+    // line with two endpoints: the datanet is now a vlink.
+    assertThat(run.out()).containsPattern("ping-pong-datanet\\s+vlink");
+  }
+
+  @Test
+  @DisplayName("a boolean that is not one is still a schema error")
+  void notABoolean() throws IOException {
+    mutate(NSD, "      mgmt-network: true", "      mgmt-network: 'yes please'");
+    CliRun run = CliRun.of("translate", pkgs.toString(), "-o", out.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("ping-pong_nsd.yaml:13:21: $.nsd.nsd[0].virtual-link-desc[0].mgmt-network:")
+        .contains("string found, boolean expected");
+    assertNothingWritten();
+  }
+
+  @Test
+  @DisplayName("two VNF packages with one VNFD id beside the NS package are refused, naming both")
+  void duplicateVnfdOnTheSearchPath() throws IOException {
+    copyTree(pkgs.resolve("ping_knf"), pkgs.resolve("ping_knf_copy"));
+    Path alone = tmp.resolve("ping-pong").resolve("ping-pong_ns");
+    CliRun run = CliRun.of("translate", alone.toString(), "-o", out.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("ping_knf_copy/ping_vnfd.yaml:2:7: $.vnfd.id: VNFD id 'ping_knf' is also in ")
+        .contains("ping_knf/ping_vnfd.yaml")
+        .contains("OSM refuses a second VNFD with one id");
+    assertNothingWritten();
+    // Naming the one meant settles it.
+    CliRun chosen =
+        CliRun.of(
+            "translate",
+            alone.toString(),
+            "--vnfd",
+            pkgs.resolve("ping_knf_copy").toString(),
+            "-o",
+            out.toString());
+    assertThat(chosen.exitCode()).as(chosen.err()).isZero();
+  }
+
+  @Test
+  @DisplayName("a virtual link that only VM-based VNFs join makes no network, with a warning")
+  void vmOnlyLinkIsSkipped() throws IOException {
+    Path vm = pkgs.resolve("vm_vnf");
+    Files.createDirectories(vm);
+    Files.writeString(
+        vm.resolve("vm_vnfd.yaml"),
+        String.join(
+            "\n",
+            "vnfd:",
+            "  id: vm_vnf",
+            "  vdu:",
+            "  - id: vm",
+            "  ext-cpd:",
+            "  - id: eth1",
+            "    int-cpd: {vdu-id: vm, cpd: eth1}",
+            "  - id: eth2",
+            "    int-cpd: {vdu-id: vm, cpd: eth2}",
+            ""));
+    mutate(NSD, "    - pong_knf\n", "    - pong_knf\n    - vm_vnf\n");
+    mutate(
+        NSD,
+        "    virtual-link-desc:\n",
+        "    virtual-link-desc:\n    - id: vmnet\n      connectivity-type: {flow-pattern: line}\n");
+    Files.writeString(
+        pkgs.resolve(NSD),
+        Files.readString(pkgs.resolve(NSD))
+            + String.join(
+                "\n",
+                "      - id: vm1",
+                "        vnfd-id: vm_vnf",
+                "        virtual-link-connectivity:",
+                "        - constituent-cpd-id:",
+                "          - {constituent-base-element-id: vm1, constituent-cpd-id: eth1}",
+                "          virtual-link-profile-id: vmnet",
+                "      - id: vm2",
+                "        vnfd-id: vm_vnf",
+                "        virtual-link-connectivity:",
+                "        - constituent-cpd-id:",
+                "          - {constituent-base-element-id: vm2, constituent-cpd-id: eth1}",
+                "          virtual-link-profile-id: vmnet",
+                ""));
+    CliRun run = CliRun.of("translate", pkgs.toString(), "-o", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains(
+            "$.nsd.nsd[0].virtual-link-desc[0]: warning: virtual-link-desc 'vmnet' joins no KNF"
+                + " pod (its members [vm1, vm2] are VDU-based VNFs or Juju KDUs); no L2S-M network"
+                + " is made for it");
+    assertThat(Files.readString(out.resolve("networks.yaml")))
+        .doesNotContain("vmnet")
+        .contains("ping-pong-datanet");
+    assertThat(Files.readString(out.resolve("plan.json"))).doesNotContain("ping-pong-vmnet");
+    assertThat(run.out()).doesNotContain("vmnet");
   }
 
   @Test

@@ -91,7 +91,7 @@ public final class DescriptorResolver {
         break;
       }
       searched.add(root.toString());
-      searchSiblings(root, loadedOrigins(nsCandidates), missing, available);
+      searchSiblings(root, loadedOrigins(nsCandidates), missing, available, problems);
     }
 
     Map<String, VnfdInput> vnfds = new LinkedHashMap<>();
@@ -178,15 +178,20 @@ public final class DescriptorResolver {
   }
 
   /**
-   * Looks for missing VNFDs among the packages beside the NS package. Candidates that fail to load
-   * are passed over: the folder may hold unrelated or broken packages, and a VNFD that stays
-   * missing is reported by the reference check.
+   * Looks for missing VNFDs among the packages beside the NS package, reading every candidate of
+   * the folder: two packages there with a VNFD id the NS needs are refused, naming both, as OSM
+   * refuses a second VNFD with one id (which one is meant is for the user to say, with {@code
+   * --vnfd}). Candidates that fail to load are passed over: the folder may hold unrelated or broken
+   * packages, and a VNFD that stays missing is reported by the reference check.
    */
   private static void searchSiblings(
       Path root,
       Set<Path> alreadyLoaded,
       Set<String> missing,
-      Map<String, LoadedDescriptor> available) {
+      Map<String, LoadedDescriptor> available,
+      List<Problem> problems) {
+    Set<String> wanted = Set.copyOf(missing);
+    Map<String, LoadedDescriptor> found = new LinkedHashMap<>();
     for (Path candidate : packageCandidates(root)) {
       if (alreadyLoaded.contains(candidate.toAbsolutePath().normalize())) {
         continue;
@@ -194,17 +199,32 @@ public final class DescriptorResolver {
       try {
         for (LoadedDescriptor d : DescriptorLoader.loadIfDescriptor(candidate)) {
           String id = d.document().root().path("vnfd").path("id").asText("");
-          if (d.kind() == DescriptorKind.VNFD && missing.remove(id)) {
-            available.put(id, d);
+          if (d.kind() != DescriptorKind.VNFD || !wanted.contains(id)) {
+            continue;
+          }
+          LoadedDescriptor first = found.putIfAbsent(id, d);
+          if (first != null) {
+            problems.add(
+                d.document()
+                    .problemAt(
+                        "$.vnfd.id",
+                        "VNFD id '"
+                            + id
+                            + "' is also in "
+                            + first.document().source()
+                            + ", beside it on the search path; OSM refuses a second VNFD with"
+                            + " one id: remove one, or name the one meant with --vnfd"));
           }
         }
       } catch (InvalidInputException e) {
         // not a usable package; see the method comment
       }
-      if (missing.isEmpty()) {
-        return;
-      }
     }
+    found.forEach(
+        (id, d) -> {
+          missing.remove(id);
+          available.put(id, d);
+        });
   }
 
   /** Where the NS side's descriptors came from, so the sibling search does not read them again. */

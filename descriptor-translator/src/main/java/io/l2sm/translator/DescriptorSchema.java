@@ -49,6 +49,37 @@ public final class DescriptorSchema {
     }
   }
 
+  /**
+   * The names of the properties the schema types as {@code boolean} (e.g. {@code mgmt-network}),
+   * wherever they stand in it.
+   */
+  public static Set<String> booleanProperties() {
+    try (InputStream in = DescriptorSchema.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("schema " + RESOURCE + " missing from the class path");
+      }
+      Set<String> out = new java.util.TreeSet<>();
+      collectBooleans(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in), out);
+      return Set.copyOf(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void collectBooleans(
+      com.fasterxml.jackson.databind.JsonNode node, Set<String> out) {
+    com.fasterxml.jackson.databind.JsonNode props = node.path("properties");
+    props
+        .fields()
+        .forEachRemaining(
+            f -> {
+              if ("boolean".equals(f.getValue().path("type").asText())) {
+                out.add(f.getKey());
+              }
+            });
+    node.elements().forEachRemaining(child -> collectBooleans(child, out));
+  }
+
   /** Every schema violation in {@code document}; empty when it conforms. */
   public static List<Problem> validate(LocatedDocument document) {
     Set<ValidationMessage> messages = SCHEMA.validate(document.root());

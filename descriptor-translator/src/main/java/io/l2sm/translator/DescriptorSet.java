@@ -11,4 +11,12 @@ import java.util.Map;
  * @param searched where VNFDs were looked for, for messages about missing ones (empty when all were
  *     given explicitly)
  */
-public record DescriptorSet(NsdInput nsd, Map<String, VnfdInput> vnfds, List<String> searched) {}
+public record DescriptorSet(NsdInput nsd, Map<String, VnfdInput> vnfds, List<String> searched) {
+
+  /** What the reader accepted leniently in the NSD and the VNFDs (duplicated keys), in order. */
+  public List<Problem> readWarnings() {
+    List<Problem> out = new java.util.ArrayList<>(nsd.document().warnings());
+    vnfds.values().forEach(v -> out.addAll(v.document().warnings()));
+    return out;
+  }
+}

@@ -1,6 +1,7 @@
 package io.l2sm.translator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,8 +10,14 @@ import java.util.Map;
  * @param source the file as the user named it
  * @param root the document's content
  * @param positions JSON path → {line, column} of the value's first character (1-based)
+ * @param warnings what was read leniently, as OSM reads it (a duplicated key), in file order
  */
-public record LocatedDocument(String source, JsonNode root, Map<String, int[]> positions) {
+public record LocatedDocument(
+    String source, JsonNode root, Map<String, int[]> positions, List<Problem> warnings) {
+
+  public LocatedDocument {
+    warnings = List.copyOf(warnings);
+  }
 
   /**
    * A problem at {@code jsonPath}, placed at that value or, when it does not exist (a missing

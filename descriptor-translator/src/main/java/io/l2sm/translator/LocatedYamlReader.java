@@ -22,8 +22,16 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Reads one YAML document into a JSON tree and records the line and column of every value, so that
  * every later error can say exactly where it is.
  *
- * <p>Identifiers written as numbers ({@code id: 1}, {@code version: 1.0}) are kept as the text the
- * user wrote: YANG types them as strings and OSM accepts them unquoted.
+ * <p>It reads what OSM's NBI onboards, which is more than strict YAML typing allows:
+ *
+ * <ul>
+ *   <li>identifiers written as numbers ({@code id: 1}, {@code version: 1.0}) are kept as the text
+ *       the user wrote: YANG types them as strings and OSM accepts them unquoted;
+ *   <li>YANG booleans written as strings or numbers ({@code mgmt-network: 'true'}, {@code "False"},
+ *       {@code 1}) are booleans, as OSM's YANG binding takes them;
+ *   <li>a key given twice in one mapping keeps its last value, as OSM's YAML loader does, with a
+ *       warning naming both lines.
+ * </ul>
  */
 public final class LocatedYamlReader {
   /** Largest descriptor accepted, in bytes; anything bigger is refused before parsing. */
@@ -46,6 +54,12 @@ public final class LocatedYamlReader {
           "vdu-id",
           "cpd");
 
+  /** Fields the schema types as booleans: their string and 0/1 spellings are read as OSM does. */
+  private static final Set<String> BOOLEAN_KEYS = DescriptorSchema.booleanProperties();
+
+  private static final Set<String> TRUE = Set.of("true", "True", "1");
+  private static final Set<String> FALSE = Set.of("false", "False", "0");
+
   private static final YAMLFactory YAML = newFactory();
 
   private static YAMLFactory newFactory() {
@@ -57,7 +71,9 @@ public final class LocatedYamlReader {
 
   private final String source;
   private final Map<String, int[]> positions = new HashMap<>();
+  private final Map<String, Integer> keyLines = new HashMap<>();
   private final List<Problem> problems = new ArrayList<>();
+  private final List<Problem> warnings = new ArrayList<>();
 
   private LocatedYamlReader(String source) {
     this.source = source;
@@ -67,8 +83,8 @@ public final class LocatedYamlReader {
    * Parses {@code content} as one YAML document.
    *
    * @param source the file as the user named it, used in error reports
-   * @throws InvalidInputException for malformed YAML, an empty file, several documents, duplicate
-   *     keys or an over-sized file, each with its position
+   * @throws InvalidInputException for malformed YAML, an empty file, several documents or an
+   *     over-sized file, each with its position
    */
   public static LocatedDocument read(String source, byte[] content) throws InvalidInputException {
     if (content.length > MAX_BYTES) {
@@ -106,7 +122,7 @@ public final class LocatedYamlReader {
       if (!problems.isEmpty()) {
         throw new InvalidInputException(problems);
       }
-      return new LocatedDocument(source, root, Map.copyOf(positions));
+      return new LocatedDocument(source, root, Map.copyOf(positions), warnings);
     } catch (JsonProcessingException e) {
       if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
         throw new InvalidInputException(
@@ -142,11 +158,24 @@ public final class LocatedYamlReader {
         }
         return array;
       case VALUE_STRING:
+        if (key != null && BOOLEAN_KEYS.contains(key)) {
+          if (TRUE.contains(p.getText())) {
+            return nodes.booleanNode(true);
+          }
+          if (FALSE.contains(p.getText())) {
+            return nodes.booleanNode(false);
+          }
+        }
         return nodes.textNode(p.getText());
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
         if (key != null && STRING_KEYS.contains(key)) {
           return nodes.textNode(p.getText());
+        }
+        if (key != null
+            && BOOLEAN_KEYS.contains(key)
+            && (TRUE.contains(p.getText()) || FALSE.contains(p.getText()))) {
+          return nodes.booleanNode(TRUE.contains(p.getText()));
         }
         return token == JsonToken.VALUE_NUMBER_INT
             ? nodes.numberNode(p.getBigIntegerValue())
@@ -172,17 +201,21 @@ public final class LocatedYamlReader {
       JsonLocation keyAt = p.currentTokenLocation();
       String childPath = JsonPaths.field(path, name);
       p.nextToken();
+      Integer first = keyLines.put(childPath, keyAt.getLineNr());
       if (object.has(name)) {
-        int[] first = positions.get(childPath);
-        problems.add(
+        warnings.add(
             new Problem(
                 source,
                 keyAt.getLineNr(),
                 keyAt.getColumnNr(),
                 childPath,
-                "duplicate key '" + name + "' (first at line " + first[0] + ")"));
-        p.skipChildren();
-        continue;
+                "duplicate key '"
+                    + name
+                    + "' at lines "
+                    + first
+                    + " and "
+                    + keyAt.getLineNr()
+                    + "; the last is used, as OSM's YAML loader does"));
       }
       object.set(name, readValue(p, childPath, name));
     }

@@ -31,6 +31,11 @@ public record Problem(String source, int line, int column, String jsonPath, Stri
     return source + ":" + line + ":" + column + ": " + jsonPath + ": " + message;
   }
 
+  /** {@code FILE:LINE:COL: JSON-PATH: warning: message}, the format of every warning. */
+  public String formatWarning() {
+    return source + ":" + line + ":" + column + ": " + jsonPath + ": warning: " + message;
+  }
+
   @Override
   public String toString() {
     return format();

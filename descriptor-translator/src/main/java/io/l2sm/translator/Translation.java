@@ -10,8 +10,10 @@ import java.util.SortedMap;
  *
  * @param plan the translated plan
  * @param files the rendered files by relative path
+ * @param warnings what was accepted with a compromise, each placed in its file (the plan's warnings
+ *     are their messages)
  */
-public record Translation(Plan plan, SortedMap<String, String> files) {
+public record Translation(Plan plan, SortedMap<String, String> files, List<Problem> warnings) {
 
   /**
    * Loads the NSD at {@code nsd} with its VNFDs and translates it.
@@ -22,7 +24,8 @@ public record Translation(Plan plan, SortedMap<String, String> files) {
   public static Translation run(Path nsd, List<Path> vnfds, TranslationOptions options)
       throws InvalidInputException {
     DescriptorSet input = DescriptorResolver.resolve(nsd, vnfds);
-    Plan plan = Translator.translate(input, options);
-    return new Translation(plan, Renderer.render(plan, options.clusterMap()));
+    Translator.Outcome outcome = Translator.run(input, options);
+    Plan plan = outcome.plan();
+    return new Translation(plan, Renderer.render(plan, options.clusterMap()), outcome.warnings());
   }
 }

@@ -40,14 +40,19 @@ import java.util.function.Function;
  *       else {@code vnet};
  *   <li>a connection point of a KNF attaches the pods of the KDUs that expose it through {@code
  *       kdu.service[].external-connection-point-ref}, or of every Helm KDU of the KNF when none
- *       does.
+ *       does;
+ *   <li>a VLD that no KNF pod joins (all its members VDU-based VNFs or Juju KDUs) makes no network,
+ *       with a warning;
+ *   <li>what OSM itself refuses, and what would break a data-plane link, is an error; an
+ *       inconsistency that touches only links L2S-M does not realize (the management link) is a
+ *       warning, as OSM onboards such packages.
  * </ul>
  */
 public final class Translator {
   private final DescriptorSet input;
   private final TranslationOptions options;
   private final List<Problem> problems = new ArrayList<>();
-  private final List<String> warnings = new ArrayList<>();
+  private final List<Problem> warnings = new ArrayList<>();
 
   private String nsName;
   private NsDf df;
@@ -68,24 +73,42 @@ public final class Translator {
   }
 
   /**
+   * A translation's plan and its warnings, each placed in its file.
+   *
+   * @param plan the plan; its {@code warnings} are the same warnings' messages
+   * @param warnings what the reader and the translation accepted with a compromise, in the order
+   *     found
+   */
+  public record Outcome(Plan plan, List<Problem> warnings) {}
+
+  /**
    * Translates {@code input}.
    *
    * @throws InvalidInputException with every reference problem found
    */
   public static Plan translate(DescriptorSet input, TranslationOptions options)
       throws InvalidInputException {
-    return new Translator(input, options).run();
+    return run(input, options).plan();
+  }
+
+  /** As {@link #translate}, with the warnings placed in their files. */
+  public static Outcome run(DescriptorSet input, TranslationOptions options)
+      throws InvalidInputException {
+    Translator t = new Translator(input, options);
+    Plan plan = t.run();
+    return new Outcome(plan, List.copyOf(t.warnings));
   }
 
   private Plan run() throws InvalidInputException {
     Nsd nsd = input.nsd().nsd();
+    warnings.addAll(input.readWarnings());
     chooseNsName(nsd);
     selectDeploymentFlavour(nsd);
     indexVirtualLinks(nsd);
     if (df != null) {
       indexProfiles(nsd);
-      checkUsedVnfds();
       resolveEndpoints();
+      checkUsedVnfds();
       checkPlacement();
     }
     if (!problems.isEmpty()) {
@@ -97,7 +120,12 @@ public final class Translator {
       throw new InvalidInputException(problems);
     }
     List<PlannedNetwork> networks = buildNetworks(attachments);
-    return new Plan(nsName, options.namespace(), networks, attachments, warnings);
+    return new Plan(
+        nsName,
+        options.namespace(),
+        networks,
+        attachments,
+        warnings.stream().map(Problem::message).toList());
   }
 
   /** The NS name: given, or the NSD id; checked as the prefix of every network name. */
@@ -139,7 +167,13 @@ public final class Translator {
                   + ")"));
     } else if (wanted == null && dfs.size() > 1) {
       warnings.add(
-          "NSD has " + dfs.size() + " deployment flavours; used the first, '" + df.getId() + "'");
+          nsdProblem(
+              NsdInput.BASE + ".df",
+              "NSD has "
+                  + dfs.size()
+                  + " deployment flavours; used the first, '"
+                  + df.getId()
+                  + "'"));
     }
   }
 
@@ -222,17 +256,46 @@ public final class Translator {
     return "vnfd-id '" + vnfdId + "' names no VNFD " + where;
   }
 
-  /** Internal consistency of each VNFD the flavour uses, checked once per VNFD. */
+  /**
+   * Internal consistency of each VNFD the flavour uses, checked once per VNFD. A fault in a
+   * connection point that joins no data-plane link (the management one, or none) is a warning.
+   */
   private void checkUsedVnfds() {
+    Map<String, Set<String>> dataCpds = new HashMap<>();
+    for (Endpoint e : endpoints) {
+      if (!isManagement(e.vld()) && e.profile().vnfd() != null) {
+        dataCpds
+            .computeIfAbsent(e.profile().vnfd().vnfd().getId(), k -> new HashSet<>())
+            .add(e.cpd());
+      }
+    }
     Set<String> checked = new HashSet<>();
     for (Profile p : profiles.values()) {
       if (p.vnfd() != null && checked.add(p.vnfd().vnfd().getId())) {
-        checkVnfd(p.vnfd());
+        checkVnfd(p.vnfd(), dataCpds.getOrDefault(p.vnfd().vnfd().getId(), Set.of()));
       }
     }
   }
 
-  private void checkVnfd(VnfdInput input) {
+  /** An error when the connection point is on a data-plane link, else a warning saying so. */
+  private void cpdFault(VnfdInput vnfd, String cpd, Set<String> dataCpds, String path, String m) {
+    Problem p = vnfd.document().problemAt(path, m);
+    if (dataCpds.contains(cpd)) {
+      problems.add(p);
+    } else {
+      warnings.add(withMessage(p, m + "; it joins no data-plane link, so L2S-M does not use it"));
+    }
+  }
+
+  private static Problem withMessage(Problem p, String message) {
+    return new Problem(p.source(), p.line(), p.column(), p.jsonPath(), message);
+  }
+
+  private static boolean isManagement(Vld vld) {
+    return Boolean.TRUE.equals(vld.desc().getMgmtNetwork());
+  }
+
+  private void checkVnfd(VnfdInput input, Set<String> dataCpds) {
     Vnfd vnfd = input.vnfd();
     String base = VnfdInput.BASE;
     List<ExtCpd> cpds = vnfd.getExtCpd();
@@ -252,37 +315,42 @@ public final class Translator {
       String path = base + ".ext-cpd[" + i + "]";
       if (cpd.getK8sClusterNet() != null) {
         if (!netIds.contains(cpd.getK8sClusterNet())) {
-          problems.add(
-              input
-                  .document()
-                  .problemAt(
-                      path + ".k8s-cluster-net",
-                      "ext-cpd '"
-                          + cpd.getId()
-                          + "' is bound to k8s-cluster net '"
-                          + cpd.getK8sClusterNet()
-                          + "', which the VNFD does not declare (k8s-cluster.nets: "
-                          + netIds
-                          + ")"));
+          cpdFault(
+              input,
+              cpd.getId(),
+              dataCpds,
+              path + ".k8s-cluster-net",
+              "ext-cpd '"
+                  + cpd.getId()
+                  + "' is bound to k8s-cluster net '"
+                  + cpd.getK8sClusterNet()
+                  + "', which the VNFD does not declare (k8s-cluster.nets: "
+                  + netIds
+                  + ")");
         }
       } else if (knf && cpd.getIntCpd() == null && cpd.getIntVirtualLinkDesc() == null) {
-        problems.add(
-            input
-                .document()
-                .problemAt(
-                    path,
-                    "ext-cpd '"
-                        + cpd.getId()
-                        + "' of a KNF is bound to no k8s-cluster net (add k8s-cluster-net)"));
+        cpdFault(
+            input,
+            cpd.getId(),
+            dataCpds,
+            path,
+            "ext-cpd '"
+                + cpd.getId()
+                + "' of a KNF is bound to no k8s-cluster net (add k8s-cluster-net)");
       }
     }
     if (vnfd.getMgmtCp() != null && !cpdIds.contains(vnfd.getMgmtCp())) {
-      problems.add(
+      // The management connection point: never an L2S-M link.
+      warnings.add(
           input
               .document()
               .problemAt(
                   base + ".mgmt-cp",
-                  "mgmt-cp '" + vnfd.getMgmtCp() + "' names no ext-cpd (have: " + cpdIds + ")"));
+                  "mgmt-cp '"
+                      + vnfd.getMgmtCp()
+                      + "' names no ext-cpd (have: "
+                      + cpdIds
+                      + "); L2S-M does not use the management connection point"));
     }
     List<Kdu> kdus = vnfd.getKdu();
     for (int i = 0; i < kdus.size(); i++) {
@@ -350,16 +418,16 @@ public final class Translator {
       ConstituentCpdId cp, String path, Vld vld, Map<String, Endpoint> byCp) {
     Profile profile = profiles.get(cp.getConstituentBaseElementId());
     if (profile == null) {
-      problems.add(
-          nsdProblem(
-              path + ".constituent-base-element-id",
-              "'"
-                  + cp.getConstituentBaseElementId()
-                  + "' names no vnf-profile of flavour '"
-                  + df.getId()
-                  + "' (have: "
-                  + String.join(", ", profiles.keySet())
-                  + ")"));
+      referenceFault(
+          vld,
+          path + ".constituent-base-element-id",
+          "'"
+              + cp.getConstituentBaseElementId()
+              + "' names no vnf-profile of flavour '"
+              + df.getId()
+              + "' (have: "
+              + String.join(", ", profiles.keySet())
+              + ")");
       return;
     }
     if (profile.vnfd() == null) {
@@ -368,16 +436,16 @@ public final class Translator {
     Set<String> cpdIds = new TreeSet<>();
     profile.vnfd().vnfd().getExtCpd().forEach(c -> cpdIds.add(c.getId()));
     if (!cpdIds.contains(cp.getConstituentCpdId())) {
-      problems.add(
-          nsdProblem(
-              path + ".constituent-cpd-id",
-              "VNFD '"
-                  + profile.vnfd().vnfd().getId()
-                  + "' has no ext-cpd '"
-                  + cp.getConstituentCpdId()
-                  + "' (have: "
-                  + String.join(", ", cpdIds)
-                  + ")"));
+      referenceFault(
+          vld,
+          path + ".constituent-cpd-id",
+          "VNFD '"
+              + profile.vnfd().vnfd().getId()
+              + "' has no ext-cpd '"
+              + cp.getConstituentCpdId()
+              + "' (have: "
+              + String.join(", ", cpdIds)
+              + ")");
       return;
     }
     String key = profile.profile().getId() + "\u0000" + cp.getConstituentCpdId();
@@ -402,6 +470,24 @@ public final class Translator {
     Endpoint endpoint = new Endpoint(profile, cp.getConstituentCpdId(), path, vld);
     byCp.put(key, endpoint);
     endpoints.add(endpoint);
+  }
+
+  /**
+   * A dangling reference in a VLD's membership: an error on a data-plane link; a warning on the
+   * management link, which L2S-M does not realize (OSM onboards such packages).
+   */
+  private void referenceFault(Vld vld, String path, String message) {
+    if (isManagement(vld)) {
+      warnings.add(
+          nsdProblem(
+              path,
+              message
+                  + "; on management link '"
+                  + vld.desc().getId()
+                  + "', which L2S-M does not realize"));
+    } else {
+      problems.add(nsdProblem(path, message));
+    }
   }
 
   /** With a cluster map: every profile it names exists, every attached profile is placed. */
@@ -461,12 +547,14 @@ public final class Translator {
       if (!vnfd.isKnf()) {
         if (reportedVdu.add(profileId)) {
           warnings.add(
-              "vnf-profile '"
-                  + profileId
-                  + "' uses VDU-based VNFD '"
-                  + vnfd.vnfd().getId()
-                  + "'; KNF translation does not handle it, so its connection points get no"
-                  + " L2S-M attachment");
+              nsdProblem(
+                  e.profile().path() + ".vnfd-id",
+                  "vnf-profile '"
+                      + profileId
+                      + "' uses VDU-based VNFD '"
+                      + vnfd.vnfd().getId()
+                      + "'; KNF translation does not handle it, so its connection points get no"
+                      + " L2S-M attachment"));
         }
         continue;
       }
@@ -474,11 +562,14 @@ public final class Translator {
         if (kdu.getHelmChart() == null) {
           if (reportedJuju.add(profileId + "/" + kdu.getName())) {
             warnings.add(
-                "kdu '"
-                    + kdu.getName()
-                    + "' of vnf-profile '"
-                    + profileId
-                    + "' is a Juju bundle; only Helm KDUs get pod attachments");
+                vnfd.document()
+                    .problemAt(
+                        VnfdInput.BASE + ".kdu[" + vnfd.vnfd().getKdu().indexOf(kdu) + "]",
+                        "kdu '"
+                            + kdu.getName()
+                            + "' of vnf-profile '"
+                            + profileId
+                            + "' is a Juju bundle; only Helm KDUs get pod attachments"));
           }
           continue;
         }
@@ -543,7 +634,10 @@ public final class Translator {
     return placement == null ? null : placement.cluster();
   }
 
-  /** One network per data-plane VLD, with its kind and the clusters its members sit in. */
+  /**
+   * One network per data-plane VLD that a KNF pod joins, with its kind and the clusters its members
+   * sit in.
+   */
   private List<PlannedNetwork> buildNetworks(List<PlannedAttachment> attachments) {
     List<PlannedNetwork> networks = new ArrayList<>();
     for (Vld vld : vlds.values()) {
@@ -551,6 +645,23 @@ public final class Translator {
         continue;
       }
       long endpointCount = endpoints.stream().filter(e -> e.vld() == vld).count();
+      if (endpointCount > 0
+          && attachments.stream().noneMatch(a -> a.network().equals(vld.networkName()))) {
+        Set<String> members = new TreeSet<>();
+        endpoints.stream()
+            .filter(e -> e.vld() == vld)
+            .forEach(e -> members.add(e.profile().profile().getId()));
+        warnings.add(
+            nsdProblem(
+                vld.path(),
+                "virtual-link-desc '"
+                    + vld.desc().getId()
+                    + "' joins no KNF pod (its members "
+                    + members
+                    + " are VDU-based VNFs or Juju KDUs); no L2S-M network is made for it, VIM"
+                    + " or SDN-assist networking connects VMs"));
+        continue;
+      }
       boolean line =
           vld.desc().getConnectivityType() != null
               && vld.desc().getConnectivityType().getFlowPattern() != null
@@ -558,14 +669,19 @@ public final class Translator {
       NetworkKind kind = line && endpointCount == 2 ? NetworkKind.VLINK : NetworkKind.VNET;
       if (line && endpointCount != 2) {
         warnings.add(
-            "virtual-link-desc '"
-                + vld.desc().getId()
-                + "' has flow-pattern line but "
-                + endpointCount
-                + " endpoints; translated as a multipoint vnet");
+            nsdProblem(
+                vld.path() + ".connectivity-type.flow-pattern",
+                "virtual-link-desc '"
+                    + vld.desc().getId()
+                    + "' has flow-pattern line but "
+                    + endpointCount
+                    + " endpoints; translated as a multipoint vnet"));
       }
       if (endpointCount == 0) {
-        warnings.add("virtual-link-desc '" + vld.desc().getId() + "' connects no connection point");
+        warnings.add(
+            nsdProblem(
+                vld.path(),
+                "virtual-link-desc '" + vld.desc().getId() + "' connects no connection point"));
       }
       TreeSet<String> clusters = new TreeSet<>();
       attachments.stream()

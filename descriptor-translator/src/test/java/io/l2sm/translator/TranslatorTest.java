@@ -116,6 +116,26 @@ class TranslatorTest {
   }
 
   @Test
+  @DisplayName("YANG booleans written as strings or 0/1 are read as OSM's binding reads them")
+  void stringBooleans() throws Exception {
+    Path a = knf("a", List.of("k"), "m", "d", "e");
+    Path n =
+        nsd(
+            List.of("mgmt:mgmt", "data", "edge"),
+            List.of("p=a"),
+            List.of("p/m->mgmt", "p/d->data", "p/e->edge"));
+    String text = Files.readString(n);
+    text = text.replace("      mgmt-network: true\n", "      mgmt-network: 1\n");
+    text = text.replace("    - id: data\n", "    - id: data\n      mgmt-network: \"false\"\n");
+    text = text.replace("    - id: edge\n", "    - id: edge\n      mgmt-network: 'False'\n");
+    Files.writeString(n, text);
+    Plan plan = translate(n, List.of(a));
+    assertThat(plan.networks()).extracting(net -> net.name()).containsExactly("ns-data", "ns-edge");
+    assertThat(plan.warnings()).isEmpty();
+    assertThat(DescriptorSchema.booleanProperties()).contains("mgmt-network", "mgmt-service");
+  }
+
+  @Test
   @DisplayName("a CP exposed by one KDU's service attaches only that KDU; otherwise every Helm KDU")
   void kduSelection() throws Exception {
     Path a = knf("a", List.of("front@x", "back"), "x", "y");

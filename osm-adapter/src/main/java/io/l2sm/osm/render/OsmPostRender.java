@@ -245,7 +245,7 @@ public final class OsmPostRender {
                     io.l2sm.translator.Names.toDnsLabel("vim-" + vim).orElse("vim"), vim)));
     return new ClusterMap(
         new io.l2sm.translator.LocatedDocument(
-            "the VIM accounts of NS " + nsId, YAML.createObjectNode(), Map.of()),
+            "the VIM accounts of NS " + nsId, YAML.createObjectNode(), Map.of(), List.of()),
         io.l2sm.api.v1.ProviderSpec.named(provider),
         placement);
   }
