@@ -143,7 +143,7 @@ class AdapterApiTest {
   }
 
   @Test
-  void otherAppsAndKeysAreKeptAndAnAbsentVplsAppIsReplacedAsTheConnectorDoes() throws Exception {
+  void otherAppsAndKeysAreKeptEvenWhenTheConnectorPostsOnlyTheVplsApp() throws Exception {
     start(null, null);
     String doc =
         "{\"devices\":{\"of:0000000000000011\":{\"basic\":{\"name\":\"s1\"}}},"
@@ -154,8 +154,12 @@ class AdapterApiTest {
     assertThat(back.at("/devices/of:0000000000000011/basic/name").asText()).isEqualTo("s1");
     assertThat(back.at("/apps/org.onosproject.other/x").asInt()).isEqualTo(1);
     assertThat(back.has("ports")).isTrue();
+    // With no VPLS app yet, the connector replaces all of apps with it in the document it posts;
+    // ONOS applies each posted app and leaves the others, and so does the adapter.
     var made = connector().create("ELINE", List.of(cp("a", S1, "1"), cp("b", S2, "1")));
-    assertThat(connector().getConfig().path("apps").has("org.onosproject.other")).isFalse();
+    JsonNode after = connector().getConfig();
+    assertThat(after.at("/apps/org.onosproject.other/x").asInt()).isEqualTo(1);
+    assertThat(after.at("/devices/of:0000000000000011/basic/name").asText()).isEqualTo("s1");
     assertThat(fabric.networks.get(ControllerFabric.network(made.getKey()))).hasSize(2);
   }
 
@@ -195,10 +199,10 @@ class AdapterApiTest {
             "ports[\"of:0000000000000011/1\"].interfaces[0] needs a name (a non-empty string)",
             "{\"apps\":{\"org.onosproject.vpls\":{\"vpls\":{\"vplsList\":[{\"name\":\"v\",\"interfaces\":[\"nope\"]}]}}}}",
             "VPLS 'v': interface 'nope' is not defined under ports",
-            "{\"ports\":{\"of:0000000000000011/1\":{\"interfaces\":[{\"name\":\"x\"}]}},"
-                + "\"apps\":{\"org.onosproject.vpls\":{\"vpls\":{\"vplsList\":["
-                + "{\"name\":\"v\",\"interfaces\":[\"x\"]},{\"name\":\"w\",\"interfaces\":[\"x\"]}]}}}}",
-            "vplsList[1]: interface 'x' already belongs to VPLS 'v' (an interface is in one VPLS at most)",
+            "{\"ports\":[]}",
+            "ports must be an object of subjects, not array",
+            "{\"ports\":{\"of:0000000000000011/1\":5}}",
+            "ports/of:0000000000000011/1 must be an object of config keys, not number",
             "{\"apps\":{\"org.onosproject.vpls\":{\"vpls\":{\"vplsList\":[{\"name\":\"v\",\"encapsulation\":\"MPLS\"}]}}}}",
             "vplsList[0].encapsulation 'MPLS' is not NONE or VLAN (MPLS is not supported)",
             "",
@@ -222,6 +226,190 @@ class AdapterApiTest {
     assertThat(big.body()).contains("the body is larger than 65536 bytes");
     assertThat(connector().getConfig().toString()).isEqualTo(before);
     assertThat(fabric.networks.get(ControllerFabric.network(made.getKey()))).hasSize(2);
+  }
+
+  @Test
+  void theStockConnectorEditsServicesWhoseInterfacesHaveNoVlan() throws Exception {
+    start(null, null);
+    OnosVplsClient c = connector();
+    // SDN-assist and WIM endpoints usually have no VLAN: the connector posts no vlan key.
+    var made =
+        c.create("ELAN", List.of(Cp.at("e1", "of:" + S1 + "/1"), Cp.at("e2", "of:" + S2 + "/1")));
+    JsonNode doc = c.getConfig();
+    for (JsonNode port : doc.path("ports")) {
+      for (JsonNode f : port.path("interfaces")) {
+        assertThat(f.has("vlan")).as("%s has a vlan key", f).isTrue();
+        assertThat(f.get("vlan").isNull()).isTrue();
+      }
+    }
+    // It reads interface["vlan"] of every interface the service keeps.
+    ObjectNode info =
+        c.edit(
+            made.getKey(),
+            made.getValue(),
+            List.of(Cp.at("e1", "of:" + S1 + "/1"), Cp.at("e3", "of:" + S3 + "/1")));
+    assertThat(fabric.networks.get(ControllerFabric.network(made.getKey())))
+        .containsExactlyInAnyOrder("of:" + S1 + "/1", "of:" + S3 + "/1");
+    assertThat(info.path("interfaces").toString()).isEqualTo("[\"e1\",\"e3\"]");
+    assertThat(c.status(made.getKey()).path("sdn_status").asText()).isEqualTo("ACTIVE");
+    // A kept interface whose VLAN changes is made again.
+    ObjectNode again =
+        c.edit(
+            made.getKey(),
+            info,
+            List.of(new Cp("e1", S1, "1", "700", true), Cp.at("e3", "of:" + S3 + "/1")));
+    assertThat(c.getConfig().at("/ports/of:" + S1 + "~11/interfaces").toString())
+        .isEqualTo("[{\"name\":\"e1\",\"vlan\":\"700\"}]");
+    assertThat(adapter.book().service(made.getKey()).phase()).isEqualTo(VplsBook.Phase.ACTIVE);
+    c.delete(made.getKey(), again);
+    assertThat(fabric.networks).doesNotContainKey(ControllerFabric.network(made.getKey()));
+    assertThat(c.getConfig().at("/apps/org.onosproject.vpls/vpls/vplsList")).isEmpty();
+  }
+
+  @Test
+  void postsApplyEachConfigTheyCarryAndLeaveTheRestAsOnosDoes() throws Exception {
+    start(null, null);
+    OnosVplsClient c = connector();
+    var made = c.create("ELAN", List.of(cp("a", S1, "1"), cp("b", S2, "1")));
+    String net = ControllerFabric.network(made.getKey());
+    // Only apps: ports stay.
+    JsonNode apps = c.getConfig().get("apps");
+    HttpResponse<String> r =
+        raw("POST", "onos/v1/network/configuration", "{\"apps\":" + apps + "}", USER, PASSWORD);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(c.getConfig().path("ports").size()).isEqualTo(2);
+    assertThat(fabric.networks.get(net)).hasSize(2);
+
+    // A subject class, a subject (its key holds a slash, encoded or not), a config key.
+    assertThat(raw("GET", "onos/v1/network/configuration/ports", null, USER, PASSWORD).body())
+        .contains("of:" + S1 + "/1", "of:" + S2 + "/1");
+    HttpResponse<String> subject =
+        raw("GET", "onos/v1/network/configuration/ports/of%3A" + S1 + "%2F1", null, USER, PASSWORD);
+    assertThat(subject.statusCode()).isEqualTo(200);
+    assertThat(OnosVplsClient.JSON.readTree(subject.body()).at("/interfaces/0/name").asText())
+        .isEqualTo("a");
+    HttpResponse<String> plain =
+        raw(
+            "GET",
+            "onos/v1/network/configuration/ports/of:" + S1 + "/1/interfaces",
+            null,
+            USER,
+            PASSWORD);
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(OnosVplsClient.JSON.readTree(plain.body()).get(0).path("name").asText())
+        .isEqualTo("a");
+    assertThat(
+            raw(
+                    "POST",
+                    "onos/v1/network/configuration/ports/of%3A" + S3 + "%2F5/interfaces",
+                    "[{\"name\":\"c\"}]",
+                    USER,
+                    PASSWORD)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(c.getConfig().at("/ports/of:" + S3 + "~15/interfaces/0/name").asText())
+        .isEqualTo("c");
+    JsonNode vpls =
+        OnosVplsClient.JSON.readTree(
+            raw(
+                    "GET",
+                    "onos/v1/network/configuration/apps/org.onosproject.vpls/vpls",
+                    null,
+                    USER,
+                    PASSWORD)
+                .body());
+    assertThat(vpls.path("vplsList").get(0).path("name").asText()).isEqualTo(made.getKey());
+
+    // Not there: 404 with ONOS's message.
+    HttpResponse<String> none =
+        raw("GET", "onos/v1/network/configuration/devices", null, USER, PASSWORD);
+    assertThat(none.statusCode()).isEqualTo(404);
+    assertThat(none.body()).contains("Config for 'devices' not found");
+
+    // A DELETE of one subject, then of everything: 204 each, and the data plane follows.
+    assertThat(
+            raw(
+                    "DELETE",
+                    "onos/v1/network/configuration/ports/of%3A" + S3 + "%2F5",
+                    null,
+                    USER,
+                    PASSWORD)
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(c.getConfig().path("ports").has("of:" + S3 + "/5")).isFalse();
+    assertThat(fabric.networks.get(net)).hasSize(2);
+    assertThat(raw("DELETE", "onos/v1/network/configuration", null, USER, PASSWORD).statusCode())
+        .isEqualTo(204);
+    assertThat(c.getConfig().toString()).isEqualTo("{\"ports\":{},\"apps\":{}}");
+    assertThat(fabric.networks).doesNotContainKey(net);
+  }
+
+  @Test
+  void servicesOnTheSameEdgeEndpointsAreEachTheirOwnNetworkInEitherOrder() throws Exception {
+    start(null, null);
+    OnosVplsClient c = connector();
+    // What OSM's LCM passes for every inter-cluster VLD of an NS: the same service endpoints.
+    List<Cp> same = List.of(Cp.at("ned-c1", "of:" + S1 + "/1"), Cp.at("ned-c2", "of:" + S2 + "/1"));
+    for (boolean firstGoesFirst : new boolean[] {true, false}) {
+      var one = c.create("ELAN", same);
+      var two = c.create("ELAN", same);
+      assertThat(two.getValue().path("interfaces")).as("reused, not made again").isEmpty();
+      for (var s : List.of(one, two)) {
+        assertThat(adapter.book().service(s.getKey()).phase()).isEqualTo(VplsBook.Phase.ACTIVE);
+        assertThat(fabric.networks.get(ControllerFabric.network(s.getKey()))).hasSize(2);
+      }
+      var gone = firstGoesFirst ? one : two;
+      var kept = firstGoesFirst ? two : one;
+      c.delete(gone.getKey(), gone.getValue());
+      assertThat(fabric.networks).doesNotContainKey(ControllerFabric.network(gone.getKey()));
+      assertThat(fabric.networks.get(ControllerFabric.network(kept.getKey()))).hasSize(2);
+      assertThat(adapter.book().service(kept.getKey()).phase()).isEqualTo(VplsBook.Phase.ACTIVE);
+      c.delete(kept.getKey(), kept.getValue());
+      assertThat(fabric.networks).isEmpty();
+    }
+  }
+
+  @Test
+  void theStockStatusSaysActiveWhereTheAdaptersOwnViewSaysWhy() throws Exception {
+    start(null, null);
+    OnosVplsClient c = connector();
+    var bad = c.create("ELAN", List.of(cp("a9", S1, "9"), cp("z", "00000000000000ff", "1")));
+    // The connector's rule: ACTIVE as soon as the name is in the document.
+    assertThat(c.status(bad.getKey()).path("sdn_status").asText()).isEqualTo("ACTIVE");
+    JsonNode services =
+        OnosVplsClient.JSON.readTree(raw("GET", "l2sm/v1/services", null, USER, PASSWORD).body());
+    JsonNode s = services.get(bad.getKey());
+    assertThat(s.path("phase").asText()).isEqualTo("ERROR");
+    assertThat(s.path("problems").path("of:00000000000000ff/1").asText())
+        .isEqualTo("no switch with datapath id 00000000000000ff");
+  }
+
+  @Test
+  void aRefusalReachesTheStockConnectorAsACodeWithoutItsReason() throws Exception {
+    start(null, null);
+    OnosVplsClient c = connector();
+    // An edit naming a port no one can parse: the adapter says why (400 + message) ...
+    HttpResponse<String> direct =
+        raw(
+            "POST",
+            "onos/v1/network/configuration",
+            "{\"ports\":{\"eth0\":{\"interfaces\":[]}}}",
+            USER,
+            PASSWORD);
+    assertThat(direct.statusCode()).isEqualTo(400);
+    assertThat(direct.body()).contains("'eth0' is not an endpoint id");
+    // ... which the connector reduces to its own 500 and the status code.
+    var made = c.create("ELAN", List.of(cp("a", S1, "1"), cp("b", S2, "1")));
+    assertThatThrownBy(() -> c.create("ELAN", List.of(new Cp("x", "nothex", "1", null, false))))
+        .isInstanceOfSatisfying(
+            OnosVplsClient.ConnectorError.class,
+            e -> {
+              assertThat(e.code).isEqualTo(500);
+              assertThat(e.getMessage()).endsWith("status code: 400").doesNotContain("endpoint id");
+            });
+    // Its rollback left the first service as it was.
+    assertThat(adapter.book().service(made.getKey()).phase()).isEqualTo(VplsBook.Phase.ACTIVE);
+    assertThat(c.log).contains("POST /onos/v1/network/configuration 400");
   }
 
   @Test

@@ -201,12 +201,26 @@ class OsmAdapterE2E {
       bad.checkCredentials();
       throw new AssertionError("accepted a wrong password");
     } catch (OnosVplsClient.ConnectorError e) {
-      assertThat(e.code).isEqualTo(401);
+      // The stock connector reports any failed check as 503; the adapter answered 401.
+      assertThat(e.code).isEqualTo(503);
+      assertThat(bad.log).containsExactly("GET /onos/v1/network/configuration 401");
     }
     var made = connector().create("ELAN", List.of(cp("d1"), cp("d2")));
     connector().delete(made.getKey(), made.getValue());
+    // A refused document: the connector keeps only the code, the adapter's log says why.
+    try {
+      connector()
+          .postConfig(OnosVplsClient.JSON.readTree("{\"ports\":{\"eth9\":{\"interfaces\":[]}}}"));
+      throw new AssertionError("accepted a bad port");
+    } catch (OnosVplsClient.ConnectorError e) {
+      assertThat(e.getMessage()).endsWith("status code: 400").doesNotContain("eth9");
+    }
     String text = Files.readString(adapter.log);
     assertThat(text).contains("refused GET /onos/v1/network/configuration");
+    assertThat(text)
+        .contains(
+            "POST /onos/v1/network/configuration refused with 400: ports: 'eth9' is not an"
+                + " endpoint id");
     assertThat(text).doesNotContain(PASSWORD).doesNotContain("guess");
   }
 

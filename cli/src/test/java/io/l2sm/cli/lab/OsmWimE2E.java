@@ -166,6 +166,117 @@ class OsmWimE2E {
     }
   }
 
+  /**
+   * OSM's LCM gives every inter-cluster VLD of an NS the same service endpoints (the VIMs' port
+   * mapping): two WIM services on the same edge-device ports, each its own inter-cluster network,
+   * apart from each other, removed in either order without touching the other.
+   */
+  @Test
+  void twoServicesOnTheSameEdgePortsAreTwoIsolatedNetworksRemovedInEitherOrder() throws Exception {
+    Map<String, String> ports = edgePorts();
+    List<OnosVplsClient.Cp> same =
+        List.of(
+            OnosVplsClient.Cp.at("ned-c1", ports.get("c1")),
+            OnosVplsClient.Cp.at("ned-c2", ports.get("c2")));
+    List<LabCluster> clusters = new ArrayList<>();
+    try {
+      for (LabInfo l : labs) {
+        clusters.add(new LabCluster(l));
+      }
+      LabCluster c1 = clusters.get(0);
+      LabCluster c2 = clusters.get(1);
+      for (boolean firstGoesFirst : new boolean[] {true, false}) {
+        OnosVplsClient c = wim();
+        var a = c.create("ELAN", same);
+        var b = c.create("ELAN", same);
+        for (String uuid : List.of(a.getKey(), b.getKey())) {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .untilAsserted(
+                  () ->
+                      assertThat(services().path(uuid).path("phase").asText())
+                          .as(services().path(uuid).toString())
+                          .isEqualTo("ACTIVE"));
+        }
+        int va = services().path(a.getKey()).path("vni").asInt();
+        int vb = services().path(b.getKey()).path("vni").asInt();
+        assertThat(va).isPositive().isNotEqualTo(vb);
+        String netA = "osm-" + a.getKey();
+        String netB = "osm-" + b.getKey();
+        // The same subnet on both: a leak between the networks would answer.
+        c1.pod("va1", "n1", "[{\"name\":\"" + netA + "\",\"ips\":[\"10.92.0.1/24\"]}]");
+        c2.pod("va2", "n1", "[{\"name\":\"" + netA + "\",\"ips\":[\"10.92.0.2/24\"]}]");
+        c1.pod("vb1", "n1", "[{\"name\":\"" + netB + "\",\"ips\":[\"10.92.0.11/24\"]}]");
+        c2.pod("vb2", "n1", "[{\"name\":\"" + netB + "\",\"ips\":[\"10.92.0.12/24\"]}]");
+        c1.awaitRunning("va1", "vb1");
+        c2.awaitRunning("va2", "vb2");
+        assertThat(c1.ping("va1", "10.92.0.2")).isEqualTo(3);
+        assertThat(c1.ping("vb1", "10.92.0.12")).isEqualTo(3);
+        // Across: no answer from the other network, while its own members answer (above).
+        assertThat(c1.ping("va1", "10.92.0.12")).isZero();
+
+        // vb2's capture while va1 floods and pings: none of va1's frames, all of vb1's.
+        String macA = c1.mac("va1", "net1");
+        String macB = c1.mac("vb1", "net1");
+        LabCluster.Capture cap = c2.capture("vb2", "net1");
+        io.l2sm.lab.Testbed.run(
+            "ip netns exec " + c1.netns("va1") + " arping -c 3 -w 2 -I net1 10.92.0.2");
+        io.l2sm.lab.Testbed.run(
+            "ip netns exec " + c1.netns("vb1") + " ping -c 3 -i 0.2 -W 1 10.92.0.12");
+        List<String> frames = cap.frames();
+        assertThat(frames).as("the capture saw its own network").anyMatch(f -> f.contains(macB));
+        assertThat(frames).as("the other network's frames").noneMatch(f -> f.contains(macA));
+
+        // Remove one service (its pods first): the other keeps forwarding.
+        boolean aFirst = firstGoesFirst;
+        var gone = aFirst ? a : b;
+        String[] gonePods = aFirst ? new String[] {"va1", "va2"} : new String[] {"vb1", "vb2"};
+        c1.client.pods().inNamespace("default").withName(gonePods[0]).delete();
+        c2.client.pods().inNamespace("default").withName(gonePods[1]).delete();
+        c.delete(gone.getKey(), gone.getValue());
+        for (LabCluster k : clusters) {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      k.client
+                              .resources(L2Network.class)
+                              .inNamespace("default")
+                              .withName("osm-" + gone.getKey())
+                              .get()
+                          == null);
+        }
+        if (aFirst) {
+          assertThat(c1.ping("vb1", "10.92.0.12")).isEqualTo(3);
+        } else {
+          assertThat(c1.ping("va1", "10.92.0.2")).isEqualTo(3);
+        }
+        var kept = aFirst ? b : a;
+        assertThat(services().path(kept.getKey()).path("phase").asText()).isEqualTo("ACTIVE");
+        String[] keptPods = aFirst ? new String[] {"vb1", "vb2"} : new String[] {"va1", "va2"};
+        c1.client.pods().inNamespace("default").withName(keptPods[0]).delete();
+        c2.client.pods().inNamespace("default").withName(keptPods[1]).delete();
+        c.delete(kept.getKey(), kept.getValue());
+        for (LabCluster k : clusters) {
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      k.client.pods().inNamespace("default").list().getItems().isEmpty()
+                          && k.client
+                                  .resources(L2Network.class)
+                                  .inNamespace("default")
+                                  .withName("osm-" + kept.getKey())
+                                  .get()
+                              == null);
+        }
+        assertThat(services().has(a.getKey()) || services().has(b.getKey())).isFalse();
+      }
+    } finally {
+      clusters.forEach(LabCluster::close);
+    }
+  }
+
   @Test
   void anEdgeDevicePortThatIsNotTowardsAClusterIsRefusedByName() throws Exception {
     Map<String, String> ports = edgePorts();

@@ -15,6 +15,15 @@ import java.util.Map;
  * An ONOS network-configuration document, the part the VPLS app reads: {@code ports} (interfaces by
  * switch port) and {@code apps["org.onosproject.vpls"].vpls.vplsList}. Everything else in the
  * document is kept as it came. Parsing validates and says exactly what is wrong and where.
+ *
+ * <p>The document is ONOS's tree of subject classes ({@code ports}, {@code apps}, {@code devices},
+ * ...), subjects ({@code of:<dpid>/<port>}, an app's name) and config keys ({@code interfaces},
+ * {@code vpls}). A POST applies each config it carries and leaves every other one as it is, as
+ * ONOS's upload does ({@link #merge}); a DELETE removes the part it names ({@link #removed}).
+ *
+ * <p>An interface may belong to several VPLSs: an edge device's port carries any number of
+ * inter-cluster networks, told apart by VNI (WIM services of one NS share their endpoints). Whether
+ * a port can be shared is the data plane's to say: a pod or device port joins one network.
  */
 public final class Netcfg {
   public static final String VPLS_APP = "org.onosproject.vpls";
@@ -117,7 +126,6 @@ public final class Netcfg {
             "apps[\"" + VPLS_APP + "\"] must be {\"vpls\": {\"vplsList\": [...]}}");
       }
       int i = 0;
-      Map<String, String> owner = new LinkedHashMap<>();
       for (JsonNode v : list) {
         String at = "vplsList[" + i++ + "]";
         JsonNode name = v.path("name");
@@ -139,17 +147,9 @@ public final class Netcfg {
           if (!n.isTextual()) {
             throw new InvalidConfigException(at + ".interfaces must hold interface names");
           }
-          String other = owner.putIfAbsent(n.asText(), name.asText());
-          if (other != null) {
-            throw new InvalidConfigException(
-                at
-                    + ": interface '"
-                    + n.asText()
-                    + "' already belongs to VPLS '"
-                    + other
-                    + "' (an interface is in one VPLS at most)");
+          if (!names.contains(n.asText())) {
+            names.add(n.asText());
           }
-          names.add(n.asText());
         }
         String enc = v.path("encapsulation").asText("NONE");
         if (!enc.equalsIgnoreCase("NONE") && !enc.equalsIgnoreCase("VLAN")) {
@@ -164,8 +164,10 @@ public final class Netcfg {
   }
 
   /**
-   * The document as GET returns it: {@code ports} and {@code apps} always present, the VPLS app's
-   * {@code lastUpdateTime} when the app is configured.
+   * The document as GET returns it: {@code ports} and {@code apps} always present, every port
+   * interface with a {@code vlan} key ({@code null} when it has none: OSM's stock connector reads
+   * {@code interface["vlan"]} of each one on an edit), the VPLS app's {@code lastUpdateTime} when
+   * the app is configured.
    */
   public ObjectNode view(long lastUpdate) {
     ObjectNode out = document.deepCopy();
@@ -174,6 +176,13 @@ public final class Netcfg {
     }
     if (!out.has("apps")) {
       out.putObject("apps");
+    }
+    for (JsonNode port : out.path("ports")) {
+      for (JsonNode f : port.path("interfaces")) {
+        if (f.isObject() && !f.has("vlan")) {
+          ((ObjectNode) f).putNull("vlan");
+        }
+      }
     }
     JsonNode vplsNode = out.path("apps").path(VPLS_APP).path("vpls");
     if (vplsNode.isObject()) {
@@ -238,13 +247,112 @@ public final class Netcfg {
     return parse(doc);
   }
 
-  /** A copy without the VPLS {@code name} and the interfaces it used. */
+  /**
+   * The part of the GET view at {@code at} (subject class, subject, config key; empty for all), or
+   * null when there is none.
+   */
+  public JsonNode view(long lastUpdate, List<String> at) {
+    JsonNode node = view(lastUpdate);
+    for (String key : at) {
+      node = node.get(key);
+      if (node == null) {
+        return null;
+      }
+    }
+    return node;
+  }
+
+  /**
+   * A copy with {@code posted} applied at {@code at} as ONOS's upload applies it: at the root (or a
+   * subject class, or a subject), every config key the body names replaces that config and every
+   * other config stays; at a config key, the body is that config.
+   *
+   * @param at subject class, subject, config key: 0 to 3 of them
+   */
+  public Netcfg merge(List<String> at, JsonNode posted) throws InvalidConfigException {
+    if (at.size() > 3) {
+      throw new InvalidConfigException(404, "no such configuration path " + String.join("/", at));
+    }
+    ObjectNode doc = document();
+    if (at.size() == 3) {
+      doc.with(at.get(0)).with(at.get(1)).set(at.get(2), posted);
+      return parse(doc);
+    }
+    String where = at.isEmpty() ? "the network configuration" : String.join("/", at);
+    if (posted == null || !posted.isObject()) {
+      throw new InvalidConfigException(where + " must be a JSON object");
+    }
+    // The levels the body still spans above the config keys: class, subject.
+    int levels = 2 - at.size();
+    for (Iterator<Map.Entry<String, JsonNode>> it = posted.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      List<String> path = new ArrayList<>(at);
+      path.add(f.getKey());
+      apply(doc, path, f.getValue(), levels);
+    }
+    return parse(doc);
+  }
+
+  private static void apply(ObjectNode doc, List<String> path, JsonNode value, int levels)
+      throws InvalidConfigException {
+    if (levels == 0) {
+      ObjectNode subject = doc.with(path.get(0)).with(path.get(1));
+      subject.set(path.get(2), value);
+      return;
+    }
+    if (!value.isObject()) {
+      throw new InvalidConfigException(
+          String.join("/", path)
+              + " must be an object of "
+              + (path.size() == 1 ? "subjects" : "config keys")
+              + ", not "
+              + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (value.isEmpty()) {
+      // An empty class or subject names no config: ONOS applies nothing for it.
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      List<String> deeper = new ArrayList<>(path);
+      deeper.add(f.getKey());
+      apply(doc, deeper, f.getValue(), levels - 1);
+    }
+  }
+
+  /**
+   * A copy without the part at {@code at}: everything (empty), a subject class, a subject or one
+   * config. Nothing to remove is not an error, as in ONOS.
+   */
+  public Netcfg removed(List<String> at) throws InvalidConfigException {
+    if (at.isEmpty()) {
+      return empty();
+    }
+    if (at.size() > 3) {
+      throw new InvalidConfigException(404, "no such configuration path " + String.join("/", at));
+    }
+    ObjectNode doc = document();
+    JsonNode parent = doc;
+    for (String key : at.subList(0, at.size() - 1)) {
+      parent = parent.path(key);
+    }
+    if (parent instanceof ObjectNode o) {
+      o.remove(at.get(at.size() - 1));
+    }
+    return parse(doc);
+  }
+
+  /** A copy without the VPLS {@code name} and the interfaces it used that no other VPLS uses. */
   public Netcfg without(String name) throws InvalidConfigException {
     ObjectNode doc = document();
     Vpls v = vpls.get(name);
     if (v == null) {
       return parse(doc);
     }
+    java.util.Set<String> stillUsed = new java.util.HashSet<>();
+    vpls.values().stream()
+        .filter(o -> !o.name().equals(name))
+        .forEach(o -> stillUsed.addAll(o.interfaces()));
     JsonNode list = doc.path("apps").path(VPLS_APP).path("vpls").path("vplsList");
     for (int i = list.size() - 1; i >= 0; i--) {
       if (list.get(i).path("name").asText().equals(name)) {
@@ -255,7 +363,8 @@ public final class Netcfg {
       Map.Entry<String, JsonNode> p = it.next();
       JsonNode ifs = p.getValue().path("interfaces");
       for (int i = ifs.size() - 1; i >= 0; i--) {
-        if (v.interfaces().contains(ifs.get(i).path("name").asText())) {
+        String n = ifs.get(i).path("name").asText();
+        if (v.interfaces().contains(n) && !stillUsed.contains(n)) {
           ((ArrayNode) ifs).remove(i);
         }
       }

@@ -95,9 +95,30 @@ public final class VplsBook {
     return config.view(lastUpdate);
   }
 
-  /** Replaces the whole document ({@code POST}); returns once every changed service is applied. */
+  /**
+   * The part of the document at {@code at} ({@code GET .../configuration/{subjectClass}[/{subject}
+   * [/{configKey}]]}), or null when there is none.
+   */
+  public synchronized JsonNode view(List<String> at) {
+    return config.view(lastUpdate, at);
+  }
+
+  /**
+   * Applies a posted document at {@code at} as ONOS does (each config it names replaces that one,
+   * the others stay); returns once every changed service is applied.
+   */
+  public synchronized void post(List<String> at, JsonNode body) throws InvalidConfigException {
+    replace(config.merge(at, body));
+  }
+
+  /** Applies a posted document at the root ({@code POST /onos/v1/network/configuration}). */
   public synchronized void post(JsonNode document) throws InvalidConfigException {
-    replace(Netcfg.parse(document));
+    post(List.of(), document);
+  }
+
+  /** Removes the part of the document at {@code at} (all of it when empty), as ONOS's DELETE. */
+  public synchronized void deleteConfig(List<String> at) throws InvalidConfigException {
+    replace(config.removed(at));
   }
 
   public synchronized Map<String, ServiceState> services() {

@@ -3,12 +3,12 @@ package io.l2sm.osm.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.l2sm.osm.vpls.InvalidConfigException;
 import io.l2sm.osm.vpls.VplsBook;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class OnosApi {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnosApi.class);
 
   private final VplsBook book;
   private final AdapterSettings settings;
@@ -34,35 +35,85 @@ public class OnosApi {
     this.settings = settings;
   }
 
-  @GetMapping(value = "/onos/v1/network/configuration", produces = MediaType.APPLICATION_JSON_VALUE)
-  public ObjectNode configuration() {
-    return book.view();
+  static final String NETCFG = "/onos/v1/network/configuration";
+
+  /**
+   * The document, or the part of it at {@code /{subjectClass}[/{subject}[/{configKey}]]}: 404 when
+   * there is none, as ONOS answers.
+   */
+  @GetMapping(
+      value = {NETCFG, NETCFG + "/**"},
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  public ResponseEntity<Object> configuration(HttpServletRequest request) {
+    List<String> at = ConfigPath.of(request, NETCFG);
+    if (at.size() > 3) {
+      return refuse(request, HttpStatus.NOT_FOUND, "no such configuration path");
+    }
+    JsonNode part = book.view(at);
+    if (part == null) {
+      return refuse(
+          request, HttpStatus.NOT_FOUND, "Config for '" + String.join("/", at) + "' not found");
+    }
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(part);
   }
 
-  /** Replaces the whole document, as ONOS does for a POST of the root. */
-  @PostMapping(value = "/onos/v1/network/configuration")
-  public ResponseEntity<Object> replace(HttpServletRequest request) throws IOException {
+  /**
+   * Applies a document, as ONOS's upload does: each config it carries replaces that config and
+   * every other one stays (a POST of only {@code apps} leaves {@code ports} alone). At a subject
+   * class, a subject or a config key, the body is that part.
+   */
+  @PostMapping(value = {NETCFG, NETCFG + "/**"})
+  public ResponseEntity<Object> upload(HttpServletRequest request) throws IOException {
+    List<String> at = ConfigPath.of(request, NETCFG);
     byte[] body;
     try {
       body = read(request.getInputStream(), settings.maxBodyBytes());
     } catch (TooLarge e) {
-      return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
+      return refuse(request, HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
     }
     JsonNode doc;
     try {
       doc = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      return error(HttpStatus.BAD_REQUEST, "malformed JSON: " + describe(e));
+      return refuse(request, HttpStatus.BAD_REQUEST, "malformed JSON: " + describe(e));
     }
     if (doc == null || doc.isMissingNode()) {
-      return error(HttpStatus.BAD_REQUEST, "malformed JSON: the body is empty");
+      return refuse(request, HttpStatus.BAD_REQUEST, "malformed JSON: the body is empty");
     }
     try {
-      book.post(doc);
+      book.post(at, doc);
     } catch (InvalidConfigException e) {
-      return error(HttpStatus.valueOf(e.status()), e.getMessage());
+      return refuse(request, HttpStatus.valueOf(e.status()), e.getMessage());
     }
     return ResponseEntity.ok().build();
+  }
+
+  /** Removes the document, a subject class, a subject or a config: 204, as ONOS answers. */
+  @DeleteMapping(value = {NETCFG, NETCFG + "/**"})
+  public ResponseEntity<Object> remove(HttpServletRequest request) {
+    List<String> at = ConfigPath.of(request, NETCFG);
+    try {
+      book.deleteConfig(at);
+    } catch (InvalidConfigException e) {
+      return refuse(request, HttpStatus.valueOf(e.status()), e.getMessage());
+    }
+    return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * An error answer, logged with its reason: OSM's stock connector turns every non-2xx answer into
+   * a status code of its own and drops the body, so the adapter's log is where an operator reads
+   * why.
+   */
+  private static ResponseEntity<Object> refuse(
+      HttpServletRequest request, HttpStatus status, String message) {
+    LOG.warn(
+        "{} {} refused with {}: {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        status.value(),
+        message);
+    return error(status, message);
   }
 
   /** ONOS forgets a learnt host; the adapter tracks none (members are ports), so: done. */
