@@ -295,13 +295,18 @@ class LabE2E {
           "    image: alpine:latest",
           "");
 
-  @Test
-  void upstreamL2smExampleManifestsWorkUnchanged() throws Exception {
-    Path file = Files.createTempFile("upstream-ping-pong", ".yaml");
-    Files.writeString(file, UPSTREAM_EXAMPLE);
+  /** {@code l2sm lab apply -f} of these manifests, as a user runs it: a process of its own. */
+  static void labApply(String name, String yaml) throws Exception {
+    Path file = Files.createTempFile(name, ".yaml");
+    Files.writeString(file, yaml);
     Testbed.Result applied =
         Testbed.run(String.join(" ", Testbed.program()) + " lab apply -f " + file + " 2>&1");
     assertThat(applied.exit()).as(applied.out()).isZero();
+  }
+
+  @Test
+  void upstreamL2smExampleManifestsWorkUnchanged() throws Exception {
+    labApply("upstream-ping-pong", UPSTREAM_EXAMPLE);
     awaitRunning("ping-intra", "pong-intra");
     assertThat(ping("ping-intra", "10.0.0.2")).isEqualTo(3);
     L2Network n = network("ping-network-intra");
@@ -365,11 +370,7 @@ class LabE2E {
 
   @Test
   void aNadWithoutNameWorksWithBothAnnotationForms() throws Exception {
-    Path file = Files.createTempFile("nad-without-name", ".yaml");
-    Files.writeString(file, NAD_WITHOUT_NAME);
-    Testbed.Result applied =
-        Testbed.run(String.join(" ", Testbed.program()) + " lab apply -f " + file + " 2>&1");
-    assertThat(applied.exit()).as(applied.out()).isZero();
+    labApply("nad-without-name", NAD_WITHOUT_NAME);
     awaitRunning("unnamed-a", "unnamed-b");
     // The comma form carries no address: unnamed-a gets one on its net1 by hand.
     Testbed.Result addr =
