@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Run the L2S-M SDN controller: switches dial it over OpenFlow 1.3; node agents, the"
-          + " operator and the OSM adapter use its gRPC API; /healthz, /status and /metrics are"
+          + " operator and the OSM adapter use its gRPC API; /healthz (live), /readyz (ready: state loaded, ports bound), /status and /metrics are"
           + " served over HTTP.",
       "",
       "Its desired state (networks, attachments, switches) is kept in --state-dir and survives"
@@ -72,17 +72,9 @@ public class ControllerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TlsOptions.Server tls = new TlsOptions.Server();
 
-  /** A deliberate fault for the conformance suite's own test; hidden, never for production. */
-  @Option(names = "--test-fault", hidden = true)
-  String testFault;
-
   @Override
   public Integer call() throws Exception {
     tls.check(spec);
-    if (testFault != null) {
-      System.setProperty("l2sm.test-fault", testFault);
-      System.err.println("l2sm controller: WARNING: deliberate test fault " + testFault);
-    }
     int[] range = Daemons.vniRange(spec, vniRange);
     int min = range[0];
     int max = range[1];
@@ -98,10 +90,15 @@ public class ControllerCommand implements Callable<Integer> {
             tls.cert,
             tls.key);
     Daemons.infoLogging();
-    try (ControllerDaemon d = new ControllerDaemon(config)) {
+    try (ControllerDaemon d = daemon(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(d::close));
       d.awaitTermination();
     }
     return ExitCodes.OK;
+  }
+
+  /** The controller process; a test may start one built differently. */
+  protected ControllerDaemon daemon(ControllerDaemon.Config config) throws Exception {
+    return new ControllerDaemon(config);
   }
 }

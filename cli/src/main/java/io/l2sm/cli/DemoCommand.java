@@ -183,15 +183,22 @@ public class DemoCommand implements Callable<Integer> {
                 + campus.labs().size()
                 + " clusters; the content server and both caches answered HTTP"
             : "not running: " + String.join(", ", podGaps));
+    SmartCampus.DnsPath before = campus.dnsPath(SmartCampus.VIDEO_HOST);
     SmartCampus.Download d = campus.download(false);
+    SmartCampus.DnsPath after = campus.dnsPath(SmartCampus.VIDEO_HOST);
+    long queries = after.queries() - before.queries();
+    long crossed = after.routerPackets() - before.routerPackets();
     check(
         "DNS through the router",
-        true,
+        queries > 0 && crossed > 0,
         String.format(
             java.util.Locale.ROOT,
-            "ap-c2 resolved %s via router-c2 to dnsmasq in c1 in %.0f ms",
+            "ap-c2 resolved %s in %.0f ms: dnsmasq in c1 logged %d query(ies) from ap-c2, router-c2's"
+                + " firewall counted %d DNS packet(s) from its access network",
             SmartCampus.VIDEO_HOST,
-            d.dnsSeconds() * 1000));
+            d.dnsSeconds() * 1000,
+            queries,
+            crossed));
     check(
         "inter-cluster download",
         d.bytes() == campus.fileBytes(),
@@ -207,12 +214,22 @@ public class DemoCommand implements Callable<Integer> {
                     + " ping -c 2 -i 0.2 -W 1 10.30.0.1")
             .out();
     int replies = Testbed.received(icmp);
+    // The control: the same ping reaches router-c2 itself (the firewall filters what it forwards).
+    int toRouter =
+        Testbed.received(
+            Testbed.run(
+                    "ip netns exec "
+                        + campus.netns(SmartCampus.CLIENT)
+                        + " ping -c 2 -i 0.2 -W 1 10.32.0.1")
+                .out());
     check(
         "router firewall",
-        replies == 0,
-        "ping ap-c2 -> content server through router-c2: "
+        replies == 0 && toRouter == 2,
+        "ping ap-c2 -> router-c2: "
+            + toRouter
+            + "/2 (control); ap-c2 -> content server through router-c2: "
             + replies
-            + "/2 replies (only DNS and HTTP pass); DNS passed above");
+            + "/2 (only DNS and HTTP pass); DNS and HTTP passed above");
     BenchCdnCommand.Cdn cdn = BenchCdnCommand.measure(campus, runs, 50, out);
     check(
         "CDN: cache off vs on, link congested",

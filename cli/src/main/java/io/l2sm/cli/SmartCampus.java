@@ -298,7 +298,7 @@ final class SmartCampus implements AutoCloseable {
                   "  chain forward {",
                   "    type filter hook forward priority 0; policy drop;",
                   "    ct state established,related accept",
-                  "    ip saddr " + lan + " udp dport 53 accept",
+                  "    ip saddr " + lan + " udp dport 53 counter accept",
                   "    ip saddr " + lan + " tcp dport { 80, 81 } accept",
                   "  }",
                   "}",
@@ -490,6 +490,35 @@ final class SmartCampus implements AutoCloseable {
    * The campus-2 client downloads the video by name (through its router to the campus DNS) from its
    * edge cache: port 80 caches, port 81 passes through to the content server.
    */
+  /**
+   * What shows a client's name lookup took the path the NS gives it: the queries for {@code host}
+   * from the client's address in dnsmasq's log (the campus DNS in c1), and the DNS packets counted
+   * by router-c2's firewall (the only way from campus 2's access network to the DNS).
+   *
+   * @param queries log lines of dnsmasq for the host, from the client
+   * @param routerPackets DNS packets router-c2 forwarded from its access network
+   */
+  record DnsPath(long queries, long routerPackets) {}
+
+  DnsPath dnsPath(String host) throws IOException {
+    Path log = dir("dns-dns").resolve("queries.log");
+    String client = address("ap-c2", "net2");
+    long queries =
+        Files.exists(log)
+            ? Files.readAllLines(log).stream()
+                .filter(l -> l.contains("query[A] " + host + " from " + client))
+                .count()
+            : 0;
+    String rules =
+        Testbed.run("ip netns exec " + netns("router-c2-router") + " nft list ruleset").out();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("udp dport 53 counter packets (\\d+)").matcher(rules);
+    if (!m.find()) {
+      throw new IllegalStateException("router-c2 has no DNS counter: " + rules.strip());
+    }
+    return new DnsPath(queries, Long.parseLong(m.group(1)));
+  }
+
   Download download(boolean cached) {
     String url = "http://" + VIDEO_HOST + (cached ? "" : ":81") + "/video.bin";
     return curl(CLIENT, url);

@@ -57,6 +57,9 @@ public final class Suite {
   private String image = "busybox";
   private final Map<String, String> ips = new LinkedHashMap<>();
 
+  /** The network of each fixture pod that has one. */
+  private final Map<String, String> networks = new LinkedHashMap<>();
+
   public Suite(Target target, boolean quick, PrintWriter progress) throws IOException {
     this.target = target;
     this.quick = quick;
@@ -119,6 +122,7 @@ public final class Suite {
     pod(target, image, name, node, network, ip);
     if (network != null) {
       ips.put(name, ip);
+      networks.put(name, network);
     }
   }
 
@@ -250,37 +254,129 @@ public final class Suite {
     return sh(pod, "cat /sys/class/net/net1/address").out().strip();
   }
 
-  /** Captures on net1 of each pod while {@code action} runs; returns each pod's received frames. */
+  /**
+   * A capture on a pod's net1 and its control: {@code peer}, another member of the pod's network
+   * (in cluster {@code peerTarget}), sends ARP requests for the pod's address {@code ip} during the
+   * window, so a capture that saw nothing can be told from one that was not looking.
+   */
+  record Watch(Target target, Target peerTarget, String peer, String ip) {}
+
+  /** Captures on net1 of each pod of this cluster while {@code action} runs. */
   Map<String, List<String>> capture(List<String> pods, Runnable action) throws Exception {
-    Map<String, Target> where = new TreeMap<>();
-    pods.forEach(p -> where.put(p, target));
-    return capture(where, action);
+    Map<String, Watch> watches = new TreeMap<>();
+    for (String p : pods) {
+      String peer =
+          networks.entrySet().stream()
+              .filter(e -> !e.getKey().equals(p) && e.getValue().equals(networks.get(p)))
+              .map(Map.Entry::getKey)
+              .sorted()
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException(p + " has no peer on its network"));
+      watches.put(p, new Watch(target, target, peer, ips.get(p)));
+    }
+    return capture(watches, action);
   }
 
-  /** As above for pods of any cluster (pod name to its cluster). */
-  static Map<String, List<String>> capture(Map<String, Target> pods, Runnable action)
+  /** How long a capture listens: the action and the controls run inside this window. */
+  static final int CAPTURE_SECONDS = 7;
+
+  /**
+   * Captures on net1 of each pod while {@code action} runs, then has each pod's peer send its
+   * control frames; returns each pod's received frames, the control frames included. A capture that
+   * did not start listening on net1, ended other than by its time limit, or missed its control
+   * frames is an error: the case cannot say it saw nothing.
+   */
+  static Map<String, List<String>> capture(Map<String, Watch> watches, Runnable action)
       throws Exception {
-    Map<String, CompletableFuture<String>> caps = new TreeMap<>();
-    pods.forEach(
-        (p, t) ->
+    Map<String, CompletableFuture<Target.Exec>> caps = new TreeMap<>();
+    watches.forEach(
+        (p, w) ->
             caps.put(
                 p,
                 CompletableFuture.supplyAsync(
                     () ->
-                        t.exec(NS, p, "timeout 4 tcpdump -Q in -i net1 -nn -e -l -A 2>/dev/null")
-                            .out())));
-    Thread.sleep(1000); // tcpdump listening
+                        w.target()
+                            .exec(
+                                NS,
+                                p,
+                                "timeout "
+                                    + CAPTURE_SECONDS
+                                    + " tcpdump -Q in -i net1 -nn -e -l -A 2>&1;"
+                                    + " echo \"tcpdump-exit=$?\""))));
+    Thread.sleep(1500); // tcpdump listening (checked below, by its own line)
     action.run();
+    Map<String, String> peerMacs = new TreeMap<>();
+    List<CompletableFuture<Target.Exec>> controls = new ArrayList<>();
+    for (var e : watches.entrySet()) {
+      Watch w = e.getValue();
+      peerMacs.put(
+          e.getKey(),
+          w.peerTarget().exec(NS, w.peer(), "cat /sys/class/net/net1/address").out().strip());
+      controls.add(
+          CompletableFuture.supplyAsync(
+              () -> w.peerTarget().exec(NS, w.peer(), "arping -c 2 -w 2 -I net1 " + w.ip())));
+    }
+    for (CompletableFuture<Target.Exec> c : controls) {
+      c.get();
+    }
     Map<String, List<String>> out = new TreeMap<>();
     for (var e : caps.entrySet()) {
+      String p = e.getKey();
+      String text = e.getValue().get().out();
+      if (!text.contains("listening on net1")) {
+        throw new IllegalStateException(
+            "the capture on " + p + " never listened on net1: " + firstLines(text));
+      }
+      if (!text.contains("tcpdump-exit=124")) {
+        throw new IllegalStateException(
+            "the capture on "
+                + p
+                + " did not run its "
+                + CAPTURE_SECONDS
+                + " s: "
+                + lastLine(text));
+      }
       // One entry per frame: its header line with the payload lines under it.
-      out.put(e.getKey(), List.of(e.getValue().get().split("\n(?=\\d\\d:\\d\\d:\\d\\d)")));
+      List<String> frames =
+          List.of(text.split("\n(?=\\d\\d:\\d\\d:\\d\\d)")).stream()
+              .filter(f -> f.matches("(?s)\\d\\d:\\d\\d:\\d\\d.*"))
+              .toList();
+      String peer = peerMacs.get(p);
+      if (frames.stream().noneMatch(f -> f.contains(peer))) {
+        throw new IllegalStateException(
+            "the capture on "
+                + p
+                + " missed the control frames "
+                + watches.get(p).peer()
+                + " ("
+                + peer
+                + ") sent onto its network; it cannot vouch for what it did not see");
+      }
+      out.put(p, frames);
     }
     return out;
   }
 
-  /** Runs probe.py from a1: marked frames of every kind, 3 copies each. */
-  void probe(String marker) {
+  /** How many captured frames came from the control peer of each watch: the proof of looking. */
+  static String controlsSeen(Map<String, List<String>> caps, Map<String, String> peerMacs) {
+    List<String> parts = new ArrayList<>();
+    caps.forEach(
+        (p, frames) ->
+            parts.add(p + " " + frames.stream().filter(f -> f.contains(peerMacs.get(p))).count()));
+    return String.join(", ", parts);
+  }
+
+  private static String firstLines(String text) {
+    return String.join(" | ", text.strip().lines().limit(3).toList());
+  }
+
+  private static String lastLine(String text) {
+    List<String> l = text.strip().lines().toList();
+    return l.isEmpty() ? "(no output)" : l.get(l.size() - 1);
+  }
+
+  /** Runs probe.py from a1: marked frames of every kind; returns how many of each it sent. */
+  Map<String, Integer> probe(String marker) {
     Target.Exec r =
         sh(
             "a1",
@@ -295,6 +391,24 @@ public final class Suite {
     if (r.exit() != 0) {
       throw new IllegalStateException("probe.py failed: " + r.out());
     }
+    Map<String, Integer> sent = new TreeMap<>();
+    for (String line : r.out().lines().toList()) {
+      if (line.startsWith("sent ")) {
+        for (String kv : line.substring(5).trim().split(" ")) {
+          String[] p = kv.split("=");
+          sent.put(p[0], Integer.parseInt(p[1]));
+        }
+      }
+    }
+    if (!sent.keySet().equals(new java.util.TreeSet<>(PROBE_KINDS))) {
+      throw new IllegalStateException("probe.py did not say it sent every kind: " + r.out());
+    }
+    return sent;
+  }
+
+  /** The total of a probe's counts. */
+  static int total(Map<String, Integer> sent) {
+    return sent.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /** The kinds of frame probe.py sends (its markers). */
@@ -345,11 +459,15 @@ public final class Suite {
     all.add(new Case("isolation", "other-networks-mac-not-delivered", this::otherMac));
     all.add(
         new Case(
-            "isolation", "same-subnet-other-network-unreachable", () -> replies("a1", "b1", 0)));
+            "isolation",
+            "same-subnet-other-network-unreachable",
+            () -> unreachable("a1", "b1", "a2", ips.get("a2"))));
     all.add(new Case("isolation", "arp-poisoning-contained", this::arpPoison));
     all.add(
         new Case(
-            "isolation", "flat-network-cannot-reach-l2sm", () -> replies("x1", "10.210.0.3", 0)));
+            "isolation",
+            "flat-network-cannot-reach-l2sm",
+            () -> unreachable("x1", "10.210.0.3", "a3", podIp("a3"))));
     all.add(new Case("lifecycle", "network-created-ready", this::createReady));
     all.add(new Case("lifecycle", "pod-attached-status", this::attach));
     all.add(new Case("lifecycle", "pod-detached", this::detach));
@@ -413,6 +531,54 @@ public final class Suite {
         .toList();
   }
 
+  /**
+   * {@code from} cannot reach {@code to}, shown after a positive control on the same path: {@code
+   * from} reaches {@code control} at {@code controlIp} 3/3 first. A ping that did not run is an
+   * error (Testbed.received), never "unreachable".
+   */
+  String unreachable(String from, String to, String control, String controlIp) {
+    int ok = ping(from, controlIp);
+    expect(
+        ok == 3,
+        "positive control: "
+            + from
+            + " -> "
+            + control
+            + " ("
+            + controlIp
+            + "): "
+            + ok
+            + "/3 replies");
+    String ip = ips.getOrDefault(to, to);
+    int got = ping(from, ip);
+    expect(got == 0, from + " -> " + to + " (" + ip + "): " + got + " of 3 replies, expected 0");
+    return from
+        + " -> "
+        + control
+        + " ("
+        + controlIp
+        + "): "
+        + ok
+        + "/3 (control); "
+        + from
+        + " -> "
+        + to
+        + " ("
+        + ip
+        + "): "
+        + got
+        + "/3";
+  }
+
+  /** A fixture pod's address on its own eth0 (the cluster's flat network). */
+  String podIp(String pod) {
+    String ip = k().pods().inNamespace(NS).withName(pod).get().getStatus().getPodIP();
+    if (ip == null || ip.isBlank()) {
+      throw new IllegalStateException(pod + " has no pod IP");
+    }
+    return ip;
+  }
+
   String replies(String from, String to, int expected) {
     String ip = ips.getOrDefault(to, to);
     int got = ping(from, ip);
@@ -464,57 +630,169 @@ public final class Suite {
   static final Map<String, Integer> FLOODED =
       Map.of("arp", 3, "dot1q", 3, "mcast4", 3, "nd6", 3, "othermac", 3, "qinq", 3, "unknown", 3);
 
-  String floodOnce() throws Exception {
-    Map<String, List<String>> caps = capture(List.of("a2", "a3"), () -> probe("CONFONCE"));
-    for (String m : List.of("a2", "a3")) {
-      Map<String, Integer> seen = kinds(caps.get(m), "CONFONCE");
-      // othermac: a unicast to a MAC network a does not know is flooded within a, like unknown.
-      Map<String, Integer> want = new TreeMap<>(FLOODED);
-      expect(seen.equals(want), m + " received " + seen + ", expected each kind 3 times " + want);
+  /** Runs probe.py from a1 inside a capture; returns what it sent and what each pod saw. */
+  record Probed(Map<String, Integer> sent, Map<String, List<String>> caps) {
+    Map<String, Integer> seen(String pod, String marker) {
+      return kinds(caps.get(pod), marker);
     }
-    return "each of 7 flooded kinds (ARP, IPv4/IPv6 multicast, unknown unicast, 802.1Q, QinQ) arrived exactly 3 times (3 sent) at a2 (same node) and a3 (other node)";
+
+    /** The control frames each capture saw, e.g. "b1 2, b2 2". */
+    String listening(Map<String, String> peers) {
+      List<String> parts = new ArrayList<>();
+      caps.forEach(
+          (p, f) -> parts.add(p + " " + f.stream().filter(x -> x.contains(peers.get(p))).count()));
+      return String.join(", ", parts);
+    }
+  }
+
+  Probed probeWatched(List<String> pods, String marker) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Map<String, Integer>> sent =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Map<String, List<String>> caps = capture(pods, () -> sent.set(probe(marker)));
+    return new Probed(sent.get(), caps);
+  }
+
+  /** Each pod's control peer's MAC (see {@link #capture(List, Runnable)}). */
+  Map<String, String> peerMacs(List<String> pods) {
+    Map<String, String> out = new TreeMap<>();
+    for (String p : pods) {
+      String peer =
+          networks.entrySet().stream()
+              .filter(e -> !e.getKey().equals(p) && e.getValue().equals(networks.get(p)))
+              .map(Map.Entry::getKey)
+              .sorted()
+              .findFirst()
+              .orElseThrow();
+      out.put(p, mac(peer));
+    }
+    return out;
+  }
+
+  String floodOnce() throws Exception {
+    List<String> pods = List.of("a2", "a3");
+    Probed r = probeWatched(pods, "CONFONCE");
+    Map<String, Integer> want = new TreeMap<>();
+    // othermac: a unicast to a MAC network a does not know is flooded within a, like unknown.
+    FLOODED.keySet().forEach(k -> want.put(k, r.sent().get(k)));
+    for (String m : pods) {
+      Map<String, Integer> seen = r.seen(m, "CONFONCE");
+      expect(seen.equals(want), m + " received " + seen + ", expected as sent " + want);
+    }
+    return "a1 sent "
+        + want
+        + " (flooded kinds); a2 (same node) received "
+        + r.seen("a2", "CONFONCE")
+        + ", a3 (other node) "
+        + r.seen("a3", "CONFONCE");
   }
 
   String noLeak() throws Exception {
     List<String> others = List.of("b1", "b2", "p1", "p2");
-    Map<String, List<String>> caps = capture(others, () -> probe("CONFLEAK"));
+    List<String> pods = new ArrayList<>(others);
+    pods.add("a2"); // a member: the frames are on the wire
+    Probed r = probeWatched(pods, "CONFLEAK");
     String a1 = mac("a1");
+    int atMember = r.seen("a2", "CONFLEAK").values().stream().mapToInt(Integer::intValue).sum();
+    expect(atMember > 0, "a2, a member, received none of a1's " + total(r.sent()) + " frames");
+    List<String> counts = new ArrayList<>();
     for (String o : others) {
       long leaked =
-          caps.get(o).stream().filter(l -> l.contains("CONFLEAK") || l.contains(a1)).count();
+          r.caps().get(o).stream().filter(l -> l.contains("CONFLEAK") || l.contains(a1)).count();
       expect(leaked == 0, o + " received " + leaked + " frames of network a");
+      counts.add(o + " " + leaked);
     }
-    return "27 frames of every kind sent by a1 (network a); captures on b1, b2 (network b, same and other node) and p1, p2 (a vlink): 0 frames";
+    return "a1 sent "
+        + total(r.sent())
+        + " frames of "
+        + r.sent().size()
+        + " kinds on network a; a2 (member) received "
+        + atMember
+        + "; non-members received "
+        + String.join(", ", counts)
+        + " (control frames seen: "
+        + r.listening(peerMacs(pods))
+        + ")";
   }
 
   String spoofed() throws Exception {
-    Map<String, List<String>> caps =
-        capture(List.of("a2", "a3", "b1", "b2"), () -> probe("CONFSPOOF"));
-    for (var e : caps.entrySet()) {
-      Map<String, Integer> seen = kinds(e.getValue(), "CONFSPOOF");
+    List<String> pods = List.of("a2", "a3", "b1", "b2");
+    Probed r = probeWatched(pods, "CONFSPOOF");
+    int sentForged = r.sent().get("forgedother") + r.sent().get("forgedrandom");
+    List<String> counts = new ArrayList<>();
+    for (String p : pods) {
+      Map<String, Integer> seen = r.seen(p, "CONFSPOOF");
       int forged = seen.getOrDefault("forgedother", 0) + seen.getOrDefault("forgedrandom", 0);
-      expect(forged == 0, e.getKey() + " received " + forged + " frames with a forged source MAC");
+      expect(forged == 0, p + " received " + forged + " frames with a forged source MAC");
+      counts.add(p + " " + forged);
     }
-    return "6 frames from a1 with b1's MAC or a random MAC as source: 0 received by a2, a3, b1, b2";
+    // The same probe's honest frames did reach the members: the path was open.
+    int honest = r.seen("a2", "CONFSPOOF").getOrDefault("arp", 0);
+    expect(honest == r.sent().get("arp"), "a2 received " + honest + " of a1's honest ARP frames");
+    return "a1 sent "
+        + sentForged
+        + " frames with b1's or a random source MAC: received "
+        + String.join(", ", counts)
+        + "; its "
+        + r.sent().get("arp")
+        + " honest ARP frames reached a2 "
+        + honest
+        + " times (control frames seen: "
+        + r.listening(peerMacs(pods))
+        + ")";
   }
 
   String otherMac() throws Exception {
-    Map<String, List<String>> caps = capture(List.of("b2"), () -> probe("CONFOTHER"));
-    int got = kinds(caps.get("b2"), "CONFOTHER").getOrDefault("othermac", 0);
+    List<String> pods = List.of("b2", "a2");
+    Probed r = probeWatched(pods, "CONFOTHER");
+    int got = r.seen("b2", "CONFOTHER").getOrDefault("othermac", 0);
     expect(got == 0, "b2 received " + got + " frames a1 addressed to its MAC from network a");
-    return "3 frames from a1 (network a) addressed to b2's MAC: 0 delivered to b2";
+    int inA = r.seen("a2", "CONFOTHER").getOrDefault("othermac", 0);
+    expect(inA > 0, "a2 received none of the frames a1 addressed to b2's MAC (flooded in a)");
+    return "a1 (network a) sent "
+        + r.sent().get("othermac")
+        + " frames addressed to b2's MAC: b2 received "
+        + got
+        + ", a2 (flooded within a) "
+        + inA
+        + " (control frames seen: "
+        + r.listening(peerMacs(pods))
+        + ")";
   }
 
   String arpPoison() {
     String a1 = mac("a1");
-    sh("b2", "ping -c 1 -W 1 10.210.0.11"); // b2 learns b1
-    sh("a1", "arping -U -c 3 -w 2 -I net1 -s 10.210.0.11 10.210.0.11");
+    String b1 = mac("b1");
+    // b2 learns b1: the entry the attack would overwrite (a ping that did not run is an error).
+    int learnt = Testbed.received(sh("b2", "ping -c 1 -W 1 10.210.0.11").out());
+    expect(learnt == 1, "positive control: b2 -> b1 got " + learnt + "/1 replies");
+    // Habets' arping (Debian's arping) takes the source address with -S, iputils' with -s; the
+    // check above was once written for the one the lab does not have and sent nothing, unseen.
+    Target.Exec sent =
+        sh(
+            "a1",
+            "arping -U -c 3 -w 2 -I net1 -S 10.210.0.11 10.210.0.11 2>&1"
+                + " || arping -U -c 3 -w 2 -I net1 -s 10.210.0.11 10.210.0.11 2>&1");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?:Sent (\\d+) probe|(\\d+) packets transmitted)")
+            .matcher(sent.out());
+    int announced = 0;
+    if (m.find()) {
+      announced = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+    if (announced == 0) {
+      throw new IllegalStateException("a1's arping sent nothing: " + sent.out().strip());
+    }
     String neigh = sh("b2", "ip neigh show 10.210.0.11").out();
     expect(
         !neigh.contains(a1),
         "b2's neighbour entry for b1's address now points at a1: " + neigh.strip());
+    expect(
+        neigh.contains(b1),
+        "b2's neighbour entry for b1's address is not b1's (" + b1 + "): " + neigh.strip());
     String own = sh("a2", "ip neigh show 10.210.0.11").out();
-    return "a1 announced b1's address (gratuitous ARP x3): b2 still has "
+    return "b2 -> b1 1/1 (its entry learnt); a1 announced b1's address ("
+        + announced
+        + " gratuitous ARPs sent): b2 still has "
         + neigh.strip()
         + "; within network a, a2 has "
         + (own.isBlank() ? "no entry" : own.strip());
@@ -601,6 +879,9 @@ public final class Suite {
     }
     long restartMs = (System.nanoTime() - t0) / 1_000_000;
     int got = Testbed.received(pings.get());
+    // The switches keep their flows (fail_mode=secure) while a part is down, so nothing should be
+    // lost; 2 of 250 is the allowance for the userspace datapath's own occasional drop on a loaded
+    // 2-core machine (seen without any restart), not for an outage.
     expect(got >= 248, part + " killed: " + (250 - got) + " of 250 pings lost");
     // And the part works again: a new pod on that network is reached.
     String name = "f" + Math.abs(part.hashCode() % 1000);
@@ -672,6 +953,9 @@ public final class Suite {
    * The Open vSwitch of a3's node killed (-9) and started again under pings every 20 ms: the outage
    * measured, and traffic back with no pod re-attached.
    */
+  /** The longest outage a killed and restarted node switch may cause (see switchKilled). */
+  static final int SWITCH_OUTAGE_MAX_MS = 10_000;
+
   String switchKilled() throws Exception {
     CompletableFuture<String> pings = pingsEvery20ms(target, "a1", "10.210.0.3", 750);
     Thread.sleep(1000);
@@ -683,9 +967,18 @@ public final class Suite {
     int got = Testbed.received(pings.get());
     int after = ping("a1", "10.210.0.3");
     expect(after == 3, "after the switch's restart a1 -> a3 got " + after + "/3");
+    // Why 10 s: a switch killed with -9 loses its flows and its userspace ports (they go with the
+    // process); back, it reads its database, re-creates the pods' ports, reconnects to the
+    // controller (fail_mode=secure: it forwards nothing until then) and gets its flows pushed
+    // again. On these 2-core machines the userspace datapath's start alone takes 2-4 s; 10 s is
+    // that with room for a loaded CI run, and the outage measured is reported either way.
     expect(
-        got >= 750 - 500,
-        "a1 -> a3 lost " + (750 - got) + " of 750 pings: more than 10 s without traffic");
+        got >= 750 - SWITCH_OUTAGE_MAX_MS / 20,
+        "a1 -> a3 lost "
+            + (750 - got)
+            + " of 750 pings: more than "
+            + SWITCH_OUTAGE_MAX_MS / 1000
+            + " s without traffic");
     return "ovs-vswitchd of "
         + node(1)
         + " killed (-9) and started again ("
@@ -799,9 +1092,13 @@ public final class Suite {
     interClusterFixtures();
     String mac = target.exec(NS, "xa", "cat /sys/class/net/net1/address").out().strip();
     String macB = remote.exec(NS, "xb", "cat /sys/class/net/net1/address").out().strip();
+    Map<String, Watch> watches = new TreeMap<>();
+    // Each of conf-y's pods is the other's control: ARP across the clusters.
+    watches.put("ya", new Watch(target, remote, "yb", "10.215.0.11"));
+    watches.put("yb", new Watch(remote, target, "ya", "10.215.0.12"));
     Map<String, List<String>> caps =
         capture(
-            Map.of("ya", target, "yb", remote),
+            watches,
             () -> {
               target.exec(
                   NS,
@@ -815,7 +1112,18 @@ public final class Suite {
             .filter(f -> f.contains(mac) || f.contains(macB))
             .count();
     expect(leaked == 0, leaked + " frames of conf-x reached conf-y's pods");
-    return "broadcasts (ARP, ping -b) of conf-x in both clusters: captures on ya and yb (conf-y, same clusters): 0 frames";
+    String macYa = target.exec(NS, "ya", "cat /sys/class/net/net1/address").out().strip();
+    String macYb = remote.exec(NS, "yb", "cat /sys/class/net/net1/address").out().strip();
+    long controlYa = caps.get("ya").stream().filter(f -> f.contains(macYb)).count();
+    long controlYb = caps.get("yb").stream().filter(f -> f.contains(macYa)).count();
+    return "broadcasts (ARP, ping -b) of conf-x in both clusters: captures on ya and yb (conf-y,"
+        + " same clusters) held "
+        + leaked
+        + " of its frames and "
+        + controlYa
+        + " and "
+        + controlYb
+        + " of conf-y's control frames from across the clusters";
   }
 
   /** The IDCO killed (-9) and restarted under pings across the clusters every 20 ms. */
@@ -830,6 +1138,8 @@ public final class Suite {
     }
     long restartMs = (System.nanoTime() - t0) / 1_000_000;
     int got = Testbed.received(pings.get());
+    // As for the parts of a cluster: the edge devices keep their flows; 2 of 250 is the
+    // datapath's own allowance.
     expect(got >= 248, "the IDCO killed: " + (250 - got) + " of 250 pings across clusters lost");
     return "IDCO killed (-9) and back in "
         + restartMs

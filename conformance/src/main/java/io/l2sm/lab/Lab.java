@@ -385,7 +385,18 @@ public final class Lab {
    * serving, the controller healthy, an agent's socket in place; the others at once.
    */
   public static void start(LabInfo lab, String part) throws Exception {
-    List<String> cmd = lab.processes().get(part);
+    start(lab, part, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(LabInfo, String)}, from the recorded command line changed by {@code rewrite}
+   * (a test that starts a part built differently, with the same arguments).
+   */
+  public static void start(
+      LabInfo lab, String part, java.util.function.UnaryOperator<List<String>> rewrite)
+      throws Exception {
+    List<String> recorded = lab.processes().get(part);
+    List<String> cmd = recorded == null ? null : rewrite.apply(recorded);
     if (cmd == null) {
       throw new IllegalArgumentException(
           "no part '" + part + "'; parts: " + String.join(", ", parts(lab)));
@@ -434,7 +445,7 @@ public final class Lab {
       String http = lab.processes().get(part).get(lab.processes().get(part).indexOf("--http") + 1);
       try {
         HttpURLConnection c =
-            (HttpURLConnection) URI.create("http://" + http + "/healthz").toURL().openConnection();
+            (HttpURLConnection) URI.create("http://" + http + "/readyz").toURL().openConnection();
         return c.getResponseCode() == 200;
       } catch (IOException e) {
         return false;

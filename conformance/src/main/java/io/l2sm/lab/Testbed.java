@@ -318,7 +318,7 @@ public final class Testbed implements AutoCloseable {
             d, d, d, d, ns, d, d, d, d));
   }
 
-  /** Starts (or restarts) the controller and waits until it answers on /healthz. */
+  /** Starts (or restarts) the controller and waits until it answers on /readyz. */
   public void startController() throws InterruptedException {
     List<String> cmd = self();
     List<String> command =
@@ -349,7 +349,7 @@ public final class Testbed implements AutoCloseable {
       try {
         HttpURLConnection c =
             (HttpURLConnection)
-                URI.create("http://127.0.0.1:" + httpPort + "/healthz").toURL().openConnection();
+                URI.create("http://127.0.0.1:" + httpPort + "/readyz").toURL().openConnection();
         if (c.getResponseCode() == 200) {
           return;
         }
@@ -652,10 +652,19 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** The replies a ping run's summary reports ({@code N received}); 0 when it has none. */
+  /**
+   * The replies a ping reports in its summary line ({@code N received}). A ping that printed no
+   * summary did not run (exec failed, no ping, bad address): that is an error, never "0 replies".
+   */
   public static int received(String pingOutput) {
     java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+) received").matcher(pingOutput);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        java.util.regex.Pattern.compile("(\\d+) (packets )?received").matcher(pingOutput);
+    if (!m.find()) {
+      throw new TestbedException(
+          "ping printed no summary, so it did not run: "
+              + String.join(" | ", pingOutput.strip().lines().limit(3).toList()));
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   public static String sh(String command) {

@@ -24,4 +24,7 @@ frames = [
     Ether(src=own, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=10) / IP(dst="10.10.0.254") / UDP(dport=9) / load("dot1q"),
     Ether(src=own, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=20) / Dot1Q(vlan=30) / IP(dst="10.10.0.254") / UDP(dport=9) / load("qinq"),
 ]
-sendp(frames, iface=iface, count=3, inter=0.01)
+COPIES = 3
+sendp(frames, iface=iface, count=COPIES, inter=0.01)
+# What was sent, for the suite's evidence: each kind and its copies.
+print("sent " + " ".join("%s=%d" % (f.lastlayer().load.decode().split(";")[0].split("-", 1)[1], COPIES) for f in frames))

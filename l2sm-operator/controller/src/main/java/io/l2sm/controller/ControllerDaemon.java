@@ -3,6 +3,9 @@ package io.l2sm.controller;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.l2sm.controller.flow.FlowCompiler;
+import io.l2sm.controller.flow.SwitchProgram;
+import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.northbound.GrpcApi;
 import io.l2sm.controller.northbound.RestApi;
 import io.l2sm.controller.openflow.OpenFlowServer;
@@ -55,9 +58,18 @@ public final class ControllerDaemon implements AutoCloseable {
   private final InetSocketAddress openflowAddress;
 
   public ControllerDaemon(Config c) throws IOException, InterruptedException {
+    this(c, new FlowCompiler()::compile);
+  }
+
+  /** As above, with another flow compiler: for tests only (see {@link ControllerService}). */
+  public ControllerDaemon(
+      Config c,
+      java.util.function.Function<DesiredState, java.util.SortedMap<String, SwitchProgram>>
+          compiler)
+      throws IOException, InterruptedException {
     core =
         new ControllerService(
-            new StateStore(c.stateDir()), c.vniMin(), c.vniMax(), c.pushTimeout());
+            new StateStore(c.stateDir()), c.vniMin(), c.vniMax(), c.pushTimeout(), compiler);
     GrpcApi api = new GrpcApi(core);
     NettyServerBuilder gb =
         NettyServerBuilder.forAddress(c.grpc())
@@ -73,6 +85,7 @@ public final class ControllerDaemon implements AutoCloseable {
       openflow.useTls(c.tlsCert(), c.tlsKey());
     }
     openflowAddress = openflow.start(c.openflow());
+    rest.ready();
     LOG.info(
         "controller up: OpenFlow {}, gRPC {}, HTTP {}, state {} ({} networks, {} attachments)",
         openflowAddress,

@@ -61,15 +61,6 @@ public final class FlowCompiler {
   public static final int PRIORITY_FLOOD = 10;
   public static final int PRIORITY_DROP = 0;
 
-  /**
-   * A deliberate fault, for proving that the conformance suite catches a broken build: with the
-   * system property {@code l2sm.test-fault=no-source-check} (the controller's hidden {@code
-   * --test-fault} option) attachment ports accept any source MAC. Never set in production.
-   */
-  private static boolean checkSource() {
-    return !"no-source-check".equals(System.getProperty("l2sm.test-fault"));
-  }
-
   /** A resolved mirror: who is copied, to which monitor. */
   private record Mirror(
       boolean ofNetwork, List<AttachmentState> sources, AttachmentState monitor, NetworkState to) {}
@@ -253,7 +244,7 @@ public final class FlowCompiler {
           new FlowRule(
               TABLE_CLASSIFY,
               PRIORITY_MEMBER,
-              a.mac().isEmpty() || !checkSource()
+              a.mac().isEmpty()
                   ? FlowMatch.port(a.port())
                   : FlowMatch.port(a.port()).withEthSrc(a.mac()),
               a.rateKbps() > 0 ? a.port() : null,

@@ -14,13 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * The small HTTP surface: {@code /healthz} (200 once serving), {@code /status} (the gRPC Status
- * message as JSON) and {@code /metrics} (Prometheus text format).
+ * The small HTTP surface: {@code /healthz} (liveness: 200 while the process serves HTTP), {@code
+ * /readyz} (readiness: 200 only once the state is loaded and the gRPC and OpenFlow ports are bound,
+ * 503 with what is missing before), {@code /status} (the gRPC Status message as JSON) and {@code
+ * /metrics} (Prometheus text format).
  */
 public final class RestApi implements AutoCloseable {
   private final HttpServer server;
   private final ControllerService core;
   private final GrpcApi grpc;
+  private volatile String notReady = "the OpenFlow port is not bound yet";
 
   public RestApi(InetSocketAddress bind, ControllerService core, GrpcApi grpc) throws IOException {
     this.core = core;
@@ -29,10 +32,21 @@ public final class RestApi implements AutoCloseable {
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.createContext("/healthz", x -> send(x, 200, "text/plain", "ok\n"));
     server.createContext(
+        "/readyz",
+        x -> {
+          String why = notReady;
+          send(x, why == null ? 200 : 503, "text/plain", why == null ? "ready\n" : why + "\n");
+        });
+    server.createContext(
         "/status",
         x -> send(x, 200, "application/json", JsonFormat.printer().print(grpc.status()) + "\n"));
     server.createContext("/metrics", x -> send(x, 200, "text/plain; version=0.0.4", metrics()));
     server.start();
+  }
+
+  /** Marks the controller ready: every port bound, the state loaded. */
+  public void ready() {
+    notReady = null;
   }
 
   public InetSocketAddress address() {

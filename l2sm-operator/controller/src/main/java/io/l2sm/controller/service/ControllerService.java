@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -60,7 +61,7 @@ public final class ControllerService implements SwitchListener {
   public record Event(String kind, String name, String action) {}
 
   private final StateStore store;
-  private final FlowCompiler compiler = new FlowCompiler();
+  private final Function<DesiredState, SortedMap<String, SwitchProgram>> compiler;
   private final int vniMin;
   private final int vniMax;
   private final Duration pushTimeout;
@@ -73,6 +74,21 @@ public final class ControllerService implements SwitchListener {
   private SortedMap<String, SwitchProgram> desired;
 
   public ControllerService(StateStore store, int vniMin, int vniMax, Duration pushTimeout) {
+    this(store, vniMin, vniMax, pushTimeout, new FlowCompiler()::compile);
+  }
+
+  /**
+   * As above, with the function that turns the desired state into switch programs: the {@link
+   * FlowCompiler}'s; another only in tests (a deliberately broken one proves the conformance suite
+   * catches a broken build).
+   */
+  public ControllerService(
+      StateStore store,
+      int vniMin,
+      int vniMax,
+      Duration pushTimeout,
+      Function<DesiredState, SortedMap<String, SwitchProgram>> compiler) {
+    this.compiler = compiler;
     if (vniMin < 1 || vniMax > VNI_MAX || vniMin > vniMax) {
       throw new IllegalArgumentException(
           "VNI range " + vniMin + "-" + vniMax + " is not within 1-" + VNI_MAX);
@@ -82,7 +98,7 @@ public final class ControllerService implements SwitchListener {
     this.vniMax = vniMax;
     this.pushTimeout = pushTimeout;
     this.state = store.load();
-    this.desired = compiler.compile(state);
+    this.desired = compiler.apply(state);
   }
 
   // ---- queries ----
@@ -848,7 +864,7 @@ public final class ControllerService implements SwitchListener {
         return CompletableFuture.completedFuture(null);
       }
       store.save(next);
-      SortedMap<String, SwitchProgram> compiled = compiler.compile(next);
+      SortedMap<String, SwitchProgram> compiled = compiler.apply(next);
       for (SwitchState s : next.switches().values()) {
         SwitchSync sync = syncs.get(s.dpid());
         SwitchProgram rules = compiled.get(s.node());

@@ -105,6 +105,19 @@ class NorthboundTest {
             HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
+    // Ready only once told so (the daemon does after binding OpenFlow): live is not ready.
+    HttpResponse<String> early =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(early.statusCode()).isEqualTo(503);
+    assertThat(early.body()).isEqualTo("the OpenFlow port is not bound yet\n");
+    rest.ready();
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
     String status =
         http.send(
                 HttpRequest.newBuilder(URI.create(base + "/status")).build(),
