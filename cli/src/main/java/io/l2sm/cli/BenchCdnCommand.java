@@ -168,6 +168,7 @@ public class BenchCdnCommand implements Callable<Integer> {
    * @param hits cache hits among the cached downloads
    * @param dnsRetries downloads whose name lookup took a resolver retry (over 0.9 s)
    * @param leaked campus-2 frames captured on campus 1's access point
+   * @param control the control frames that capture saw (router-c1's pings): proof it listened
    */
   record Cdn(
       Map<String, double[]> seconds,
@@ -175,6 +176,7 @@ public class BenchCdnCommand implements Callable<Integer> {
       int cached,
       int dnsRetries,
       long leaked,
+      long control,
       double[] local,
       double idleMbps,
       double linkMbit,
@@ -337,7 +339,8 @@ public class BenchCdnCommand implements Callable<Integer> {
       seconds.put("cache_" + load, on);
     }
     campus.congest(false);
-    long leaked = SmartCampus.campus2Frames(capture, pcap);
+    SmartCampus.Capture seen = campus.campus2Frames(capture, pcap);
+    long leaked = seen.campus2();
     Cdn cdn =
         new Cdn(
             orderForReport(seconds),
@@ -345,6 +348,7 @@ public class BenchCdnCommand implements Callable<Integer> {
             2 * runs,
             dnsRetries,
             leaked,
+            seen.control(),
             local,
             idleMbps,
             linkMbit,
@@ -367,8 +371,8 @@ public class BenchCdnCommand implements Callable<Integer> {
     Table.print(out, rows);
     out.printf(
         "Edge cache hits %d of %d cached downloads; name lookups that took a resolver retry: %d;"
-            + " campus-2 frames captured on campus 1's access point: %d%n",
-        hits, 2 * runs, dnsRetries, leaked);
+            + " campus-2 frames captured on campus 1's access point: %d (with %d control frames)%n",
+        hits, 2 * runs, dnsRetries, leaked, seen.control());
     out.flush();
     return cdn;
   }

@@ -250,7 +250,9 @@ public class DemoCommand implements Callable<Integer> {
         cdn.isolated(),
         cdn.leaked()
             + " frames of campus 2's access network captured on campus 1's access point during"
-            + " the downloads");
+            + " the downloads (the capture saw "
+            + cdn.control()
+            + " control frames from router-c1)");
     BenchCdnCommand.Join join = BenchCdnCommand.join(campus, 1, out);
     check(
         "cluster addition",

@@ -660,12 +660,40 @@ final class SmartCampus implements AutoCloseable {
     return p;
   }
 
-  /** Frames in a capture that carry campus 2's access network or the video (10.32.x.x). */
-  static long campus2Frames(Process capture, Path pcap) throws InterruptedException {
+  /**
+   * What the capture on campus 1's access point held: frames of campus 2's access network or the
+   * video (10.32.x.x), and the control frames router-c1 sent it just before the capture ended,
+   * which show the capture was listening on that network.
+   */
+  record Capture(long campus2, long control) {}
+
+  /**
+   * Ends the capture; the capture must have listened ({@code listening on ...} in its log) and seen
+   * router-c1's control pings, or it cannot vouch for the frames it did not see.
+   */
+  Capture campus2Frames(Process capture, Path pcap) throws InterruptedException, IOException {
+    String router = address("router-c1", "net1");
+    Testbed.run(
+        "ip netns exec "
+            + netns("router-c1-router")
+            + " ping -c 2 -i 0.2 -W 1 "
+            + address("ap-c1", "net1"));
+    sleep(300);
     capture.destroy();
     capture.waitFor(5, TimeUnit.SECONDS);
-    String frames = Testbed.run("tcpdump -r " + pcap + " -nn 2>/dev/null").out();
-    return Testbed.lines(frames).stream().filter(l -> l.contains("10.32.")).count();
+    String log = Files.readString(work.resolve("capture.log"));
+    if (!log.contains("listening on net-wlan-ext")) {
+      throw new IllegalStateException(
+          "the capture on campus 1's access point never listened: " + log.strip());
+    }
+    List<String> frames =
+        Testbed.lines(Testbed.run("tcpdump -r " + pcap + " -nn 2>/dev/null").out());
+    long control = frames.stream().filter(l -> l.contains(router + " > ")).count();
+    if (control == 0) {
+      throw new IllegalStateException(
+          "the capture on campus 1's access point missed router-c1's control pings");
+    }
+    return new Capture(frames.stream().filter(l -> l.contains("10.32.")).count(), control);
   }
 
   private L2Network network(String cluster, String name) {

@@ -23,7 +23,7 @@ class BenchCdnReportTest {
     s.put("nocache_congested", new double[] {8, 10, 12, 10, 10});
     s.put("cache_idle", new double[] {0.1, 0.1, 0.1, 0.1, 0.1});
     s.put("cache_congested", new double[] {0.2, 0.3, 0.2, 0.3, 0.25});
-    return new BenchCdnCommand.Cdn(s, 10, 10, 1, 0, new double[] {0.05, 0.07}, 45.0, 50, 8);
+    return new BenchCdnCommand.Cdn(s, 10, 10, 1, 0, 4, new double[] {0.05, 0.07}, 45.0, 50, 8);
   }
 
   @Test

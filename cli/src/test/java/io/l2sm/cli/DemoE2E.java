@@ -23,13 +23,18 @@ class DemoE2E {
     assertThat(out)
         .containsPattern("networks Ready +pass +c1: net3 VNI \\d+")
         .containsPattern("pods run their programs +pass +9 pods in 4 clusters")
-        .containsPattern("DNS through the router +pass")
+        .containsPattern(
+            "DNS through the router +pass +.*dnsmasq in c1 logged [1-9]\\d* query\\(ies\\) from"
+                + " ap-c2, router-c2's firewall counted [1-9]\\d* DNS packet")
         .containsPattern("inter-cluster download +pass +.* 2097152 bytes")
         .containsPattern(
-            "router firewall +pass +ping ap-c2 -> content server through router-c2: 0/2")
+            "router firewall +pass +ping ap-c2 -> router-c2: 2/2 \\(control\\); ap-c2 -> content"
+                + " server through router-c2: 0/2")
         .containsPattern("CDN: cache off vs on, link congested +pass")
         .containsPattern("CDN: edge cache hits +pass +6 of 6")
-        .containsPattern("isolation +pass +0 frames")
+        .containsPattern(
+            "isolation +pass +0 frames .* \\(the capture saw [1-9]\\d* control frames from"
+                + " router-c1\\)")
         .containsPattern("cluster addition +pass .* lost 0 of 400 pings")
         .contains("9 of 9 checks passed");
     // The CDN table with a mean and a confidence interval per condition.

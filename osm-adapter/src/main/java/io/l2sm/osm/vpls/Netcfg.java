@@ -275,7 +275,7 @@ public final class Netcfg {
     }
     ObjectNode doc = document();
     if (at.size() == 3) {
-      doc.with(at.get(0)).with(at.get(1)).set(at.get(2), posted);
+      child(child(doc, at.get(0)), at.get(1)).set(at.get(2), posted);
       return parse(doc);
     }
     String where = at.isEmpty() ? "the network configuration" : String.join("/", at);
@@ -296,7 +296,7 @@ public final class Netcfg {
   private static void apply(ObjectNode doc, List<String> path, JsonNode value, int levels)
       throws InvalidConfigException {
     if (levels == 0) {
-      ObjectNode subject = doc.with(path.get(0)).with(path.get(1));
+      ObjectNode subject = child(child(doc, path.get(0)), path.get(1));
       subject.set(path.get(2), value);
       return;
     }
@@ -318,6 +318,19 @@ public final class Netcfg {
       deeper.add(f.getKey());
       apply(doc, deeper, f.getValue(), levels - 1);
     }
+  }
+
+  /**
+   * The object under {@code key}, made when absent; a value there that is not an object (a subject
+   * class or subject stored as something else) is replaced, as ONOS keeps configs only under
+   * subjects. Found by fuzzing: {@code ObjectNode.with} throws there, which was a 500.
+   */
+  private static ObjectNode child(ObjectNode parent, String key) {
+    JsonNode v = parent.get(key);
+    if (v instanceof ObjectNode o) {
+      return o;
+    }
+    return parent.putObject(key);
   }
 
   /**
