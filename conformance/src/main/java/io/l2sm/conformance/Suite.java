@@ -261,18 +261,21 @@ public final class Suite {
    */
   record Watch(Target target, Target peerTarget, String peer, String ip) {}
 
+  /** The fixture pod that sends a pod's control frames: the first other member of its network. */
+  String peerOf(String pod) {
+    return networks.entrySet().stream()
+        .filter(e -> !e.getKey().equals(pod) && e.getValue().equals(networks.get(pod)))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(pod + " has no peer on its network"));
+  }
+
   /** Captures on net1 of each pod of this cluster while {@code action} runs. */
   Map<String, List<String>> capture(List<String> pods, Runnable action) throws Exception {
     Map<String, Watch> watches = new TreeMap<>();
     for (String p : pods) {
-      String peer =
-          networks.entrySet().stream()
-              .filter(e -> !e.getKey().equals(p) && e.getValue().equals(networks.get(p)))
-              .map(Map.Entry::getKey)
-              .sorted()
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException(p + " has no peer on its network"));
-      watches.put(p, new Watch(target, target, peer, ips.get(p)));
+      watches.put(p, new Watch(target, target, peerOf(p), ips.get(p)));
     }
     return capture(watches, action);
   }
@@ -656,14 +659,7 @@ public final class Suite {
   Map<String, String> peerMacs(List<String> pods) {
     Map<String, String> out = new TreeMap<>();
     for (String p : pods) {
-      String peer =
-          networks.entrySet().stream()
-              .filter(e -> !e.getKey().equals(p) && e.getValue().equals(networks.get(p)))
-              .map(Map.Entry::getKey)
-              .sorted()
-              .findFirst()
-              .orElseThrow();
-      out.put(p, mac(peer));
+      out.put(p, mac(peerOf(p)));
     }
     return out;
   }
