@@ -541,36 +541,12 @@ public final class Suite {
    */
   String unreachable(String from, String to, String control, String controlIp) {
     int ok = ping(from, controlIp);
-    expect(
-        ok == 3,
-        "positive control: "
-            + from
-            + " -> "
-            + control
-            + " ("
-            + controlIp
-            + "): "
-            + ok
-            + "/3 replies");
+    String controlSeen = from + " -> " + control + " (" + controlIp + "): " + ok + "/3";
+    expect(ok == 3, "positive control: " + controlSeen + " replies");
     String ip = ips.getOrDefault(to, to);
     int got = ping(from, ip);
     expect(got == 0, from + " -> " + to + " (" + ip + "): " + got + " of 3 replies, expected 0");
-    return from
-        + " -> "
-        + control
-        + " ("
-        + controlIp
-        + "): "
-        + ok
-        + "/3 (control); "
-        + from
-        + " -> "
-        + to
-        + " ("
-        + ip
-        + "): "
-        + got
-        + "/3";
+    return controlSeen + " (control); " + from + " -> " + to + " (" + ip + "): " + got + "/3";
   }
 
   /** A fixture pod's address on its own eth0 (the cluster's flat network). */
