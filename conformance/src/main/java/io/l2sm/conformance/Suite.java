@@ -360,15 +360,6 @@ public final class Suite {
     return out;
   }
 
-  /** How many captured frames came from the control peer of each watch: the proof of looking. */
-  static String controlsSeen(Map<String, List<String>> caps, Map<String, String> peerMacs) {
-    List<String> parts = new ArrayList<>();
-    caps.forEach(
-        (p, frames) ->
-            parts.add(p + " " + frames.stream().filter(f -> f.contains(peerMacs.get(p))).count()));
-    return String.join(", ", parts);
-  }
-
   private static String firstLines(String text) {
     return String.join(" | ", text.strip().lines().limit(3).toList());
   }

@@ -166,6 +166,18 @@ class OsmWimE2E {
     }
   }
 
+  /** Waits until the L2Network {@code name} is gone from every cluster (pods detached first). */
+  static void awaitGone(List<LabCluster> clusters, String name) {
+    for (LabCluster k : clusters) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  k.client.resources(L2Network.class).inNamespace("default").withName(name).get()
+                      == null);
+    }
+  }
+
   /**
    * OSM's LCM gives every inter-cluster VLD of an NS the same service endpoints (the VIMs' port
    * mapping): two WIM services on the same edge-device ports, each its own inter-cluster network,
@@ -234,18 +246,7 @@ class OsmWimE2E {
         c1.client.pods().inNamespace("default").withName(gonePods[0]).delete();
         c2.client.pods().inNamespace("default").withName(gonePods[1]).delete();
         c.delete(gone.getKey(), gone.getValue());
-        for (LabCluster k : clusters) {
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(
-                  () ->
-                      k.client
-                              .resources(L2Network.class)
-                              .inNamespace("default")
-                              .withName("osm-" + gone.getKey())
-                              .get()
-                          == null);
-        }
+        awaitGone(clusters, "osm-" + gone.getKey());
         if (aFirst) {
           assertThat(c1.ping("vb1", "10.92.0.12")).isEqualTo(3);
         } else {
@@ -257,18 +258,11 @@ class OsmWimE2E {
         c1.client.pods().inNamespace("default").withName(keptPods[0]).delete();
         c2.client.pods().inNamespace("default").withName(keptPods[1]).delete();
         c.delete(kept.getKey(), kept.getValue());
+        awaitGone(clusters, "osm-" + kept.getKey());
         for (LabCluster k : clusters) {
           await()
               .atMost(Duration.ofSeconds(60))
-              .until(
-                  () ->
-                      k.client.pods().inNamespace("default").list().getItems().isEmpty()
-                          && k.client
-                                  .resources(L2Network.class)
-                                  .inNamespace("default")
-                                  .withName("osm-" + kept.getKey())
-                                  .get()
-                              == null);
+              .until(() -> k.client.pods().inNamespace("default").list().getItems().isEmpty());
         }
         assertThat(services().has(a.getKey()) || services().has(b.getKey())).isFalse();
       }

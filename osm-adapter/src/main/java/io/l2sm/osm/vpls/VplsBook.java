@@ -1,7 +1,6 @@
 package io.l2sm.osm.vpls;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.l2sm.osm.fabric.Endpoint;
 import io.l2sm.osm.fabric.Fabric;
 import io.l2sm.osm.fabric.FabricException;
@@ -90,11 +89,6 @@ public final class VplsBook {
     }
   }
 
-  /** The document as {@code GET /onos/v1/network/configuration} returns it. */
-  public synchronized ObjectNode view() {
-    return config.view(lastUpdate);
-  }
-
   /**
    * The part of the document at {@code at} ({@code GET .../configuration/{subjectClass}[/{subject}
    * [/{configKey}]]}), or null when there is none.
@@ -109,11 +103,6 @@ public final class VplsBook {
    */
   public synchronized void post(List<String> at, JsonNode body) throws InvalidConfigException {
     replace(config.merge(at, body));
-  }
-
-  /** Applies a posted document at the root ({@code POST /onos/v1/network/configuration}). */
-  public synchronized void post(JsonNode document) throws InvalidConfigException {
-    post(List.of(), document);
   }
 
   /** Removes the part of the document at {@code at} (all of it when empty), as ONOS's DELETE. */
