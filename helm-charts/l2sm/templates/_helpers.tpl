@@ -59,22 +59,22 @@ tolerations:
 {{- end }}
 {{- end -}}
 
-{{/* Clients of the controller's gRPC API: its CA when TLS is on. */}}
-{{- define "l2sm.controllerCaArg" -}}
-{{- if .Values.tls.controllerSecret -}}
-- "--controller-ca=/etc/l2sm/controller-ca/ca.crt"
-{{- end }}
+{{/*
+The Secret holding one part's credentials (tls.crt, tls.key, ca.crt): (dict "ctx" $ "part" "operator").
+Agents: "agents", one Secret with NODE.crt and NODE.key for every node.
+*/}}
+{{- define "l2sm.credentialsSecret" -}}
+{{- if eq .ctx.Values.tls.mode "generate" -}}
+{{- printf "%s-%s-tls" (include "l2sm.fullname" .ctx) .part -}}
+{{- else -}}
+{{- required (printf "tls.secrets.%s is required with tls.mode=secrets" .part) (index .ctx.Values.tls.secrets .part) -}}
 {{- end -}}
-{{- define "l2sm.controllerCaMount" -}}
-{{- if .Values.tls.controllerSecret -}}
-- {name: controller-ca, mountPath: /etc/l2sm/controller-ca, readOnly: true}
-{{- end }}
 {{- end -}}
-{{- define "l2sm.controllerCaVolume" -}}
-{{- if .Values.tls.controllerSecret -}}
-- name: controller-ca
+
+{{/* The credentials volume of one part, mounted at /etc/l2sm/credentials. */}}
+{{- define "l2sm.credentialsVolume" -}}
+- name: credentials
   secret:
-    secretName: {{ .Values.tls.controllerSecret }}
-    items: [{key: ca.crt, path: ca.crt}]
-{{- end }}
+    secretName: {{ include "l2sm.credentialsSecret" . }}
+    defaultMode: 0400
 {{- end -}}

@@ -1,5 +1,6 @@
 package io.l2sm.cli;
 
+import io.l2sm.api.grpc.Identity;
 import io.l2sm.lab.Lab;
 import io.l2sm.lab.LabInfo;
 import io.l2sm.osm.Adapter;
@@ -107,11 +108,7 @@ public class AdapterCommand implements Callable<Integer> {
       description = "A file with one line user:password (a mounted secret), instead of the env.")
   Path credentialsFile;
 
-  @Option(
-      names = "--controller-ca",
-      paramLabel = "PEM",
-      description = "The CA of the controllers' certificates: their gRPC APIs over TLS.")
-  Path controllerCa;
+  @picocli.CommandLine.Mixin TlsOptions.Client controllerCredentials = new TlsOptions.Client();
 
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS and gRPC over TLS.")
   Path tlsCert;
@@ -146,6 +143,9 @@ public class AdapterCommand implements Callable<Integer> {
       }
       if (state == null) {
         state = Lab.dir().resolve("adapter");
+      }
+      if (controllerCredentials.dir == null) {
+        controllerCredentials.dir = Lab.credentials(Identity.of(Identity.Role.ADAPTER));
       }
     }
     if (targets.isEmpty()) {
@@ -182,7 +182,8 @@ public class AdapterCommand implements Callable<Integer> {
       }
       k8s.put(k.getKey(), LabInfo.client(k.getValue()));
     }
-    ControllerFabric fabric = new ControllerFabric(targets, 10_000, controllerCa);
+    ControllerFabric fabric =
+        new ControllerFabric(targets, 10_000, controllerCredentials.load(spec));
     if (idcoController != null) {
       fabric.withInterCluster(k8s, idcoController, namespace);
     }

@@ -126,15 +126,24 @@ public class AgentCommand implements Callable<Integer> {
               + " around a dead link within about 3 intervals plus one (default: ${DEFAULT-VALUE}).")
   int bfdMs;
 
-  @picocli.CommandLine.Mixin TlsOptions.ControllerCa controllerCa = new TlsOptions.ControllerCa();
+  @picocli.CommandLine.Mixin TlsOptions.Client controllerCredentials = new TlsOptions.Client();
 
   @Option(
       names = "--switch-tls-dir",
       paramLabel = "DIR",
       description =
           "For an ssl: --openflow-target: the switch's tls.key and tls.crt and the CA (ca.crt)"
-              + " that signed the controller's certificate.")
+              + " that signed the controller's certificate (default: --controller-credentials).")
   Path switchTls;
+
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      defaultValue = ":9653",
+      description =
+          "Probes: /healthz (the CNI socket is served), /readyz (the node's switch is connected"
+              + " to the controller) (default: ${DEFAULT-VALUE}).")
+  String http;
 
   @Option(
       names = "--install-cni",
@@ -193,7 +202,7 @@ public class AgentCommand implements Callable<Integer> {
               peerMap,
               mtu,
               bfdMs,
-              controllerCa.ca,
+              controllerCredentials.checkedFor(spec, node),
               switchTls);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -205,7 +214,10 @@ public class AgentCommand implements Callable<Integer> {
     try (NodeAgent agent = new NodeAgent(config);
         AgentSocketServer server =
             startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
-        AutoCloseable overlays = follow(agent)) {
+        AutoCloseable overlays = follow(agent);
+        io.l2sm.api.health.HealthServer health =
+            io.l2sm.api.health.HealthServer.start(
+                Daemons.address(spec, "--http", http), server::notServing, agent::notReady)) {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.AttachRequest;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
@@ -173,7 +172,7 @@ public class BenchOsmCommand implements Callable<Integer> {
         "ip -n " + ns2 + " neigh replace 10.78.0.1 lladdr " + mac1 + " dev eth1 nud permanent");
     double[] viaAdapter = new double[runs];
     double[] direct = new double[runs];
-    ManagedChannel ch = NettyChannelBuilder.forTarget(lab.controllerGrpc()).usePlaintext().build();
+    ManagedChannel ch = Lab.channel(lab.controllerGrpc());
     ControllerGrpc.ControllerBlockingStub ctl = ControllerGrpc.newBlockingStub(ch);
     Endpoint p1 = Endpoint.parse(e1);
     Endpoint p2 = Endpoint.parse(e2);

@@ -87,8 +87,8 @@ public class ControllerCommand implements Callable<Integer> {
             min,
             max,
             Duration.ofMillis(pushTimeoutMs),
-            tls.cert,
-            tls.key);
+            tls.dir,
+            tls.allowUnauthenticated);
     Daemons.infoLogging();
     try (ControllerDaemon d = daemon(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(d::close));

@@ -3,7 +3,6 @@ package io.l2sm.cli;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.AdminTarget;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
@@ -48,13 +47,36 @@ public class CtlCommand implements Runnable {
       description = "The controller's gRPC address (default: ${DEFAULT-VALUE}).")
   String controller;
 
+  @Option(
+      names = "--controller-credentials",
+      paramLabel = "DIR",
+      scope = picocli.CommandLine.ScopeType.INHERIT,
+      description =
+          "Who this client is: tls.crt and tls.key (common name admin, or reader for status) and"
+              + " the ca.crt of the controller's certificate (default: the admin credentials of the"
+              + " lab that is up; none: plaintext).")
+  java.nio.file.Path credentials;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   <T> T call(Function<ControllerGrpc.ControllerBlockingStub, T> f) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(controller).usePlaintext().build();
+    java.nio.file.Path dir = credentials;
+    if (dir == null && io.l2sm.lab.Lab.isUp()) {
+      dir =
+          io.l2sm.lab.Lab.credentials(
+              io.l2sm.api.grpc.Identity.of(io.l2sm.api.grpc.Identity.Role.ADMIN));
+    }
+    io.l2sm.api.grpc.Credentials who;
+    try {
+      who = dir == null ? null : io.l2sm.api.grpc.Credentials.load(dir);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--controller-credentials " + e.getMessage());
+    }
+    ManagedChannel ch = io.l2sm.api.grpc.GrpcChannels.open(controller, who);
     try {
       return f.apply(ControllerGrpc.newBlockingStub(ch).withDeadlineAfter(15, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
@@ -62,6 +84,9 @@ public class CtlCommand implements Runnable {
           e.getStatus().getCode() + ": " + e.getStatus().getDescription(), e);
     } finally {
       ch.shutdownNow();
+      if (who != null) {
+        who.close();
+      }
     }
   }
 

@@ -104,8 +104,8 @@ public class IdcoCommand implements Callable<Integer> {
             range[0],
             range[1],
             Duration.ofSeconds(10),
-            tls.cert,
-            tls.key);
+            tls.dir,
+            tls.allowUnauthenticated);
     Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config);
         IdcoApi api = new IdcoApi(Daemons.address(spec, "--rest", rest), d.core(), clients)) {

@@ -297,10 +297,7 @@ public class LabCommand implements Runnable {
      */
     static List<String[]> endpoints(LabInfo lab) {
       List<String[]> rows = new ArrayList<>();
-      io.grpc.ManagedChannel ch =
-          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(lab.controllerGrpc())
-              .usePlaintext()
-              .build();
+      io.grpc.ManagedChannel ch = Lab.channel(lab.controllerGrpc());
       try {
         io.l2sm.api.grpc.v1.Status st =
             io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(ch)

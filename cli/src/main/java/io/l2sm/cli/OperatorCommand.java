@@ -63,7 +63,7 @@ public class OperatorCommand implements Callable<Integer> {
     return new io.l2sm.operator.ProviderClient(token);
   }
 
-  @picocli.CommandLine.Mixin TlsOptions.ControllerCa controllerCa = new TlsOptions.ControllerCa();
+  @picocli.CommandLine.Mixin TlsOptions.Client controllerCredentials = new TlsOptions.Client();
 
   @Option(
       names = "--provider-token-file",
@@ -72,6 +72,25 @@ public class OperatorCommand implements Callable<Integer> {
           "The bearer token the operator presents to inter-domain providers (IDCOs). Without it"
               + " inter-cluster networks (those with a provider) are not Ready: UnknownProvider.")
   Path providerTokenFile;
+
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      defaultValue = ":9652",
+      description =
+          "Probes: /healthz (the informers watch), /readyz (they have listed their objects and the"
+              + " controller is reachable) (default: ${DEFAULT-VALUE}).")
+  String http;
+
+  /** The first problem named, or null. */
+  static String first(String... problems) {
+    for (String p : problems) {
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -87,10 +106,16 @@ public class OperatorCommand implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        GrpcControllerClient grpc = new GrpcControllerClient(controller, controllerCa.ca);
+    try (io.l2sm.api.grpc.Credentials credentials = controllerCredentials.load(spec);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        GrpcControllerClient grpc = new GrpcControllerClient(controller, credentials);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());
-        OverlayReconciler overlays = new OverlayReconciler(client)) {
+        OverlayReconciler overlays = new OverlayReconciler(client);
+        io.l2sm.api.health.HealthServer health =
+            io.l2sm.api.health.HealthServer.start(
+                Daemons.address(spec, "--http", http),
+                () -> first(networks.notLive(), overlays.notLive()),
+                () -> first(networks.notReady(), overlays.notReady(), grpc.unreachable()))) {
       networks.start();
       overlays.start();
       System.err.println(

@@ -54,12 +54,8 @@ class HelmChartTest {
             "adapter.service.type", "LoadBalancer"));
     out.add(Map.of("idco.enabled", true, "idco.tokensSecret", "idco-tokens"));
     out.add(Map.of("operator.providerTokenSecret", "idco-token"));
-    out.add(
-        Map.of(
-            "tls.controllerSecret", "controller-tls",
-            "tls.switchSecret", "switch-tls",
-            "adapter.enabled", true,
-            "adapter.credentialsSecret", "osm-account"));
+    out.add(Map.of("networkPolicy.nodeCidrs[0]", "10.0.0.0/24"));
+    out.add(Map.of("networkPolicy.enabled", false));
     out.add(
         Map.of(
             "overlay.links[0].endpointA", "node-1",
@@ -69,8 +65,24 @@ class HelmChartTest {
     return out;
   }
 
+  /**
+   * Credentials as Secrets the user made (tls.mode=secrets): the Helm library renders as a client
+   * of a cluster, so the generating mode's lookups need one (a real install does it).
+   */
+  static final Map<String, Object> USER_SECRETS =
+      Map.of(
+          "tls.mode", "secrets",
+          "tls.secrets.controller", "c-tls",
+          "tls.secrets.operator", "o-tls",
+          "tls.secrets.adapter", "a-tls",
+          "tls.secrets.idco", "i-tls",
+          "tls.secrets.agents", "agents-tls");
+
   static List<HasMetadata> render(Map<String, Object> values) {
     TemplateCommand t = new Helm(CHART).template().withName("l2sm").withNamespace("l2sm-system");
+    if (!values.containsKey("tls.mode")) {
+      USER_SECRETS.forEach(t::set);
+    }
     values.forEach(t::set);
     String manifests = t.call();
     List<HasMetadata> out = new ArrayList<>();
@@ -260,7 +272,10 @@ class HelmChartTest {
         .hasMessageContaining("controller.vniRange");
     assertThatThrownBy(() -> render(Map.of("adapter.enabled", true)))
         .hasMessageContaining("adapter.credentialsSecret");
-    assertThatThrownBy(() -> render(Map.of("tls.controllerSecret", "c")))
-        .hasMessageContaining("tls.switchSecret");
+    assertThatThrownBy(() -> render(Map.of("tls.mode", "off"))).hasMessageContaining("tls.mode");
+    assertThatThrownBy(() -> render(Map.of("tls.mode", "secrets")))
+        .hasMessageContaining("is required with tls.mode=secrets");
+    assertThatThrownBy(() -> render(Map.of("networkPolicy.nodeCidrs[0]", "nodes")))
+        .hasMessageContaining("networkPolicy.nodeCidrs");
   }
 }

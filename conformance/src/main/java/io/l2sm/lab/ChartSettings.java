@@ -17,14 +17,23 @@ import java.util.Map;
  * operator, agents and IDCO with {@code @<file>}, so what runs in the lab is what is installed.
  */
 public final class ChartSettings {
-  /** The values the lab renders the chart with (docs/lab.md). */
+  /**
+   * The values the lab renders the chart with (docs/lab.md). Its credentials are Secrets it made
+   * (tls.mode=secrets): the lab's own CA issues them ({@link Pki}).
+   */
   public static final Map<String, Object> LAB_VALUES =
-      Map.of(
-          "agent.datapath", "netdev",
-          "adapter.enabled", true,
-          "adapter.credentialsSecret", "lab",
-          "idco.enabled", true,
-          "idco.tokensSecret", "lab");
+      Map.ofEntries(
+          Map.entry("agent.datapath", "netdev"),
+          Map.entry("adapter.enabled", true),
+          Map.entry("adapter.credentialsSecret", "lab"),
+          Map.entry("idco.enabled", true),
+          Map.entry("idco.tokensSecret", "lab"),
+          Map.entry("tls.mode", "secrets"),
+          Map.entry("tls.secrets.controller", "lab-controller"),
+          Map.entry("tls.secrets.operator", "lab-operator"),
+          Map.entry("tls.secrets.adapter", "lab-adapter"),
+          Map.entry("tls.secrets.idco", "lab-idco"),
+          Map.entry("tls.secrets.agents", "lab-agents"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -167,7 +167,7 @@ public final class InterDomain {
     Testbed tb =
         new Testbed(
             Lab.PREFIX,
-            new Testbed.Placement(dir(), "x", firstNode, false),
+            new Testbed.Placement(dir(), "x", firstNode, false, Lab.dir().resolve("pki")),
             new Testbed.Extras(
                     names,
                     Map.of(),
@@ -386,12 +386,7 @@ public final class InterDomain {
   }
 
   private static boolean gatewayHasEdge(LabInfo c) {
-    String[] hostPort = c.controllerGrpc().split(":");
-    var channel =
-        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
-                hostPort[0], Integer.parseInt(hostPort[1]))
-            .usePlaintext()
-            .build();
+    var channel = Lab.channel(c.controllerGrpc());
     try {
       return io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(channel)
           .withDeadlineAfter(5, TimeUnit.SECONDS)

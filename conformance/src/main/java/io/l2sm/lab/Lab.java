@@ -33,6 +33,35 @@ public final class Lab {
     return Testbed.dirOf(PREFIX);
   }
 
+  /** The lab's CA: one for its clusters, its edge devices and their clients. */
+  static Pki pki() {
+    return Pki.at(dir().resolve("pki"));
+  }
+
+  /**
+   * The credentials folder of a client of the lab's controllers (the adapter, an admin, a reader),
+   * issued by the lab's CA the first time it is asked for.
+   */
+  public static synchronized Path credentials(io.l2sm.api.grpc.Identity who) {
+    Path d = dir().resolve("pki").resolve(who.commonName().replace(':', '-'));
+    if (!Files.exists(d.resolve(io.l2sm.api.grpc.Credentials.KEY))) {
+      pki().client(who.commonName(), d);
+    }
+    return d;
+  }
+
+  private static io.l2sm.api.grpc.Credentials admin;
+
+  /** A channel to one of the lab's controllers ({@code host:port}), as the lab's admin. */
+  public static synchronized io.grpc.ManagedChannel channel(String target) {
+    if (admin == null) {
+      admin =
+          io.l2sm.api.grpc.Credentials.load(
+              credentials(io.l2sm.api.grpc.Identity.of(io.l2sm.api.grpc.Identity.Role.ADMIN)));
+    }
+    return io.l2sm.api.grpc.GrpcChannels.open(target, admin);
+  }
+
   /** The lab's index of its clusters. */
   static Path file() {
     return dir().resolve("lab.json");
@@ -254,7 +283,7 @@ public final class Lab {
     Testbed tb =
         new Testbed(
             PREFIX,
-            new Testbed.Placement(dir, name, first, k == 1),
+            new Testbed.Placement(dir, name, first, k == 1, dir().resolve("pki")),
             Testbed.Extras.NONE.withSettings(settings()),
             SUBNET,
             "4096-16777215",
@@ -322,7 +351,11 @@ public final class Lab {
             "--kubeconfig",
             kubeconfig.toString(),
             "--controller",
-            grpc);
+            grpc,
+            "--controller-credentials",
+            tb.credentials("operator").toString(),
+            "--http",
+            "127.0.0.1:" + freePort());
     if (interDomain) {
       operator.addAll(List.of("--provider-token-file", InterDomain.operatorToken().toString()));
     }

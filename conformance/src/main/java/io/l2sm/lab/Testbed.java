@@ -57,10 +57,10 @@ public final class Testbed implements AutoCloseable {
    * @param ownsUnderlay whether it makes the underlay (and, alone in the prefix's folder, first
    *     removes what an earlier run of the prefix left)
    */
-  public record Placement(Path dir, String tag, int firstNode, boolean ownsUnderlay) {
-    /** A testbed on its own: the prefix's folder, the whole underlay. */
+  public record Placement(Path dir, String tag, int firstNode, boolean ownsUnderlay, Path pki) {
+    /** A testbed on its own: the prefix's folder, the whole underlay, a CA of its own. */
     public static Placement alone(String prefix) {
-      return new Placement(dirOf(prefix), "", 1, true);
+      return new Placement(dirOf(prefix), "", 1, true, dirOf(prefix).resolve("pki"));
     }
   }
 
@@ -128,6 +128,8 @@ public final class Testbed implements AutoCloseable {
   private final int httpPort;
   private Process controller;
   private ManagedChannel channel;
+  private io.l2sm.api.grpc.Credentials admin;
+  private final Pki pki;
 
   /** What this machine lacks to run a testbed (root, tools); empty when it can. */
   public static List<String> missingPrerequisites() {
@@ -224,7 +226,9 @@ public final class Testbed implements AutoCloseable {
       peers.get(ab[0]).add(ab[1]);
       peers.get(ab[1]).add(ab[0]);
     }
+    pki = Pki.at(where.pki());
     try {
+      issueCredentials();
       if (where.ownsUnderlay()) {
         sh("ip link add " + ul() + " type bridge");
         sh("ip addr add " + controllerIp() + "/24 dev " + ul());
@@ -339,6 +343,9 @@ public final class Testbed implements AutoCloseable {
             ":" + grpcPort,
             "--http",
             "127.0.0.1:" + httpPort));
+    if (!open()) {
+      cmd.addAll(List.of("--tls-dir", credentials("controller").toString()));
+    }
     if (extras.settings() == null) {
       cmd.addAll(List.of("--vni-range", vniRange));
     }
@@ -415,13 +422,16 @@ public final class Testbed implements AutoCloseable {
             "--controller",
             controllerIp() + ":" + grpcPort,
             "--openflow-target",
-            (tls() ? "ssl:" : "tcp:") + controllerIp() + ":" + ofPort,
+            (open() ? "tcp:" : "ssl:") + controllerIp() + ":" + ofPort,
             "--ovs-db",
             "unix:" + ovsDir(n) + "/db.sock",
             "--socket",
             socket(n).toString(),
             "--install-cni",
             cniPlugin().getParent().toString()));
+    if (!open()) {
+      cmd.addAll(List.of("--controller-credentials", credentials("agent-" + n).toString()));
+    }
     for (String p : peers.get(n)) {
       cmd.add("--peer");
       cmd.add(p + "=" + nodeIp(p));
@@ -502,18 +512,48 @@ public final class Testbed implements AutoCloseable {
     return cmd;
   }
 
-  /** A gRPC client of the controller (20 s deadline per call). */
-  /** Whether the controller serves gRPC and OpenFlow over TLS (its command has --tls-cert). */
-  private boolean tls() {
-    return extras.controllerCommand().contains("--tls-cert");
+  /**
+   * Whether the controller runs open (its command has {@code --allow-unauthenticated}); otherwise
+   * gRPC and OpenFlow are mutual TLS with credentials from the testbed's CA.
+   */
+  public boolean open() {
+    return extras.controllerCommand().contains("--allow-unauthenticated");
   }
 
+  /**
+   * The credentials folder of one of the testbed's parts ({@code controller}, {@code agent-n1},
+   * ...).
+   */
+  public Path credentials(String part) {
+    return dir.resolve("credentials").resolve(part);
+  }
+
+  /** The CA that signs this testbed's credentials. */
+  public Pki pki() {
+    return pki;
+  }
+
+  /** Issues the controller's, the agents', the operator's and an admin's credentials. */
+  private void issueCredentials() {
+    pki.server(
+        "controller",
+        List.of(controllerIp(), "127.0.0.1"),
+        List.of("localhost"),
+        credentials("controller"));
+    pki.client("admin", credentials("admin"));
+    pki.client("operator", credentials("operator"));
+    for (String n : nodes.keySet()) {
+      pki.client("agent:" + n, credentials("agent-" + n));
+    }
+  }
+
+  /** A gRPC client of the controller, as admin (20 s deadline per call). */
   public ControllerGrpc.ControllerBlockingStub grpc() {
     if (channel == null) {
-      int ca = agentArgs.indexOf("--controller-ca");
-      channel =
-          io.l2sm.api.grpc.GrpcChannels.open(
-              "127.0.0.1:" + grpcPort, ca < 0 ? null : Path.of(agentArgs.get(ca + 1)));
+      if (admin == null && !open()) {
+        admin = io.l2sm.api.grpc.Credentials.load(credentials("admin"));
+      }
+      channel = io.l2sm.api.grpc.GrpcChannels.open("127.0.0.1:" + grpcPort, admin);
     }
     return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
@@ -523,6 +563,10 @@ public final class Testbed implements AutoCloseable {
     if (channel != null) {
       channel.shutdownNow();
       channel = null;
+    }
+    if (admin != null) {
+      admin.close();
+      admin = null;
     }
   }
 
@@ -784,6 +828,11 @@ public final class Testbed implements AutoCloseable {
     return Map.copyOf(commands);
   }
 
+  /** The controller's OpenFlow port (on {@link #controllerIp()}). */
+  public int openflowPort() {
+    return ofPort;
+  }
+
   public int grpcPort() {
     return grpcPort;
   }
@@ -801,6 +850,9 @@ public final class Testbed implements AutoCloseable {
   public void close() {
     if (channel != null) {
       channel.shutdownNow();
+    }
+    if (admin != null) {
+      admin.close();
     }
     agents.values().forEach(Process::destroyForcibly);
     if (controller != null) {

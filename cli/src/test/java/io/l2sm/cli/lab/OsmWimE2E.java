@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.Switch;
@@ -69,7 +68,7 @@ class OsmWimE2E {
   /** Each edge device's port towards its cluster, by cluster, as `lab status` lists them. */
   static Map<String, String> edgePorts() {
     Map<String, String> out = new TreeMap<>();
-    ManagedChannel ch = NettyChannelBuilder.forTarget(idco.controllerGrpc()).usePlaintext().build();
+    ManagedChannel ch = io.l2sm.lab.Lab.channel(idco.controllerGrpc());
     try {
       for (Switch s :
           ControllerGrpc.newBlockingStub(ch)

@@ -31,7 +31,7 @@ public record AgentConfig(
     Map<String, String> peers,
     int defaultMtu,
     int bfdMs,
-    Path controllerCa,
+    Path controllerCredentials,
     Path switchTls) {
 
   /** Without TLS. */
@@ -63,8 +63,12 @@ public record AgentConfig(
 
   public AgentConfig {
     if (openflowTarget.startsWith("ssl:") && switchTls == null) {
+      switchTls = controllerCredentials; // the switch speaks for the node as its agent does
+    }
+    if (openflowTarget.startsWith("ssl:") && switchTls == null) {
       throw new IllegalArgumentException(
-          "an ssl: OpenFlow target needs the switch's key, certificate and CA (--switch-tls-dir)");
+          "an ssl: OpenFlow target needs the switch's key, certificate and CA"
+              + " (--controller-credentials or --switch-tls-dir)");
     }
     peers = java.util.Collections.unmodifiableMap(new TreeMap<>(peers));
     if (!datapathType.equals("netdev") && !datapathType.equals("system")) {

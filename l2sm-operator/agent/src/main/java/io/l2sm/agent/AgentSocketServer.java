@@ -43,9 +43,25 @@ public final class AgentSocketServer implements AutoCloseable {
     Files.deleteIfExists(path);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
-    Thread t = new Thread(this::accept, "cni-socket");
-    t.setDaemon(true);
-    t.start();
+    acceptor = new Thread(this::accept, "cni-socket");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  private final Thread acceptor;
+
+  /**
+   * Why CNI requests are not taken (the socket is closed, gone or its thread died); null if they
+   * are.
+   */
+  public String notServing() {
+    if (!server.isOpen() || !acceptor.isAlive()) {
+      return "the CNI socket " + path + " is not served";
+    }
+    if (!Files.exists(path)) {
+      return "the CNI socket " + path + " was removed";
+    }
+    return null;
   }
 
   private void accept() {

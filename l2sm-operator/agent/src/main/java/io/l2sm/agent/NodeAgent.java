@@ -56,6 +56,7 @@ public final class NodeAgent implements AutoCloseable {
   private final AgentConfig config;
   private final Ovs ovs;
   private final ManagedChannel channel;
+  private final io.l2sm.api.grpc.Credentials credentials;
   private final ControllerGrpc.ControllerBlockingStub controller;
   private final Object plumbing = new Object();
   private volatile List<TunnelPort> tunnels = List.of();
@@ -89,9 +90,36 @@ public final class NodeAgent implements AutoCloseable {
   public NodeAgent(AgentConfig config) {
     this.config = config;
     this.ovs = new Ovs(config.ovsDb());
-    this.channel =
-        io.l2sm.api.grpc.GrpcChannels.open(config.controllerGrpc(), config.controllerCa());
+    this.credentials =
+        config.controllerCredentials() == null
+            ? null
+            : io.l2sm.api.grpc.Credentials.forNode(config.controllerCredentials(), config.node());
+    this.channel = io.l2sm.api.grpc.GrpcChannels.open(config.controllerGrpc(), credentials);
     this.controller = ControllerGrpc.newBlockingStub(channel);
+  }
+
+  /**
+   * What keeps this node from attaching pods now: its switch not connected to the controller, or
+   * the controller not answering; null when it can.
+   */
+  public String notReady() {
+    try {
+      boolean connected =
+          controller
+              .withDeadlineAfter(2, TimeUnit.SECONDS)
+              .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance())
+              .getSwitchesList()
+              .stream()
+              .anyMatch(s -> s.getNode().equals(config.node()) && s.getConnected());
+      return connected
+          ? null
+          : "the switch of " + config.node() + " is not connected to the controller";
+    } catch (io.grpc.StatusRuntimeException e) {
+      return "the controller does not answer: "
+          + e.getStatus().getCode()
+          + " "
+          + e.getStatus().getDescription();
+    }
   }
 
   public AgentConfig config() {
@@ -246,10 +274,24 @@ public final class NodeAgent implements AutoCloseable {
     Path to = Path.of(config.ovsDb().substring(5)).getParent().resolve("l2sm-tls");
     try {
       java.nio.file.Files.createDirectories(to);
-      for (String f : List.of("tls.key", "tls.crt", "ca.crt")) {
-        Path t = to.resolve(f);
+      // A folder of every node's credentials (NODE.crt, NODE.key) or of this node's alone.
+      boolean perNode =
+          !java.nio.file.Files.exists(from.resolve("tls.crt"))
+              && java.nio.file.Files.exists(from.resolve(config.node() + ".crt"));
+      Map<String, String> names =
+          perNode
+              ? Map.of(
+                  "tls.key",
+                  config.node() + ".key",
+                  "tls.crt",
+                  config.node() + ".crt",
+                  "ca.crt",
+                  "ca.crt")
+              : Map.of("tls.key", "tls.key", "tls.crt", "tls.crt", "ca.crt", "ca.crt");
+      for (var f : names.entrySet()) {
+        Path t = to.resolve(f.getKey());
         java.nio.file.Files.copy(
-            from.resolve(f), t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            from.resolve(f.getValue()), t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         java.nio.file.Files.setPosixFilePermissions(
             t, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       }
@@ -879,5 +921,8 @@ public final class NodeAgent implements AutoCloseable {
     liveness.shutdownNow();
     channel.shutdownNow();
     workers.shutdownNow();
+    if (credentials != null) {
+      credentials.close();
+    }
   }
 }

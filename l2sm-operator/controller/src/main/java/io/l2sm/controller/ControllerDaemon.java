@@ -1,11 +1,15 @@
 package io.l2sm.controller;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.l2sm.api.grpc.Credentials;
 import io.l2sm.controller.flow.FlowCompiler;
 import io.l2sm.controller.flow.SwitchProgram;
 import io.l2sm.controller.model.DesiredState;
+import io.l2sm.controller.northbound.AccessPolicy;
+import io.l2sm.controller.northbound.Authentication;
 import io.l2sm.controller.northbound.GrpcApi;
 import io.l2sm.controller.northbound.RestApi;
 import io.l2sm.controller.openflow.OpenFlowServer;
@@ -22,12 +26,14 @@ import org.slf4j.LoggerFactory;
 public final class ControllerDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerDaemon.class);
 
-  /** Where it listens and keeps its state. */
   /**
    * How to run.
    *
-   * @param tlsCert PEM certificate chain: gRPC and OpenFlow over TLS (null: plaintext)
-   * @param tlsKey its PEM private key (PKCS#8)
+   * @param credentials a folder with the controller's {@code tls.crt}, {@code tls.key} and the
+   *     L2S-M {@code ca.crt} (see {@link Credentials}): gRPC and OpenFlow over mutual TLS, every
+   *     call authorized by the caller's certificate; null only with {@code allowUnauthenticated}
+   * @param allowUnauthenticated plaintext channels and no authorization: development only, logged
+   *     at every start
    */
   public record Config(
       InetSocketAddress openflow,
@@ -37,17 +43,15 @@ public final class ControllerDaemon implements AutoCloseable {
       int vniMin,
       int vniMax,
       Duration pushTimeout,
-      Path tlsCert,
-      Path tlsKey) {
-    public Config(
-        InetSocketAddress openflow,
-        InetSocketAddress grpc,
-        InetSocketAddress http,
-        Path stateDir,
-        int vniMin,
-        int vniMax,
-        Duration pushTimeout) {
-      this(openflow, grpc, http, stateDir, vniMin, vniMax, pushTimeout, null, null);
+      Path credentials,
+      boolean allowUnauthenticated) {
+    public Config {
+      if (credentials == null && !allowUnauthenticated) {
+        throw new IllegalArgumentException(
+            "no credentials: give the controller a folder with tls.crt, tls.key and ca.crt"
+                + " (--tls-dir), or run it unauthenticated for development"
+                + " (--allow-unauthenticated)");
+      }
     }
   }
 
@@ -56,6 +60,7 @@ public final class ControllerDaemon implements AutoCloseable {
   private final Server grpc;
   private final RestApi rest;
   private final InetSocketAddress openflowAddress;
+  private final Credentials credentials;
 
   public ControllerDaemon(Config c) throws IOException, InterruptedException {
     this(c, new FlowCompiler()::compile);
@@ -71,18 +76,37 @@ public final class ControllerDaemon implements AutoCloseable {
         new ControllerService(
             new StateStore(c.stateDir()), c.vniMin(), c.vniMax(), c.pushTimeout(), compiler);
     GrpcApi api = new GrpcApi(core);
-    NettyServerBuilder gb =
-        NettyServerBuilder.forAddress(c.grpc())
-            .addService(api)
-            .addService(ProtoReflectionServiceV1.newInstance());
-    if (c.tlsCert() != null) {
-      gb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
+    NettyServerBuilder gb;
+    Authentication auth;
+    if (c.credentials() != null) {
+      credentials = Credentials.load(c.credentials());
+      gb = NettyServerBuilder.forAddress(c.grpc(), credentials.server());
+      auth =
+          Authentication.required(
+              new AccessPolicy(
+                  id -> {
+                    var a = core.state().attachments().get(id);
+                    return a == null ? null : a.node();
+                  }));
+    } else {
+      credentials = null;
+      gb = NettyServerBuilder.forAddress(c.grpc());
+      auth = Authentication.open();
+      LOG.warn(
+          "UNAUTHENTICATED: --allow-unauthenticated is set; any client that reaches gRPC {} or"
+              + " OpenFlow {} can change forwarding. For development only.",
+          c.grpc(),
+          c.openflow());
     }
-    grpc = gb.build().start();
+    grpc =
+        gb.addService(ServerInterceptors.intercept(api, auth))
+            .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
+            .build()
+            .start();
     rest = new RestApi(c.http(), core, api);
     openflow = new OpenFlowServer(core);
-    if (c.tlsCert() != null) {
-      openflow.useTls(c.tlsCert(), c.tlsKey());
+    if (credentials != null) {
+      openflow.useTls(credentials);
     }
     openflowAddress = openflow.start(c.openflow());
     rest.ready();
@@ -121,5 +145,8 @@ public final class ControllerDaemon implements AutoCloseable {
     openflow.close();
     rest.close();
     grpc.shutdownNow();
+    if (credentials != null) {
+      credentials.close();
+    }
   }
 }

@@ -20,9 +20,9 @@ public final class GrpcControllerClient implements ControllerClient {
     this(target, null);
   }
 
-  /** As above, over TLS when {@code ca} (the CA of the controller's certificate) is given. */
-  public GrpcControllerClient(String target, java.nio.file.Path ca) {
-    this(io.l2sm.api.grpc.GrpcChannels.open(target, ca), true);
+  /** As above, over mutual TLS with the operator's credentials when they are given. */
+  public GrpcControllerClient(String target, io.l2sm.api.grpc.Credentials credentials) {
+    this(io.l2sm.api.grpc.GrpcChannels.open(target, credentials), true);
   }
 
   /** A client over an existing channel (not closed by {@link #close()}). */
@@ -33,6 +33,15 @@ public final class GrpcControllerClient implements ControllerClient {
   private GrpcControllerClient(ManagedChannel channel, boolean owned) {
     this.channel = channel;
     this.owned = owned;
+  }
+
+  /** Why the controller cannot be reached now (its channel failed to connect); null when it can. */
+  public String unreachable() {
+    io.grpc.ConnectivityState st = channel.getState(true);
+    return st == io.grpc.ConnectivityState.TRANSIENT_FAILURE
+            || st == io.grpc.ConnectivityState.SHUTDOWN
+        ? "the controller " + channel.authority() + " is unreachable (" + st + ")"
+        : null;
   }
 
   private ControllerGrpc.ControllerBlockingStub stub() {

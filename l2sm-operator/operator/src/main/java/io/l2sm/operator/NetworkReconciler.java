@@ -89,6 +89,24 @@ public final class NetworkReconciler implements AutoCloseable {
     this.queue = new WorkQueue("network-reconciler", this::reconcile);
   }
 
+  private java.util.Map<String, SharedIndexInformer<?>> informers() {
+    java.util.Map<String, SharedIndexInformer<?>> m = new java.util.TreeMap<>();
+    m.put("NADs", nads);
+    m.put("L2Networks", networks);
+    m.put("NetworkEdgeDevices", edgeDevices);
+    return m;
+  }
+
+  /** Why the reconciler does not work (an informer stopped watching); null while it does. */
+  public String notLive() {
+    return InformerHealth.stopped(informers());
+  }
+
+  /** What the reconciler waits for (an informer's first list); null once it works. */
+  public String notReady() {
+    return InformerHealth.unsynced(informers());
+  }
+
   /** Starts the informers (all namespaces) and waits for their first sync. */
   public void start() {
     ResourceEventHandler<io.fabric8.kubernetes.api.model.HasMetadata> enqueue =

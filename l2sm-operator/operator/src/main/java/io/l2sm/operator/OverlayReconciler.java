@@ -61,6 +61,23 @@ public final class OverlayReconciler implements AutoCloseable {
     }
   }
 
+  private java.util.Map<String, SharedIndexInformer<?>> informers() {
+    java.util.Map<String, SharedIndexInformer<?>> m = new java.util.TreeMap<>();
+    m.put("Overlays", overlays);
+    m.put("Nodes", nodes);
+    return m;
+  }
+
+  /** Why the reconciler does not work (an informer stopped watching); null while it does. */
+  public String notLive() {
+    return InformerHealth.stopped(informers());
+  }
+
+  /** What the reconciler waits for (an informer's first list); null once it works. */
+  public String notReady() {
+    return InformerHealth.unsynced(informers());
+  }
+
   public void start() {
     overlays =
         client

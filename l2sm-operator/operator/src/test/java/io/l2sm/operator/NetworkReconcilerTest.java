@@ -140,6 +140,21 @@ class NetworkReconcilerTest {
   }
 
   @Test
+  void probesSayWhatTheReconcilerWaitsFor() {
+    NetworkReconciler fresh = new NetworkReconciler(client, new GrpcControllerClient(channel));
+    try {
+      assertThat(fresh.notLive()).isEqualTo("not watching L2Networks, NADs, NetworkEdgeDevices");
+      assertThat(fresh.notReady())
+          .isEqualTo("not synced yet: L2Networks, NADs, NetworkEdgeDevices");
+      // The running one (started in setUp) watches and has listed everything.
+      assertThat(reconciler.notLive()).isNull();
+      assertThat(reconciler.notReady()).isNull();
+    } finally {
+      fresh.close();
+    }
+  }
+
+  @Test
   void aNadBecomesAReadyL2NetworkWithAVni() {
     nad("lab", "net-a", l2smConfig("net-a", "vlink"));
     await()

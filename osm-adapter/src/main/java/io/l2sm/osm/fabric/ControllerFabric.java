@@ -57,14 +57,21 @@ public final class ControllerFabric implements Fabric {
     this(targets, deadlineMillis, null);
   }
 
-  /** As above, over TLS when {@code ca} (the CA of the controllers' certificates) is given. */
-  public ControllerFabric(Map<String, String> targets, long deadlineMillis, java.nio.file.Path ca) {
+  /**
+   * As above, over mutual TLS with the adapter's credentials (identity {@code adapter}) when they
+   * are given; the caller keeps them open while the fabric is.
+   */
+  public ControllerFabric(
+      Map<String, String> targets, long deadlineMillis, io.l2sm.api.grpc.Credentials credentials) {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no controller given");
     }
-    targets.forEach((d, t) -> domains.put(d, io.l2sm.api.grpc.GrpcChannels.open(t, ca)));
+    targets.forEach((d, t) -> domains.put(d, io.l2sm.api.grpc.GrpcChannels.open(t, credentials)));
     this.deadlineMillis = deadlineMillis;
+    this.credentials = credentials;
   }
+
+  private final io.l2sm.api.grpc.Credentials credentials;
 
   private InterCluster interCluster;
 
@@ -80,7 +87,12 @@ public final class ControllerFabric implements Fabric {
       Map<String, io.fabric8.kubernetes.client.KubernetesClient> clusters,
       String idcoController,
       String namespace) {
-    this.interCluster = new InterCluster(clusters, idcoController, namespace, deadlineMillis);
+    this.interCluster =
+        new InterCluster(
+            clusters,
+            io.l2sm.api.grpc.GrpcChannels.open(idcoController, credentials),
+            namespace,
+            deadlineMillis);
     return this;
   }
 

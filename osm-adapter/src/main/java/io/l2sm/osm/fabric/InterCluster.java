@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.Switch;
@@ -46,9 +45,12 @@ final class InterCluster implements AutoCloseable {
   private final long deadlineMillis;
 
   InterCluster(
-      Map<String, KubernetesClient> clusters, String idcoTarget, String namespace, long deadline) {
+      Map<String, KubernetesClient> clusters,
+      ManagedChannel idco,
+      String namespace,
+      long deadline) {
     this.clusters = clusters;
-    this.idco = NettyChannelBuilder.forTarget(idcoTarget).usePlaintext().build();
+    this.idco = idco;
     this.namespace = namespace;
     this.deadlineMillis = deadline;
   }

@@ -51,11 +51,17 @@ public final class OpenFlowServer implements AutoCloseable {
   }
 
   /**
-   * Serves OpenFlow over TLS (switches dial {@code ssl:HOST:PORT}): the controller proves itself
-   * with this certificate; call before {@link #start}.
+   * Serves OpenFlow over mutual TLS (switches dial {@code ssl:HOST:PORT}): the controller proves
+   * itself with its certificate and takes only switches whose certificate the L2S-M CA signed. The
+   * credentials are read at every handshake, so a rotated certificate serves the next connection.
+   * Call before {@link #start}.
    */
-  public void useTls(java.nio.file.Path cert, java.nio.file.Path key) throws java.io.IOException {
-    tls = io.netty.handler.ssl.SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
+  public void useTls(io.l2sm.api.grpc.Credentials credentials) throws javax.net.ssl.SSLException {
+    tls =
+        io.netty.handler.ssl.SslContextBuilder.forServer(credentials.keyManager())
+            .trustManager(credentials.peerTrust())
+            .clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
+            .build();
   }
 
   /** Binds and returns the bound address (port 0 picks a free one). */
