@@ -24,6 +24,8 @@ packages=(
   "python3-protobuf:py:google.protobuf"
   "python3-setuptools:py:setuptools"
   "openssl:openssl"
+  # scripts/fuzz.sh installs schemathesis (PyPI) into a virtual environment.
+  "python3-venv:py:ensurepip"
   # The Smart Campus (demo, bench cdn): the programs in its pods, and fonts for the plots.
   "nginx-light:nginx"
   "dnsmasq-base:dnsmasq"

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Run the Inter-Domain Connectivity Orchestrator: the L2S-M controller for the clusters'"
           + " edge devices (NEDs), which dial it over OpenFlow 1.3 and register over gRPC, with"
-          + " a REST API for inter-cluster networks (/api/v1, document at /openapi.yaml).",
+          + " a REST API for inter-cluster networks (/api/v1, document at /openapi.yaml),"
+          + " over HTTPS with the certificate of --tls-dir.",
       "",
       "Every REST call needs a bearer token from --tokens (lines TOKEN ROLE [CLIENT], ROLE read"
           + " or write); there is no anonymous access. Keep its VNI range apart from the"
@@ -108,8 +109,16 @@ public class IdcoCommand implements Callable<Integer> {
             tls.allowUnauthenticated);
     Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config);
-        IdcoApi api = new IdcoApi(Daemons.address(spec, "--rest", rest), d.core(), clients)) {
-      System.err.println("l2sm idco: REST API on " + api.address());
+        IdcoApi api =
+            new IdcoApi(
+                Daemons.address(spec, "--rest", rest),
+                d.core(),
+                clients,
+                d.credentials() == null ? null : d.credentials().serverContext())) {
+      System.err.println(
+          "l2sm idco: REST API on "
+              + (d.credentials() == null ? "http://" : "https://")
+              + api.address());
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

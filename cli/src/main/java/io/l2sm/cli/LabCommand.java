@@ -200,8 +200,11 @@ public class LabCommand implements Runnable {
       LabInfo idco = Lab.idco();
       if (idco != null) {
         out.printf(
-            "  IDCO (provider %s): REST %s, read-only token in %s%n",
-            io.l2sm.lab.InterDomain.PROVIDER, idco.apiUrl(), io.l2sm.lab.InterDomain.viewerToken());
+            "  IDCO (provider %s): REST %s (CA %s), read-only token in %s%n",
+            io.l2sm.lab.InterDomain.PROVIDER,
+            idco.apiUrl(),
+            Lab.caFile(),
+            io.l2sm.lab.InterDomain.viewerToken());
       }
       out.printf(
           "kubectl works too: kubectl --kubeconfig %s get l2networks,pods%n",

@@ -60,8 +60,24 @@ public class OperatorCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--provider-token-file " + providerTokenFile + " is empty");
     }
-    return new io.l2sm.operator.ProviderClient(token);
+    javax.net.ssl.SSLContext tls = null;
+    if (providerCa != null) {
+      try {
+        tls = io.l2sm.api.grpc.Credentials.trusting(providerCa);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--provider-ca " + e.getMessage());
+      }
+    }
+    return new io.l2sm.operator.ProviderClient(token, tls);
   }
+
+  @Option(
+      names = "--provider-ca",
+      paramLabel = "PEM",
+      description =
+          "The CA certificates of the providers' (IDCOs') HTTPS certificates (default: the JVM's"
+              + " trusted CAs).")
+  Path providerCa;
 
   @picocli.CommandLine.Mixin TlsOptions.Client controllerCredentials = new TlsOptions.Client();
 

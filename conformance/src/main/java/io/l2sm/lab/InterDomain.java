@@ -193,7 +193,7 @@ public final class InterDomain {
         new LabInfo(
             NAME,
             dir().toString(),
-            "http://" + rest,
+            "https://" + rest,
             "",
             "127.0.0.1:" + tb.grpcPort(),
             tb.cniPlugin().toString(),

@@ -50,14 +50,32 @@ public final class Lab {
     return d;
   }
 
-  private static io.l2sm.api.grpc.Credentials admin;
+  /** The lab's CA certificate (what its clients trust). */
+  public static Path caFile() {
+    return dir().resolve("pki").resolve(io.l2sm.api.grpc.Credentials.CA);
+  }
 
-  /** A channel to one of the lab's controllers ({@code host:port}), as the lab's admin. */
+  private static io.l2sm.api.grpc.Credentials admin;
+  private static String adminCa;
+
+  /**
+   * A channel to one of the lab's controllers ({@code host:port}), as the lab's admin. The
+   * credentials are issued again for a lab that was brought up anew (a new CA).
+   */
   public static synchronized io.grpc.ManagedChannel channel(String target) {
-    if (admin == null) {
-      admin =
-          io.l2sm.api.grpc.Credentials.load(
-              credentials(io.l2sm.api.grpc.Identity.of(io.l2sm.api.grpc.Identity.Role.ADMIN)));
+    Path dir = credentials(io.l2sm.api.grpc.Identity.of(io.l2sm.api.grpc.Identity.Role.ADMIN));
+    String ca;
+    try {
+      ca = Files.readString(caFile());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("the lab's CA " + caFile() + " is not readable", e);
+    }
+    if (admin == null || !ca.equals(adminCa)) {
+      if (admin != null) {
+        admin.close();
+      }
+      admin = io.l2sm.api.grpc.Credentials.load(dir);
+      adminCa = ca;
     }
     return io.l2sm.api.grpc.GrpcChannels.open(target, admin);
   }
@@ -357,7 +375,12 @@ public final class Lab {
             "--http",
             "127.0.0.1:" + freePort());
     if (interDomain) {
-      operator.addAll(List.of("--provider-token-file", InterDomain.operatorToken().toString()));
+      operator.addAll(
+          List.of(
+              "--provider-token-file",
+              InterDomain.operatorToken().toString(),
+              "--provider-ca",
+              caFile().toString()));
     }
     processes.put("operator", operator);
     processes.put("kubelet", program("kubelet", "--lab-dir", dir.toString()));

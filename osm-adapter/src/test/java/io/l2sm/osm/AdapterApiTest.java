@@ -179,6 +179,17 @@ class AdapterApiTest {
     assertThat(connector().getConfig().toString()).isEqualTo(before);
     assertThat(fabric.networks.get(ControllerFabric.network(made.getKey()))).hasSize(2);
     assertThat(raw("GET", "healthz", null, null, null).statusCode()).isEqualTo(200);
+    // Readiness follows the controllers, and needs no credentials either.
+    assertThat(raw("GET", "readyz", null, null, null).statusCode()).isEqualTo(200);
+    fabric.down = true;
+    try {
+      HttpResponse<String> r = raw("GET", "readyz", null, null, null);
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body())
+          .isEqualTo("the controller of c1 is unreachable: UNAVAILABLE: io exception\n");
+    } finally {
+      fabric.down = false;
+    }
   }
 
   @Test

@@ -73,6 +73,9 @@ final class FakeFabric implements Fabric {
 
   @Override
   public Map<String, List<String>> switches() {
+    if (down) {
+      return Map.of("c1", List.of("unreachable: UNAVAILABLE: io exception"));
+    }
     return Map.of("c1", dpids.stream().map(d -> String.format("of:%016x", d)).toList());
   }
 

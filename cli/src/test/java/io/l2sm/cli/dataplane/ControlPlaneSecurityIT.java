@@ -259,23 +259,31 @@ class ControlPlaneSecurityIT {
     lab.grpc().detach(DetachRequest.newBuilder().setId("n2/held").build());
   }
 
-  /** Opens TLS to the OpenFlow port; returns the first bytes the controller sends (its HELLO). */
-  byte[] openflowHello(Path credentials) throws Exception {
+  /**
+   * A TLS client context that trusts the CA in {@code ca} and presents {@code who} (null: none).
+   */
+  static SSLContext tls(Path ca, Credentials who) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    try (InputStream in = Files.newInputStream(lab.credentials("admin").resolve(Credentials.CA))) {
+    try (InputStream in = Files.newInputStream(ca)) {
       trust.setCertificateEntry(
           "ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(trust);
     SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(
+        who == null ? null : new javax.net.ssl.KeyManager[] {who.keyManager()},
+        tmf.getTrustManagers(),
+        null);
+    return ctx;
+  }
+
+  /** Opens TLS to the OpenFlow port; returns the first bytes the controller sends (its HELLO). */
+  byte[] openflowHello(Path credentials) throws Exception {
     Credentials c = credentials == null ? null : Credentials.load(credentials);
     try {
-      ctx.init(
-          c == null ? null : new javax.net.ssl.KeyManager[] {c.keyManager()},
-          tmf.getTrustManagers(),
-          null);
+      SSLContext ctx = tls(lab.credentials("admin").resolve(Credentials.CA), c);
       try (SSLSocket s =
           (SSLSocket) ctx.getSocketFactory().createSocket(lab.controllerIp(), lab.openflowPort())) {
         s.setSoTimeout(5000);
@@ -309,16 +317,7 @@ class ControlPlaneSecurityIT {
   }
 
   static BigInteger servedSerial(String host, int port, Path ca) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(ca)) {
-      trust.setCertificateEntry(
-          "ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    SSLContext ctx = tls(ca, null);
     try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
       javax.net.ssl.SSLParameters p = s.getSSLParameters();
       p.setApplicationProtocols(new String[] {"h2"});
@@ -418,5 +417,95 @@ class ControlPlaneSecurityIT {
       assertThat(body).as(path).contains(path.equals("/status") ? "switches" : "l2sm_networks");
       assertThat(body).as(path).doesNotContain("PRIVATE KEY").doesNotContain(keyBody);
     }
+  }
+
+  /**
+   * Plays a switch over TLS with the credentials in {@code who}: HELLO, a FEATURES_REPLY with
+   * datapath {@code dpid}, then an ECHO_REQUEST. Returns whether the controller answered the echo
+   * (the session was taken) rather than closing the connection.
+   */
+  boolean switchSessionTaken(Path who, long dpid) throws Exception {
+    var of =
+        org.projectfloodlight.openflow.protocol.OFFactories.getFactory(
+            org.projectfloodlight.openflow.protocol.OFVersion.OF_13);
+    try (Credentials c = Credentials.load(who)) {
+      SSLContext ctx = tls(lab.credentials("admin").resolve(Credentials.CA), c);
+      try (SSLSocket s =
+          (SSLSocket) ctx.getSocketFactory().createSocket(lab.controllerIp(), lab.openflowPort())) {
+        s.setSoTimeout(5000);
+        var out = s.getOutputStream();
+        var in = new java.io.DataInputStream(s.getInputStream());
+        java.util.function.Consumer<org.projectfloodlight.openflow.protocol.OFMessage> send =
+            m -> {
+              io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+              m.writeTo(b);
+              byte[] bytes = new byte[b.readableBytes()];
+              b.readBytes(bytes);
+              try {
+                out.write(bytes);
+                out.flush();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            };
+        send.accept(of.buildHello().setXid(1).build());
+        boolean featuresSent = false;
+        try {
+          while (true) {
+            byte[] header = new byte[8];
+            in.readFully(header);
+            int type = header[1] & 0xff;
+            int length = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+            long xid = java.nio.ByteBuffer.wrap(header, 4, 4).getInt() & 0xffffffffL;
+            in.readFully(new byte[length - 8]);
+            if (type == 5 && !featuresSent) { // FEATURES_REQUEST
+              send.accept(
+                  of.buildFeaturesReply()
+                      .setXid(xid)
+                      .setDatapathId(org.projectfloodlight.openflow.types.DatapathId.of(dpid))
+                      .setNBuffers(0)
+                      .setNTables((short) 254)
+                      .setCapabilities(
+                          java.util.EnumSet.noneOf(
+                              org.projectfloodlight.openflow.protocol.OFCapabilities.class))
+                      .setAuxiliaryId(org.projectfloodlight.openflow.types.OFAuxId.MAIN)
+                      .build());
+              featuresSent = true;
+              Thread.sleep(300);
+              send.accept(of.buildEchoRequest().setXid(0x77).build());
+            } else if (type == 3 && xid == 0x77) { // ECHO_REPLY to ours
+              return true;
+            }
+          }
+        } catch (java.io.EOFException | java.net.SocketException | javax.net.ssl.SSLException e) {
+          assertThat(featuresSent).as("the controller closed before asking for features").isTrue();
+          return false;
+        } catch (java.io.UncheckedIOException e) {
+          return false;
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSwitchSpeaksOnlyForItsOwnNode() throws Exception {
+    var before = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+    long n2 =
+        before.getSwitchesList().stream()
+            .filter(x -> x.getNode().equals("n2"))
+            .findFirst()
+            .orElseThrow()
+            .getDpid();
+    // Control: n1's certificate holds a session for a datapath no node has.
+    assertThat(switchSessionTaken(lab.credentials("agent-n1"), 0x7777)).isTrue();
+    // With n1's certificate, claiming n2's datapath is refused, and n2's switch keeps its session.
+    assertThat(switchSessionTaken(lab.credentials("agent-n1"), n2)).isFalse();
+    var after = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+    assertThat(after.getSwitchesList()).allMatch(x -> x.getConnected()).hasSize(2);
+    String p1 = lab.pod("s1");
+    String p2 = lab.pod("s2");
+    lab.attach("n1", p1, "t", "10.20.0.21/24", "02:00:00:00:20:21");
+    lab.attach("n2", p2, "t", "10.20.0.22/24", "02:00:00:00:20:22");
+    assertThat(Testbed.received(lab.in(p1, "ping -c 3 -i 0.2 -W 1 10.20.0.22"))).isEqualTo(3);
   }
 }

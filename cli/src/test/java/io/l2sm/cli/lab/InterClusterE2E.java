@@ -197,7 +197,12 @@ class InterClusterE2E {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    // The IDCO's REST API is HTTPS with a certificate of the lab's CA.
+    assertThat(idco.apiUrl()).startsWith("https://");
+    return HttpClient.newBuilder()
+        .sslContext(io.l2sm.api.grpc.Credentials.trusting(Lab.caFile()))
+        .build()
+        .send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -43,6 +43,9 @@ public final class AgentSocketServer implements AutoCloseable {
     Files.deleteIfExists(path);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
+    // Only root (the kubelet, which runs the shim) may connect: a request plumbs pods' ports.
+    Files.setPosixFilePermissions(
+        path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     acceptor = new Thread(this::accept, "cni-socket");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -92,7 +95,10 @@ public final class AgentSocketServer implements AutoCloseable {
   /** What the plugin exits with and prints. */
   record Reply(int exit, String stdout) {}
 
-  Reply handle(String request) {
+  /** A request as the shim frames it: {@code NAME=VALUE} lines, an empty line, the config. */
+  record Envelope(Map<String, String> env, String stdin) {}
+
+  static Envelope envelope(String request) {
     int split = request.indexOf("\n\n");
     String head = split < 0 ? request : request.substring(0, split);
     String stdin = split < 0 ? "" : request.substring(split + 2);
@@ -103,6 +109,13 @@ public final class AgentSocketServer implements AutoCloseable {
         env.put(line.substring(0, eq), line.substring(eq + 1));
       }
     }
+    return new Envelope(env, stdin);
+  }
+
+  Reply handle(String request) {
+    Envelope e0 = envelope(request);
+    Map<String, String> env = e0.env();
+    String stdin = e0.stdin();
     String cniVersion = "1.0.0";
     try {
       cniVersion = JSON.readTree(stdin).path("cniVersion").asText("1.0.0");

@@ -414,11 +414,23 @@ public final class NodeAgent implements AutoCloseable {
 
   // ---- CNI ----
 
-  /** Handles one CNI invocation; returns the plugin's stdout, or throws a CNI error. */
-  public String handle(Map<String, String> env, String stdin) {
+  /**
+   * One CNI invocation as read from its environment and network configuration, before anything is
+   * touched: what ADD asks for in {@code add}, null for the other commands.
+   */
+  record CniRequest(String command, String id, String ifName, JsonNode conf, AddRequest add) {}
+
+  /** What an ADD asks for. */
+  record AddRequest(String netns, String network, int mtu, String mac, List<String> ips) {}
+
+  /**
+   * Reads a CNI invocation: pure (no switch, no controller, no files), so that whatever a caller
+   * sends is either a request or a {@link CniException} with a CNI error code.
+   */
+  static CniRequest read(Map<String, String> env, String stdin, int defaultMtu) {
     String command = env.getOrDefault("CNI_COMMAND", "");
     if (command.equals("VERSION")) {
-      return versionResult();
+      return new CniRequest(command, "", "", null, null);
     }
     JsonNode conf = parseConfig(stdin);
     String version = conf.path("cniVersion").asText("");
@@ -438,13 +450,49 @@ public final class NodeAgent implements AutoCloseable {
     }
     String id = containerId + "/" + ifName;
     return switch (command) {
-      case "ADD" -> add(id, env, conf, ifName);
-      case "DEL" -> del(id);
-      case "CHECK" -> check(id, env, conf, ifName);
+      case "ADD" -> new CniRequest(command, id, ifName, conf, readAdd(id, env, conf, defaultMtu));
+      case "DEL", "CHECK" -> new CniRequest(command, id, ifName, conf, null);
       default ->
           throw new CniException(
               CniException.INVALID_ENVIRONMENT,
               "CNI_COMMAND '" + command + "' is not one of ADD, DEL, CHECK, VERSION");
+    };
+  }
+
+  private static AddRequest readAdd(
+      String id, Map<String, String> env, JsonNode conf, int defaultMtu) {
+    String netns = need(env, "CNI_NETNS");
+    if (netns.chars().anyMatch(Character::isWhitespace)) {
+      throw new CniException(
+          CniException.INVALID_ENVIRONMENT, "CNI_NETNS '" + netns + "' contains white space");
+    }
+    if (!netns.startsWith("/") || netns.indexOf('\0') >= 0) {
+      throw new CniException(
+          CniException.INVALID_ENVIRONMENT, "CNI_NETNS '" + netns + "' is not an absolute path");
+    }
+    // The operator records the controller's name of the network (<namespace>/<name>) in the
+    // NAD's config; without it (a network made directly in the controller) the CNI name is used.
+    String network = networkOf(conf);
+    checkShared(network, conf, env);
+    int mtu = conf.path("mtu").asInt(defaultMtu);
+    if (mtu < 576 || mtu > 9000) {
+      throw new CniException(CniException.INVALID_CONFIG, "mtu " + mtu + " is not in 576-9000");
+    }
+    String mac = requestedMac(conf, env);
+    if (mac == null) {
+      mac = generatedMac(id);
+    }
+    return new AddRequest(netns, network, mtu, mac, requestedIps(conf, env));
+  }
+
+  /** Handles one CNI invocation; returns the plugin's stdout, or throws a CNI error. */
+  public String handle(Map<String, String> env, String stdin) {
+    CniRequest r = read(env, stdin, config.defaultMtu());
+    return switch (r.command()) {
+      case "VERSION" -> versionResult();
+      case "ADD" -> add(r.id(), env, r.conf(), r.ifName(), r.add());
+      case "DEL" -> del(r.id());
+      default -> check(r.id(), env, r.conf(), r.ifName());
     };
   }
 
@@ -507,29 +555,17 @@ public final class NodeAgent implements AutoCloseable {
     return v;
   }
 
-  private String add(String id, Map<String, String> env, JsonNode conf, String ifName) {
-    String netns = need(env, "CNI_NETNS");
-    if (netns.chars().anyMatch(Character::isWhitespace)) {
-      throw new CniException(
-          CniException.INVALID_ENVIRONMENT, "CNI_NETNS '" + netns + "' contains white space");
-    }
+  private String add(
+      String id, Map<String, String> env, JsonNode conf, String ifName, AddRequest r) {
+    String netns = r.netns();
     if (!Files.exists(Path.of(netns))) {
       throw new CniException(
           CniException.UNKNOWN_CONTAINER, "network namespace " + netns + " does not exist");
     }
-    // The operator records the controller's name of the network (<namespace>/<name>) in the
-    // NAD's config; without it (a network made directly in the controller) the CNI name is used.
-    String network = networkOf(conf);
-    checkShared(network, conf, env);
-    int mtu = conf.path("mtu").asInt(config.defaultMtu());
-    if (mtu < 576 || mtu > 9000) {
-      throw new CniException(CniException.INVALID_CONFIG, "mtu " + mtu + " is not in 576-9000");
-    }
-    String mac = requestedMac(conf, env);
-    if (mac == null) {
-      mac = generatedMac(id);
-    }
-    List<String> ips = requestedIps(conf, env);
+    String network = r.network();
+    int mtu = r.mtu();
+    String mac = r.mac();
+    List<String> ips = r.ips();
     String host = "l2s" + hash(id, 12);
     List<String> given;
     synchronized (plumbing) {

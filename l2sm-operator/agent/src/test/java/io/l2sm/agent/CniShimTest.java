@@ -52,6 +52,14 @@ class CniShimTest {
     agent.close();
   }
 
+  @org.junit.jupiter.api.Test
+  void onlyItsOwnerMayConnectToTheAgentsSocket() throws Exception {
+    assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("agent.sock")))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+  }
+
   Run cni(Map<String, String> env, String stdin, Path socket) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(SHIM.toAbsolutePath().toString());
     pb.environment().clear();

@@ -120,6 +120,11 @@ public final class ControllerDaemon implements AutoCloseable {
         core.state().attachments().size());
   }
 
+  /** The controller's credentials; null when it runs unauthenticated. */
+  public Credentials credentials() {
+    return credentials;
+  }
+
   public ControllerService core() {
     return core;
   }

@@ -36,15 +36,24 @@ public class ProviderClient {
   public record Membership(int vni, List<String> clusters, List<String> connectedClusters) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
   private final String token;
 
   /**
    * @param token the bearer token the operator presents to every provider
    */
   public ProviderClient(String token) {
+    this(token, null);
+  }
+
+  /** As above; HTTPS providers are checked against {@code tls} (null: the JVM's CAs). */
+  public ProviderClient(String token, javax.net.ssl.SSLContext tls) {
     this.token = token;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   /** Joins {@code cluster} to network {@code name} at the provider at {@code baseUrl}. */

@@ -59,4 +59,19 @@ public interface Fabric extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * What keeps the fabric from serving now (a controller that does not answer); null when every one
+   * answers.
+   */
+  default String unreachable() {
+    for (Map.Entry<String, List<String>> e : switches().entrySet()) {
+      for (String s : e.getValue()) {
+        if (s.startsWith("unreachable: ")) {
+          return "the controller of " + e.getKey() + " is " + s;
+        }
+      }
+    }
+    return null;
+  }
 }

@@ -327,4 +327,9 @@ public final class VplsBook {
       throw new UncheckedIOException("cannot write the adapter state " + file, e);
     }
   }
+
+  /** What keeps the adapter from carrying services now; null when it can (its readiness). */
+  public String notReady() {
+    return fabric.unreachable();
+  }
 }

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** HTTP Basic on every path but {@code /healthz}; refusals are logged without the header. */
+/**
+ * HTTP Basic on every path but the probes ({@code /healthz}, {@code /readyz}); refusals are logged
+ * without the header.
+ */
 @Component
 public class AuthFilter extends OncePerRequestFilter {
   private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
@@ -26,6 +29,7 @@ public class AuthFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getRequestURI().equals("/healthz")
+        || request.getRequestURI().equals("/readyz")
         || credentials.acceptsBasic(request.getHeader("Authorization"))) {
       chain.doFilter(request, response);
       return;

@@ -133,6 +133,15 @@ public class OnosApi {
     return "ok\n";
   }
 
+  /** Readiness: every controller answers (no credentials needed, as for /healthz). */
+  @GetMapping("/readyz")
+  public org.springframework.http.ResponseEntity<String> ready() {
+    String why = book.notReady();
+    return why == null
+        ? org.springframework.http.ResponseEntity.ok("ok\n")
+        : org.springframework.http.ResponseEntity.status(503).body(why + "\n");
+  }
+
   static String describe(JsonProcessingException e) {
     String where =
         e.getLocation() == null

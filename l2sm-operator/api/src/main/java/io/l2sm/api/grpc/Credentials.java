@@ -177,6 +177,43 @@ public final class Credentials implements AutoCloseable {
     return peers;
   }
 
+  /** A TLS server context with this process's certificate (HTTPS; clients bring no certificate). */
+  public javax.net.ssl.SSLContext serverContext() {
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(new javax.net.ssl.KeyManager[] {keys}, null, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS in this JVM", e);
+    }
+  }
+
+  /**
+   * A TLS client context that trusts the CA certificates of a PEM file (and checks names), for
+   * HTTPS clients such as the operator towards an IDCO.
+   *
+   * @throws IllegalArgumentException naming the file when it holds no certificate
+   */
+  public static javax.net.ssl.SSLContext trusting(Path caFile) {
+    try {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      int i = 0;
+      for (X509Certificate c : certificates(caFile)) {
+        store.setCertificateEntry("ca-" + i++, c);
+      }
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(caFile + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The common name of a certificate's subject; empty when it has none. */
   public static String commonName(X509Certificate c) {
     RDN[] cn = X500Name.getInstance(c.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);

@@ -58,9 +58,17 @@ public final class IdcoApi implements AutoCloseable {
     private static final long serialVersionUID = 1L;
     final int status;
 
+    /** For a 405: the methods the resource takes (the Allow header); null otherwise. */
+    final String allow;
+
     HttpError(int status, String message) {
+      this(status, message, null);
+    }
+
+    HttpError(int status, String message, String allow) {
       super(message);
       this.status = status;
+      this.allow = allow;
     }
   }
 
@@ -70,6 +78,13 @@ public final class IdcoApi implements AutoCloseable {
   private final byte[] openapi;
 
   public IdcoApi(InetSocketAddress bind, ControllerService core, Tokens tokens) throws IOException {
+    this(bind, core, tokens, null);
+  }
+
+  /** As above, over HTTPS with {@code tls} (the IDCO's certificate) when it is given. */
+  public IdcoApi(
+      InetSocketAddress bind, ControllerService core, Tokens tokens, javax.net.ssl.SSLContext tls)
+      throws IOException {
     this.core = core;
     this.tokens = tokens;
     try (InputStream in = IdcoApi.class.getResourceAsStream(OPENAPI)) {
@@ -78,7 +93,14 @@ public final class IdcoApi implements AutoCloseable {
       }
       openapi = in.readAllBytes();
     }
-    server = HttpServer.create(bind, 64);
+    if (tls == null) {
+      server = HttpServer.create(bind, 64);
+    } else {
+      com.sun.net.httpserver.HttpsServer https =
+          com.sun.net.httpserver.HttpsServer.create(bind, 64);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+    }
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext("/", this::handle);
     server.start();
@@ -92,11 +114,13 @@ public final class IdcoApi implements AutoCloseable {
     String method = x.getRequestMethod();
     String path = x.getRequestURI().getPath();
     try {
-      if (path.equals("/healthz") && method.equals("GET")) {
+      if (path.equals("/healthz")) {
+        requireMethod(method, "GET");
         send(x, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
-      if (path.equals("/openapi.yaml") && method.equals("GET")) {
+      if (path.equals("/openapi.yaml")) {
+        requireMethod(method, "GET");
         send(x, 200, "application/yaml", openapi);
         return;
       }
@@ -115,6 +139,9 @@ public final class IdcoApi implements AutoCloseable {
         send(x, 200, "application/json", JSON.writeValueAsBytes(reply));
       }
     } catch (HttpError e) {
+      if (e.allow != null) {
+        x.getResponseHeaders().set("Allow", e.allow);
+      }
       error(x, e.status, e.getMessage());
     } catch (ControllerException e) {
       error(x, status(e.reason()), e.getMessage());
@@ -363,7 +390,7 @@ public final class IdcoApi implements AutoCloseable {
   }
 
   private static HttpError methodNotAllowed(String method, String allowed) {
-    return new HttpError(405, method + " is not allowed here (allowed: " + allowed + ")");
+    return new HttpError(405, method + " is not allowed here (allowed: " + allowed + ")", allowed);
   }
 
   private static int status(ControllerException.Reason r) {

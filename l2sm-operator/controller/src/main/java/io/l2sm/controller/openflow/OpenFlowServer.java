@@ -101,6 +101,20 @@ public final class OpenFlowServer implements AutoCloseable {
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
+  /** The common name of the switch's TLS certificate; null over plaintext. */
+  private static String peer(ChannelHandlerContext ctx) {
+    io.netty.handler.ssl.SslHandler h = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    if (h == null) {
+      return null;
+    }
+    try {
+      return io.l2sm.api.grpc.Credentials.commonName(
+          (java.security.cert.X509Certificate) h.engine().getSession().getPeerCertificates()[0]);
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return ""; // cannot happen with client authentication required; names no node
+    }
+  }
+
   private static final class Encoder extends MessageToByteEncoder<OFMessage> {
     @Override
     protected void encode(ChannelHandlerContext ctx, OFMessage msg, ByteBuf out) {
@@ -136,7 +150,7 @@ public final class OpenFlowServer implements AutoCloseable {
         ctx.writeAndFlush(
             OfMessages.OF13.buildEchoReply().setXid(e.getXid()).setData(e.getData()).build());
       } else if (m instanceof OFFeaturesReply f && sw == null) {
-        sw = new SwitchConnection(ctx.channel(), f.getDatapathId().getLong());
+        sw = new SwitchConnection(ctx.channel(), f.getDatapathId().getLong(), peer(ctx));
         LOG.info("switch {} connected from {}", sw.dpidHex(), ctx.channel().remoteAddress());
         listener.connected(sw);
       } else if (m instanceof OFPacketIn && sw != null) {

@@ -40,9 +40,25 @@ public final class SwitchConnection {
       new ConcurrentHashMap<>();
   private final Map<Long, Map<Long, Long>> partialMeters = new ConcurrentHashMap<>();
 
+  private final String identity;
+
   SwitchConnection(Channel channel, long dpid) {
+    this(channel, dpid, null);
+  }
+
+  /**
+   * @param identity the common name of the certificate the switch presented over TLS; null over
+   *     plaintext
+   */
+  SwitchConnection(Channel channel, long dpid, String identity) {
     this.channel = channel;
     this.dpid = dpid;
+    this.identity = identity;
+  }
+
+  /** Who the switch said it is (its TLS certificate's common name); null over plaintext. */
+  public String identity() {
+    return identity;
   }
 
   public long dpid() {

@@ -8,6 +8,7 @@ import static io.l2sm.controller.service.ControllerException.Reason.NOT_FOUND;
 import static io.l2sm.controller.service.ControllerException.Reason.RESOURCE_EXHAUSTED;
 import static io.l2sm.controller.service.ControllerException.Reason.UNAVAILABLE;
 
+import io.l2sm.api.grpc.Identity;
 import io.l2sm.controller.flow.FlowCompiler;
 import io.l2sm.controller.flow.SwitchProgram;
 import io.l2sm.controller.model.AttachmentState;
@@ -541,9 +542,36 @@ public final class ControllerService implements SwitchListener {
             new Event("switch", node, "changed"))
         .thenApply(
             v -> {
+              // A switch that dialled in before the registration must be this node's.
+              SwitchSync early = syncs.get(dpid);
+              if (early != null && !speaksFor(early.connection().identity(), node)) {
+                LOG.warn(
+                    "switch {} presented '{}' but is node {}'s: dropped",
+                    early.connection().dpidHex(),
+                    early.connection().identity(),
+                    node);
+                early.connection().close();
+              }
               wakeWaiters(node);
               return made[0];
             });
+  }
+
+  /**
+   * Whether a switch whose TLS certificate names {@code identity} may be node {@code node}'s: an
+   * agent's certificate speaks for its node only. Over plaintext (a development controller) there
+   * is no identity to check.
+   */
+  static boolean speaksFor(String identity, String node) {
+    if (identity == null) {
+      return true;
+    }
+    try {
+      Identity id = Identity.parse(identity);
+      return id.role() == Identity.Role.AGENT && id.name().equals(node);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public CompletableFuture<Void> unregisterSwitch(String node) {
@@ -783,6 +811,17 @@ public final class ControllerService implements SwitchListener {
     SwitchProgram rules;
     synchronized (this) {
       node = nodeOf(conn.dpid());
+      if (node != null && !speaksFor(conn.identity(), node)) {
+        LOG.warn(
+            "switch {} from {} presented '{}' but datapath {} is node {}'s: refused",
+            conn.dpidHex(),
+            conn.remote(),
+            conn.identity(),
+            conn.dpidHex(),
+            node);
+        conn.close();
+        return;
+      }
       sync = new SwitchSync(conn, node, flowMods);
       SwitchSync old = syncs.put(conn.dpid(), sync);
       if (old != null) {

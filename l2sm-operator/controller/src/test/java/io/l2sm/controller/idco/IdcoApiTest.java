@@ -167,7 +167,13 @@ class IdcoApiTest {
     Reply name = call("PUT", "/api/v1/networks/Net_A", WRITER, "{}");
     assertThat(name.status()).isEqualTo(404);
     assertThat(name.body().path("message").asText()).contains("lower-case letters");
-    assertThat(call("POST", "/api/v1/networks/x", WRITER, "{}").status()).isEqualTo(405);
+    Reply post = call("POST", "/api/v1/networks/x", WRITER, "{}");
+    assertThat(post.status()).isEqualTo(405);
+    // RFC 9110: a 405 says what the resource takes (schemathesis's ST204 found it missing).
+    assertThat(post.raw().headers().firstValue("Allow")).hasValue("GET, PUT, DELETE");
+    Reply trace = call("TRACE", "/healthz", null, null);
+    assertThat(trace.status()).isEqualTo(405);
+    assertThat(trace.raw().headers().firstValue("Allow")).hasValue("GET");
     assertThat(core.state().networks()).isEmpty();
   }
 
