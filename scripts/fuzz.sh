@@ -54,20 +54,25 @@ work=$(mktemp -d)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 rest=$(port)
 printf 'fuzz-write-token-0123456789 write fuzz\n' >"$work/tokens"
-"$here/l2sm" idco --allow-unauthenticated --state-dir "$work/state" --tokens "$work/tokens" \
+# The built jar itself: the launcher would rebuild, the Jazzer runs having regenerated sources.
+jar=$here/cli/target/l2sm-cli.jar
+[ -f "$jar" ] || { echo "fuzz: $jar is missing: build first (mvn install)" >&2; exit 1; }
+java -jar "$jar" idco --allow-unauthenticated --state-dir "$work/state" --tokens "$work/tokens" \
   --rest "127.0.0.1:$rest" --grpc "127.0.0.1:$(port)" --openflow "127.0.0.1:$(port)" \
   --http "127.0.0.1:$(port)" >"$work/idco.log" 2>&1 &
 idco=$!
 trap 'kill $idco 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$rest/healthz" >/dev/null && break
+  kill -0 $idco 2>/dev/null || break
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$rest/healthz" >/dev/null || { echo "fuzz: the IDCO did not start: $(tail -5 "$work/idco.log")" >&2; exit 1; }
-if ! "$venv/bin/schemathesis" run "http://127.0.0.1:$rest/openapi.yaml" \
+# From the scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+if ! (cd "$work" && "$venv/bin/schemathesis" run "http://127.0.0.1:$rest/openapi.yaml" \
   -H "Authorization: Bearer fuzz-write-token-0123456789" \
   --checks all --max-examples "${L2SM_FUZZ_EXAMPLES:-60}" --seed 1 \
-  --report ndjson --report-ndjson-path "$work/events.ndjson" >"$work/st.log" 2>&1; then
+  --report ndjson --report-ndjson-path "$work/events.ndjson" >"$work/st.log" 2>&1); then
   tail -60 "$work/st.log" >&2
   echo "fuzz: schemathesis found a fault in the IDCO's REST API (above)" >&2
   exit 1
