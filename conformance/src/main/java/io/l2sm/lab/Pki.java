@@ -52,13 +52,11 @@ public final class Pki {
   public static final Duration VALIDITY = Duration.ofDays(30);
 
   private static final String CA_KEY = "ca.key";
-  private final Path dir;
   private final X509Certificate ca;
   private final PrivateKey caKey;
   private final SecureRandom random = new SecureRandom();
 
-  private Pki(Path dir, X509Certificate ca, PrivateKey caKey) {
-    this.dir = dir;
+  private Pki(X509Certificate ca, PrivateKey caKey) {
     this.ca = ca;
     this.caKey = caKey;
   }
@@ -74,7 +72,7 @@ public final class Pki {
           PrivateKey k =
               new JcaPEMKeyConverter()
                   .getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) p.readObject());
-          return new Pki(dir, read(cert), k);
+          return new Pki(read(cert), k);
         }
       }
       KeyPair pair = keyPair();
@@ -98,17 +96,12 @@ public final class Pki {
       X509Certificate c = sign(b, pair.getPrivate());
       write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
       write(cert, pem(c));
-      return new Pki(dir, c, pair.getPrivate());
+      return new Pki(c, pair.getPrivate());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the lab's CA in " + dir, e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot make the lab's CA", e);
     }
-  }
-
-  /** The CA's certificate file. */
-  public Path caFile() {
-    return dir.resolve(Credentials.CA);
   }
 
   /**

@@ -15,11 +15,6 @@ public final class GrpcControllerClient implements ControllerClient {
   private final ManagedChannel channel;
   private final boolean owned;
 
-  /** A client of the controller at {@code host:port}. */
-  public GrpcControllerClient(String target) {
-    this(target, null);
-  }
-
   /** As above, over mutual TLS with the operator's credentials when they are given. */
   public GrpcControllerClient(String target, io.l2sm.api.grpc.Credentials credentials) {
     this(io.l2sm.api.grpc.GrpcChannels.open(target, credentials), true);

@@ -138,11 +138,6 @@ public final class Credentials implements AutoCloseable {
     }
   }
 
-  /** The folder. */
-  public Path dir() {
-    return dir;
-  }
-
   /** This process's certificate. */
   public X509Certificate certificate() {
     return current.chain().get(0);
