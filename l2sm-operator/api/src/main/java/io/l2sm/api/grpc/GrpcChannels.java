@@ -1,13 +1,42 @@
 package io.l2sm.api.grpc;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Channels to the controller's (or the IDCO's) gRPC API: mutual TLS with the caller's {@link
  * Credentials}, or plaintext to a controller started with {@code --allow-unauthenticated}.
+ *
+ * <p>A channel keeps itself connected: gRPC's own policy leaves a channel whose server went away
+ * idle until the next call, and backs off up to two minutes between attempts while the server is
+ * down, so the first call after a controller restart paid for a new connection and its TLS
+ * handshake, or waited out the back-off. Every channel opened here is looked at every {@link
+ * #RETRY_MS} ms: an idle one connects, an unreachable one tries again.
  */
 public final class GrpcChannels {
+  /** How often a channel whose server is unreachable tries again. */
+  public static final long RETRY_MS = 250;
+
+  private static final Set<ManagedChannel> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    ScheduledExecutorService monitor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "grpc-reconnect");
+              t.setDaemon(true);
+              return t;
+            });
+    monitor.scheduleWithFixedDelay(
+        GrpcChannels::reconnect, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
+  }
+
   private GrpcChannels() {}
 
   /**
@@ -16,9 +45,23 @@ public final class GrpcChannels {
    *     plaintext
    */
   public static ManagedChannel open(String target, Credentials credentials) {
-    if (credentials == null) {
-      return NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel =
+        credentials == null
+            ? NettyChannelBuilder.forTarget(target).usePlaintext().build()
+            : NettyChannelBuilder.forTarget(target, credentials.client()).build();
+    OPEN.add(channel);
+    return channel;
+  }
+
+  private static void reconnect() {
+    for (ManagedChannel channel : OPEN) {
+      ConnectivityState state = channel.getState(false);
+      switch (state) {
+        case SHUTDOWN -> OPEN.remove(channel);
+        case IDLE -> channel.getState(true);
+        case TRANSIENT_FAILURE -> channel.resetConnectBackoff();
+        default -> {}
+      }
     }
-    return NettyChannelBuilder.forTarget(target, credentials.client()).build();
   }
 }
