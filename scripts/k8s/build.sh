@@ -10,6 +10,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.env
 source "$here/versions.env"
+# Go from the machine's own installation when it is not on PATH (Debian's golang is too old).
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
+  PATH=$PATH:/usr/local/go/bin
+fi
 for tool in go gcc sha256sum; do
   command -v "$tool" >/dev/null || { echo "k8s-build: error: '$tool' is missing (apt-get install -y golang gcc coreutils, or Go 1.24+ on PATH)" >&2; exit 1; }
 done

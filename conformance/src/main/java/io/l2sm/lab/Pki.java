@@ -117,9 +117,44 @@ public final class Pki {
     return issue(commonName, ips, dnsNames, KeyPurposeId.id_kp_serverAuth, to, VALIDITY);
   }
 
+  /**
+   * Issues a Kubernetes client's credentials: the API server takes the common name as the user and
+   * each organization as a group ({@code system:masters}, {@code system:nodes}).
+   */
+  public Path kubernetesClient(String user, List<String> groups, Path to) {
+    return issue(user, groups, List.of(), List.of(), KeyPurposeId.id_kp_clientAuth, to, VALIDITY);
+  }
+
   /** As {@link #server}, with a validity of one's choosing (a rotation makes a new serial). */
   public Path issue(
       String commonName,
+      List<String> ips,
+      List<String> dnsNames,
+      KeyPurposeId purpose,
+      Path to,
+      Duration validity) {
+    return issue(commonName, List.of("l2sm"), ips, dnsNames, purpose, to, validity);
+  }
+
+  /**
+   * Writes a key pair for signing (Kubernetes' service-account tokens): the private key to {@code
+   * key}, the public one to {@code pub}, both PEM.
+   */
+  public static void signingKey(Path key, Path pub) {
+    try {
+      KeyPair pair = keyPair();
+      write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
+      write(pub, pem(pair.getPublic()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a signing key to " + key, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot make a signing key", e);
+    }
+  }
+
+  private Path issue(
+      String commonName,
+      List<String> organizations,
       List<String> ips,
       List<String> dnsNames,
       KeyPurposeId purpose,
@@ -134,7 +169,7 @@ public final class Pki {
               new BigInteger(64, random).setBit(63),
               Date.from(now.minus(Duration.ofMinutes(5))),
               Date.from(now.plus(validity)),
-              name(commonName),
+              name(commonName, organizations),
               pair.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(
@@ -153,7 +188,13 @@ public final class Pki {
       }
       X509Certificate c = sign(b, caKey);
       Files.createDirectories(to);
-      write(to.resolve(Credentials.KEY), pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
+      // Kubernetes clients get the key as SEC1 ("EC PRIVATE KEY"), the form kubeadm writes and
+      // every Kubernetes client reads (fabric8 reads no PKCS#8 EC key); L2S-M's parts get PKCS#8.
+      write(
+          to.resolve(Credentials.KEY),
+          organizations.equals(List.of("l2sm"))
+              ? pem(new JcaPKCS8Generator(pair.getPrivate(), null))
+              : sec1(pair.getPrivate()));
       write(to.resolve(Credentials.CERT), pem(c));
       write(to.resolve(Credentials.CA), pem(ca));
       return to;
@@ -164,6 +205,23 @@ public final class Pki {
     }
   }
 
+  /** SEC1 with the curve named inside, as Go's parser needs (Java's own encoding leaves it out). */
+  private static String sec1(PrivateKey key) throws IOException {
+    org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey inner =
+        org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+    org.bouncycastle.asn1.sec.ECPrivateKey named =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            256, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
+    StringWriter s = new StringWriter();
+    try (org.bouncycastle.util.io.pem.PemWriter w = new org.bouncycastle.util.io.pem.PemWriter(s)) {
+      w.writeObject(
+          new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", named.getEncoded()));
+    }
+    return s.toString();
+  }
+
   private static KeyPair keyPair() throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -171,10 +229,23 @@ public final class Pki {
   }
 
   private static X500Name name(String commonName) {
-    return new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, "l2sm")
-        .addRDN(BCStyle.CN, commonName)
-        .build();
+    return name(commonName, List.of("l2sm"));
+  }
+
+  private static X500Name name(String commonName, List<String> organizations) {
+    X500NameBuilder b = new X500NameBuilder(BCStyle.INSTANCE);
+    organizations.forEach(o -> b.addRDN(BCStyle.O, o));
+    return b.addRDN(BCStyle.CN, commonName).build();
+  }
+
+  /** The CA's certificate file in {@code dir} (made by {@link #at}). */
+  public static Path caCertificate(Path dir) {
+    return dir.resolve(Credentials.CA);
+  }
+
+  /** The CA's key file in {@code dir} (made by {@link #at}). */
+  public static Path caKey(Path dir) {
+    return dir.resolve(CA_KEY);
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)

@@ -223,6 +223,31 @@ class DataPlaneIT {
 
   @Test
   @Order(2)
+  void theSwitchAnswersArpForAKnownMemberAndTheRequestReachesNoOne() throws Exception {
+    lab.in(pa1, "ip neigh flush dev net1");
+    String answered;
+    String unknown;
+    List<String> seenA2;
+    List<String> seenA3;
+    try (Capture a2 = new Capture(pa2);
+        Capture a3 = new Capture(pa3)) {
+      answered = lab.in(pa1, "arping -c 1 -w 2 -I net1 10.10.0.2");
+      // The control: a request for an address no member has is flooded to both, as before.
+      unknown = Testbed.run("ip netns exec " + pa1 + " arping -c 1 -w 1 -I net1 10.10.0.250").out();
+      seenA2 = a2.frames();
+      seenA3 = a3.frames();
+    }
+    assertThat(answered).contains("bytes from " + A2 + " (10.10.0.2)");
+    assertThat(unknown).contains("1 packets transmitted, 0 packets received");
+    for (List<String> seen : List.of(seenA2, seenA3)) {
+      assertThat(count(seen, "who-has 10.10.0.250")).as("control request flooded").isEqualTo(1);
+      assertThat(count(seen, "who-has 10.10.0.2 ")).as("answered request delivered").isZero();
+    }
+    assertThat(lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getPacketIns()).isZero();
+  }
+
+  @Test
+  @Order(2)
   void broadcastOnTheRingArrivesExactlyOncePerMember() throws Exception {
     try (Capture a2 = new Capture(pa2);
         Capture a3 = new Capture(pa3)) {

@@ -18,4 +18,22 @@ public sealed interface FlowAction {
       return "set_field:0x" + Long.toHexString(vni) + "->tun_id";
     }
   }
+
+  /**
+   * Turn an ARP request into the reply of the host that owns {@code ip} with {@code mac}, and send
+   * it back out of the port it came in by: the requester's addresses become the destination, the
+   * owner's the source, the opcode 2.
+   */
+  record ArpReply(String mac, String ip) implements FlowAction {
+    @Override
+    public String toString() {
+      return "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:"
+          + mac
+          + "->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:"
+          + mac
+          + "->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:"
+          + ip
+          + "->arp_spa,IN_PORT";
+    }
+  }
 }

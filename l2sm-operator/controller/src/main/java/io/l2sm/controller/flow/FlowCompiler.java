@@ -55,7 +55,9 @@ import java.util.TreeSet;
  */
 public final class FlowCompiler {
   public static final int TABLE_CLASSIFY = 0;
-  public static final int TABLE_FORWARD = 1;
+  public static final int TABLE_ARP = 1;
+  public static final int TABLE_FORWARD = 2;
+  public static final int PRIORITY_OWN_ADDRESS = 110;
   public static final int PRIORITY_MEMBER = 100;
   public static final int PRIORITY_FLOOD_MIRRORED = 20;
   public static final int PRIORITY_FLOOD = 10;
@@ -72,6 +74,7 @@ public final class FlowCompiler {
     for (String node : state.switches().keySet()) {
       List<FlowRule> base = new ArrayList<>();
       base.add(FlowRule.drop(TABLE_CLASSIFY, PRIORITY_DROP, FlowMatch.any()));
+      base.add(FlowRule.next(TABLE_ARP, PRIORITY_DROP, FlowMatch.any(), TABLE_FORWARD));
       base.add(FlowRule.drop(TABLE_FORWARD, PRIORITY_DROP, FlowMatch.any()));
       flows.put(node, base);
       meters.put(node, new TreeMap<>());
@@ -250,7 +253,7 @@ public final class FlowCompiler {
               a.rateKbps() > 0 ? a.port() : null,
               copies,
               vni,
-              TABLE_FORWARD));
+              TABLE_ARP));
       flood.add(new FlowAction.Output(a.port()));
       ingressPorts.add(a.port());
     }
@@ -264,7 +267,7 @@ public final class FlowCompiler {
               FlowMatch.port(port).withTunnelId(vni),
               null,
               vni,
-              TABLE_FORWARD));
+              TABLE_ARP));
       if (!tunnelled) {
         flood.add(new FlowAction.SetTunnelId(vni));
         tunnelled = true;
@@ -272,6 +275,7 @@ public final class FlowCompiler {
       flood.add(new FlowAction.Output(port));
       ingressPorts.add(port);
     }
+    rules.addAll(arpResponder(n, members, mirrors));
     Map<AttachmentState, List<FlowAction>> egressCopies = new HashMap<>();
     for (Mirror m : mirrors) {
       if (!m.ofNetwork() && m.sources().get(0).node().equals(node)) {
@@ -333,6 +337,53 @@ public final class FlowCompiler {
                 actions));
       }
     }
+    return rules;
+  }
+
+  /**
+   * The network's ARP responder: a request for the IPv4 address of a member with a MAC is answered
+   * by the switch the request enters, with that member's MAC, and goes no further. Not answered, so
+   * flooded as before: the owner's own requests for its address (duplicate-address probes),
+   * addresses two members claim, unknown addresses, every request of a network that floods ARP, and
+   * the requests of a network with a mirror (its monitor sees every frame).
+   */
+  private static List<FlowRule> arpResponder(
+      NetworkState n, List<AttachmentState> members, List<Mirror> mirrors) {
+    if (n.floodArp()
+        || mirrors.stream()
+            .anyMatch(m -> m.sources().stream().anyMatch(a -> a.network().equals(n.name())))) {
+      return List.of();
+    }
+    Map<String, List<AttachmentState>> owners = new TreeMap<>();
+    for (AttachmentState a : members) {
+      if (a.mac().isEmpty()) {
+        continue;
+      }
+      for (String cidr : a.ips()) {
+        String ip = cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr;
+        if (!ip.contains(":")) {
+          owners.computeIfAbsent(ip, k -> new ArrayList<>()).add(a);
+        }
+      }
+    }
+    List<FlowRule> rules = new ArrayList<>();
+    owners.forEach(
+        (ip, holders) -> {
+          if (holders.size() != 1) {
+            return;
+          }
+          AttachmentState a = holders.get(0);
+          FlowMatch request = FlowMatch.network(n.vni()).withArpRequestFor(ip);
+          rules.add(
+              FlowRule.apply(
+                  TABLE_ARP,
+                  PRIORITY_MEMBER,
+                  request,
+                  List.of(new FlowAction.ArpReply(a.mac(), ip))));
+          rules.add(
+              FlowRule.next(
+                  TABLE_ARP, PRIORITY_OWN_ADDRESS, request.withEthSrc(a.mac()), TABLE_FORWARD));
+        });
     return rules;
   }
 

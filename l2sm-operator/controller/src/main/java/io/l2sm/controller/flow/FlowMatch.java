@@ -10,9 +10,19 @@ import java.util.StringJoiner;
  * @param tunnelId VXLAN VNI of a frame that came through a tunnel
  * @param metadata the network's VNI written by the classification table
  * @param ethDst exact destination MAC
+ * @param arpRequestFor an ARP request (EtherType 0x0806, opcode 1) for this IPv4 address
  */
 public record FlowMatch(
-    Integer inPort, String ethSrc, Long tunnelId, Long metadata, String ethDst) {
+    Integer inPort,
+    String ethSrc,
+    Long tunnelId,
+    Long metadata,
+    String ethDst,
+    String arpRequestFor) {
+
+  public FlowMatch(Integer inPort, String ethSrc, Long tunnelId, Long metadata, String ethDst) {
+    this(inPort, ethSrc, tunnelId, metadata, ethDst, null);
+  }
 
   public static FlowMatch any() {
     return new FlowMatch(null, null, null, null, null);
@@ -23,11 +33,11 @@ public record FlowMatch(
   }
 
   public FlowMatch withEthSrc(String mac) {
-    return new FlowMatch(inPort, mac, tunnelId, metadata, ethDst);
+    return new FlowMatch(inPort, mac, tunnelId, metadata, ethDst, arpRequestFor);
   }
 
   public FlowMatch withTunnelId(long vni) {
-    return new FlowMatch(inPort, ethSrc, vni, metadata, ethDst);
+    return new FlowMatch(inPort, ethSrc, vni, metadata, ethDst, arpRequestFor);
   }
 
   public static FlowMatch network(long vni) {
@@ -35,13 +45,20 @@ public record FlowMatch(
   }
 
   public FlowMatch withEthDst(String mac) {
-    return new FlowMatch(inPort, ethSrc, tunnelId, metadata, mac);
+    return new FlowMatch(inPort, ethSrc, tunnelId, metadata, mac, arpRequestFor);
+  }
+
+  public FlowMatch withArpRequestFor(String ipv4) {
+    return new FlowMatch(inPort, ethSrc, tunnelId, metadata, ethDst, ipv4);
   }
 
   /** ovs-ofctl syntax, fields in a fixed order; empty for match-all. */
   @Override
   public String toString() {
     StringJoiner j = new StringJoiner(",");
+    if (arpRequestFor != null) {
+      j.add("arp");
+    }
     if (inPort != null) {
       j.add("in_port=" + inPort);
     }
@@ -56,6 +73,10 @@ public record FlowMatch(
     }
     if (ethDst != null) {
       j.add("dl_dst=" + ethDst);
+    }
+    if (arpRequestFor != null) {
+      j.add("arp_op=1");
+      j.add("arp_tpa=" + arpRequestFor);
     }
     return j.toString();
   }

@@ -38,6 +38,11 @@ public record FlowRule(
     return new FlowRule(table, priority, match, null, actions, null, null);
   }
 
+  /** Nothing done here: on to {@code next}. */
+  public static FlowRule next(int table, int priority, FlowMatch match, int next) {
+    return new FlowRule(table, priority, match, null, List.of(), null, next);
+  }
+
   public static FlowRule classify(
       int table, int priority, FlowMatch match, Integer meter, long metadata, int next) {
     return new FlowRule(table, priority, match, meter, List.of(), metadata, next);

@@ -16,6 +16,8 @@ import java.util.List;
  *     (another domain: a cluster's edge device seen from inside, or a cluster's gateway seen from
  *     the inter-domain controller). Each is a member of the network as a whole, reached through the
  *     tunnel a switch of ours has towards it, and never a transit hop.
+ * @param floodArp true to flood every ARP request, as a plain switch does; false (the default) lets
+ *     each switch answer requests for the addresses of the network's attachments itself
  */
 public record NetworkState(
     String name,
@@ -25,10 +27,23 @@ public record NetworkState(
     List<String> path,
     String cidr,
     String range,
-    List<String> edges) {
+    List<String> edges,
+    boolean floodArp) {
   public NetworkState {
     path = path == null ? List.of() : List.copyOf(path);
     edges = edges == null ? List.of() : List.copyOf(new java.util.TreeSet<>(edges));
+  }
+
+  public NetworkState(
+      String name,
+      Kind kind,
+      int vni,
+      boolean enabled,
+      List<String> path,
+      String cidr,
+      String range,
+      List<String> edges) {
+    this(name, kind, vni, enabled, path, cidr, range, edges, false);
   }
 
   public NetworkState(
@@ -47,14 +62,18 @@ public record NetworkState(
   }
 
   public NetworkState withEnabled(boolean value) {
-    return new NetworkState(name, kind, vni, value, path, cidr, range, edges);
+    return new NetworkState(name, kind, vni, value, path, cidr, range, edges, floodArp);
   }
 
   public NetworkState withPath(List<String> value) {
-    return new NetworkState(name, kind, vni, enabled, value, cidr, range, edges);
+    return new NetworkState(name, kind, vni, enabled, value, cidr, range, edges, floodArp);
   }
 
   public NetworkState withEdges(List<String> value) {
-    return new NetworkState(name, kind, vni, enabled, path, cidr, range, value);
+    return new NetworkState(name, kind, vni, enabled, path, cidr, range, value, floodArp);
+  }
+
+  public NetworkState withFloodArp(boolean value) {
+    return new NetworkState(name, kind, vni, enabled, path, cidr, range, edges, value);
   }
 }

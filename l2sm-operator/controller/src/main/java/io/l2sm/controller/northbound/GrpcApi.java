@@ -65,7 +65,8 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
           default -> null;
         };
     reply(
-        core.createNetwork(r.getName(), kind, r.getVni(), r.getCidr(), r.getRange()),
+        core.createNetwork(
+            r.getName(), kind, r.getVni(), r.getCidr(), r.getRange(), r.getFloodArp()),
         n -> network(core.state(), n),
         out);
   }
@@ -250,7 +251,8 @@ public final class GrpcApi extends ControllerGrpc.ControllerImplBase {
             .addAllPath(n.path())
             .setCidr(n.cidr() == null ? "" : n.cidr())
             .setRange(n.range() == null ? "" : n.range())
-            .addAllEdges(n.edges());
+            .addAllEdges(n.edges())
+            .setFloodArp(n.floodArp());
     s.attachments().values().stream()
         .filter(a -> a.network().equals(n.name()))
         .forEach(a -> b.addAttachments(attachment(s, a)));

@@ -18,6 +18,9 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.ArpOpcode;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFMetadata;
@@ -92,7 +95,46 @@ public final class OfMessages {
     if (m.ethDst() != null) {
       b.setExact(MatchField.ETH_DST, MacAddress.of(m.ethDst()));
     }
+    if (m.arpRequestFor() != null) {
+      b.setExact(MatchField.ETH_TYPE, EthType.ARP);
+      b.setExact(MatchField.ARP_OP, ArpOpcode.REQUEST);
+      b.setExact(MatchField.ARP_TPA, IPv4Address.of(m.arpRequestFor()));
+    }
     return b.build();
+  }
+
+  // Nicira extensible-match headers (class << 16 | field << 9 | length) of the fields an ARP reply
+  // copies from the request: OpenFlow 1.3 itself can only set fields, not copy them.
+  private static final long NXM_OF_ETH_DST = 0x00000206L;
+  private static final long NXM_OF_ETH_SRC = 0x00000406L;
+  private static final long NXM_OF_ARP_SPA = 0x00002004L;
+  private static final long NXM_OF_ARP_TPA = 0x00002204L;
+  private static final long NXM_NX_ARP_SHA = 0x00012206L;
+  private static final long NXM_NX_ARP_THA = 0x00012406L;
+
+  /** The request becomes the owner's reply and goes back out of its ingress port. */
+  static List<OFAction> arpReply(FlowAction.ArpReply r) {
+    MacAddress mac = MacAddress.of(r.mac());
+    return List.of(
+        move(NXM_OF_ETH_SRC, NXM_OF_ETH_DST, 48),
+        OF13.actions().setField(OF13.oxms().ethSrc(mac)),
+        OF13.actions().setField(OF13.oxms().arpOp(ArpOpcode.REPLY)),
+        move(NXM_NX_ARP_SHA, NXM_NX_ARP_THA, 48),
+        OF13.actions().setField(OF13.oxms().arpSha(mac)),
+        move(NXM_OF_ARP_SPA, NXM_OF_ARP_TPA, 32),
+        OF13.actions().setField(OF13.oxms().arpSpa(IPv4Address.of(r.ip()))),
+        OF13.actions().output(OFPort.IN_PORT, 0xffff));
+  }
+
+  private static OFAction move(long src, long dst, int bits) {
+    return OF13.actions()
+        .buildNiciraMove()
+        .setSrc(src)
+        .setDst(dst)
+        .setSrcOfs(0)
+        .setDstOfs(0)
+        .setNBits(bits)
+        .build();
   }
 
   static List<OFInstruction> instructions(FlowRule r) {
@@ -107,6 +149,8 @@ public final class OfMessages {
           actions.add(OF13.actions().output(OFPort.of(o.port()), 0xffff));
         } else if (a instanceof FlowAction.SetTunnelId t) {
           actions.add(OF13.actions().setField(OF13.oxms().tunnelId(U64.of(t.vni()))));
+        } else if (a instanceof FlowAction.ArpReply reply) {
+          actions.addAll(arpReply(reply));
         }
       }
       out.add(OF13.instructions().applyActions(actions));

@@ -163,6 +163,15 @@ public final class ControllerService implements SwitchListener {
    */
   public CompletableFuture<NetworkState> createNetwork(
       String name, Kind kind, int vni, String cidr, String range) {
+    return createNetwork(name, kind, vni, cidr, range, false);
+  }
+
+  /**
+   * As above; {@code floodArp} floods every ARP request of the network instead of answering those
+   * for known addresses in the switches.
+   */
+  public CompletableFuture<NetworkState> createNetwork(
+      String name, Kind kind, int vni, String cidr, String range, boolean floodArp) {
     String wantCidr = cidr == null || cidr.isBlank() ? null : cidr.strip();
     String wantRange = range == null || range.isBlank() ? null : range.strip();
     NetworkState[] made = new NetworkState[1];
@@ -179,7 +188,8 @@ public final class ControllerService implements SwitchListener {
                 if (old.kind() == kind
                     && (vni == 0 || vni == old.vni())
                     && java.util.Objects.equals(old.cidr(), wantCidr)
-                    && java.util.Objects.equals(old.range(), wantRange)) {
+                    && java.util.Objects.equals(old.range(), wantRange)
+                    && old.floodArp() == floodArp) {
                   made[0] = old;
                   return s;
                 }
@@ -191,10 +201,15 @@ public final class ControllerService implements SwitchListener {
                         + old.kind()
                         + " with VNI "
                         + old.vni()
-                        + (old.cidr() == null ? "" : " and CIDR " + old.cidr()));
+                        + (old.cidr() == null ? "" : " and CIDR " + old.cidr())
+                        + (old.floodArp() == floodArp
+                            ? ""
+                            : old.floodArp() ? ", flooding ARP" : ", answering ARP"));
               }
               int v = vni == 0 ? freeVni(s) : checkVni(s, name, vni);
-              made[0] = new NetworkState(name, kind, v, true, List.of(), wantCidr, wantRange);
+              made[0] =
+                  new NetworkState(name, kind, v, true, List.of(), wantCidr, wantRange)
+                      .withFloodArp(floodArp);
               return with(s, networks -> networks.put(name, made[0]), null, null, null);
             },
             new Event("network", name, "added"))

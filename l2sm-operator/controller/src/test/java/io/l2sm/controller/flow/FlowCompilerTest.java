@@ -48,6 +48,11 @@ class FlowCompilerTest {
     attachments.put(id, new AttachmentState(id, network, node, port, mac, true, 0));
   }
 
+  private void attach(String id, String network, String node, int port, String mac, String ip) {
+    attachments.put(
+        id, new AttachmentState(id, network, node, port, mac, true, 0, List.of(ip + "/24")));
+  }
+
   private FlowSimulator sim() {
     return new FlowSimulator(DesiredState.of(networks, attachments, switches, shut, mirrors));
   }
@@ -220,9 +225,10 @@ class FlowCompilerTest {
             "table=0,priority=100,in_port=1,dl_src=02:00:00:00:0a:01,"
                 + "actions=write_metadata:0xa,goto_table:1",
             "table=0,priority=100,in_port=102,tun_id=0xa,actions=write_metadata:0xa,goto_table:1",
-            "table=1,priority=100,metadata=0xa,dl_dst=02:00:00:00:0a:02,"
+            "table=1,priority=0,actions=goto_table:2",
+            "table=2,priority=100,metadata=0xa,dl_dst=02:00:00:00:0a:02,"
                 + "actions=set_field:0xa->tun_id,output:102",
-            "table=1,priority=10,metadata=0xa,actions=output:1,set_field:0xa->tun_id,output:102",
+            "table=2,priority=10,metadata=0xa,actions=output:1,set_field:0xa->tun_id,output:102",
             "table=0,priority=0,actions=drop");
   }
 
@@ -383,5 +389,97 @@ class FlowCompilerTest {
     sim = sim();
     sim.fromEdge("n1", "c1", 77, "02:00:00:00:01:01", BCAST);
     assertThat(sim.toEdges).containsExactlyInAnyOrder("c3 vni 77", "other vni 77");
+  }
+
+  /** Networks a and b on n1 and n2, the same addresses in both; a3 has no address. */
+  private void addressedNetworks() {
+    overlay("n1~n2");
+    network("a", Kind.VNET, 10);
+    network("b", Kind.VNET, 11);
+    attach("a1", "a", "n1", 1, "02:00:00:00:0a:01", "10.0.0.1");
+    attach("a2", "a", "n2", 1, "02:00:00:00:0a:02", "10.0.0.2");
+    attach("a3", "a", "n2", 3, "02:00:00:00:0a:03");
+    attach("b1", "b", "n1", 2, "02:00:00:00:0b:01", "10.0.0.1");
+    attach("b2", "b", "n2", 2, "02:00:00:00:0b:02", "10.0.0.2");
+  }
+
+  @Test
+  void anArpRequestForAKnownAddressIsAnsweredByTheRequestersSwitchAndGoesNowhere() {
+    addressedNetworks();
+    FlowSimulator sim = sim();
+    assertThat(sim.arp("n1", 1, "02:00:00:00:0a:01", "10.0.0.2")).isEmpty();
+    assertThat(sim.answers)
+        .containsExactly(new FlowSimulator.ArpAnswer("n1", 1, "02:00:00:00:0a:02"));
+    // The same address in network b is b2's, answered as such, and a's frames stay in a.
+    assertThat(sim.arp("n1", 2, "02:00:00:00:0b:01", "10.0.0.2")).isEmpty();
+    assertThat(sim.answers)
+        .containsExactly(new FlowSimulator.ArpAnswer("n1", 2, "02:00:00:00:0b:02"));
+  }
+
+  @Test
+  void unknownAddressesAndTheOwnersOwnProbesAreFloodedInTheNetworkOnly() {
+    addressedNetworks();
+    FlowSimulator sim = sim();
+    assertThat(sim.arp("n1", 1, "02:00:00:00:0a:01", "10.0.0.9"))
+        .containsExactlyInAnyOrder(new Delivery("n2", 1), new Delivery("n2", 3));
+    assertThat(sim.answers).isEmpty();
+    // Duplicate-address detection: a1 asking for its own address must not be told it is taken.
+    assertThat(sim.arp("n1", 1, "02:00:00:00:0a:01", "10.0.0.1"))
+        .containsExactlyInAnyOrder(new Delivery("n2", 1), new Delivery("n2", 3));
+    assertThat(sim.answers).isEmpty();
+    // A spoofed source is still dropped before the responder.
+    assertThat(sim.arp("n1", 1, "02:00:00:00:0b:01", "10.0.0.2")).isEmpty();
+    assertThat(sim.answers).isEmpty();
+  }
+
+  @Test
+  void anAddressTwoMembersClaimANetworkThatFloodsArpAndAMirroredNetworkAreNotAnswered() {
+    addressedNetworks();
+    attach("a4", "a", "n2", 4, "02:00:00:00:0a:04", "10.0.0.2");
+    FlowSimulator sim = sim();
+    assertThat(sim.arp("n1", 1, "02:00:00:00:0a:01", "10.0.0.2"))
+        .containsExactlyInAnyOrder(
+            new Delivery("n2", 1), new Delivery("n2", 3), new Delivery("n2", 4));
+    assertThat(sim.answers).isEmpty();
+    // Positive control in the same state: network b still answers.
+    sim.arp("n1", 2, "02:00:00:00:0b:01", "10.0.0.2");
+    assertThat(sim.answers).hasSize(1);
+
+    networks.put("b", networks.get("b").withFloodArp(true));
+    sim = sim();
+    assertThat(sim.arp("n1", 2, "02:00:00:00:0b:01", "10.0.0.2"))
+        .containsExactly(new Delivery("n2", 2));
+    assertThat(sim.answers).isEmpty();
+
+    networks.put("b", networks.get("b").withFloodArp(false));
+    network("mon", Kind.VNET, 12);
+    attach("m", "mon", "n2", 9, "02:00:00:00:0d:01");
+    mirrors.put("network:b", new MirrorState("network:b", "m"));
+    sim = sim();
+    assertThat(sim.arp("n1", 2, "02:00:00:00:0b:01", "10.0.0.2"))
+        .containsExactlyInAnyOrder(new Delivery("n2", 2), new Delivery("n2", 9));
+    assertThat(sim.answers).isEmpty();
+  }
+
+  @Test
+  void theResponderRulesReadAsOvsWritesThem() {
+    addressedNetworks();
+    List<String> n1 =
+        new FlowCompiler()
+                .compile(DesiredState.of(networks, attachments, switches, Set.of()))
+                .get("n1")
+                .flows()
+                .stream()
+                .map(FlowRule::toString)
+                .toList();
+    assertThat(n1)
+        .contains(
+            "table=1,priority=100,arp,metadata=0xa,arp_op=1,arp_tpa=10.0.0.2,actions="
+                + "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:02:00:00:00:0a:02->eth_src,"
+                + "set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],"
+                + "set_field:02:00:00:00:0a:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],"
+                + "set_field:10.0.0.2->arp_spa,IN_PORT",
+            "table=1,priority=110,arp,metadata=0xa,dl_src=02:00:00:00:0a:02,arp_op=1,"
+                + "arp_tpa=10.0.0.2,actions=goto_table:2");
   }
 }

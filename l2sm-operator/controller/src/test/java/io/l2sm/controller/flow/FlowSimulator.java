@@ -27,9 +27,28 @@ final class FlowSimulator {
   /** Frames that left towards an edge (a switch of another domain) in the last send. */
   final List<String> toEdges = new ArrayList<>();
 
+  /** ARP replies a switch made in the last send: where it sent them and the MAC they answer. */
+  record ArpAnswer(String node, int port, String mac) {}
+
+  final List<ArpAnswer> answers = new ArrayList<>();
+
+  /** The ARP request of the last send, or null: the address it asks for. */
+  private String arpFor;
+
   List<Delivery> send(String node, int inPort, String src, String dst) {
+    return send(node, inPort, src, dst, null);
+  }
+
+  /** An ARP request from {@code src} for {@code ip}, broadcast. */
+  List<Delivery> arp(String node, int inPort, String src, String ip) {
+    return send(node, inPort, src, "ff:ff:ff:ff:ff:ff", ip);
+  }
+
+  private List<Delivery> send(String node, int inPort, String src, String dst, String arp) {
     hops = 0;
     toEdges.clear();
+    answers.clear();
+    arpFor = arp;
     List<Delivery> out = new ArrayList<>();
     process(node, inPort, null, src, dst, out);
     return out;
@@ -39,6 +58,8 @@ final class FlowSimulator {
   List<Delivery> fromEdge(String node, String edge, long vni, String src, String dst) {
     hops = 0;
     toEdges.clear();
+    answers.clear();
+    arpFor = null;
     List<Delivery> out = new ArrayList<>();
     process(node, state.switches().get(node).tunnels().get(edge), vni, src, dst, out);
     return out;
@@ -49,17 +70,21 @@ final class FlowSimulator {
     if (++hops > 1000) {
       throw new AssertionError("forwarding loop");
     }
-    FlowRule c = lookup(node, FlowCompiler.TABLE_CLASSIFY, inPort, tunId, null, src, dst);
-    if (c == null) {
-      return;
-    }
-    Long tun = execute(node, inPort, tunId, c.actions(), src, dst, out);
-    if (c.gotoTable() == null) {
-      return;
-    }
-    FlowRule f = lookup(node, c.gotoTable(), inPort, tunId, c.writeMetadata(), src, dst);
-    if (f != null) {
-      execute(node, inPort, tun, f.actions(), src, dst, out);
+    Long tun = tunId;
+    Long metadata = null;
+    FlowRule r = lookup(node, FlowCompiler.TABLE_CLASSIFY, inPort, tunId, null, src, dst);
+    while (r != null) {
+      tun = execute(node, inPort, tun, r.actions(), src, dst, out);
+      if (r.writeMetadata() != null) {
+        metadata = r.writeMetadata();
+      }
+      if (r.gotoTable() == null) {
+        return;
+      }
+      if (r.gotoTable() <= r.table()) {
+        throw new AssertionError("goto_table must go forward: " + r);
+      }
+      r = lookup(node, r.gotoTable(), inPort, tunId, metadata, src, dst);
     }
   }
 
@@ -74,7 +99,9 @@ final class FlowSimulator {
       List<Delivery> out) {
     SwitchState sw = state.switches().get(node);
     for (FlowAction a : actions) {
-      if (a instanceof FlowAction.SetTunnelId t) {
+      if (a instanceof FlowAction.ArpReply r) {
+        answers.add(new ArpAnswer(node, inPort, r.mac()));
+      } else if (a instanceof FlowAction.SetTunnelId t) {
         tun = t.vni();
       } else if (a instanceof FlowAction.Output o) {
         if (o.port() == inPort) {
@@ -103,14 +130,15 @@ final class FlowSimulator {
       String node, int table, int inPort, Long tunId, Long metadata, String src, String dst) {
     return tables.get(node).flows().stream()
         .filter(r -> r.table() == table)
-        .filter(r -> matches(r.match(), inPort, tunId, metadata, src, dst))
+        .filter(r -> matches(r.match(), inPort, tunId, metadata, src, dst, arpFor))
         .max(Comparator.comparingInt(FlowRule::priority))
         .orElse(null);
   }
 
   private static boolean matches(
-      FlowMatch m, int inPort, Long tunId, Long metadata, String src, String dst) {
-    return (m.inPort() == null || m.inPort() == inPort)
+      FlowMatch m, int inPort, Long tunId, Long metadata, String src, String dst, String arp) {
+    return (m.arpRequestFor() == null || m.arpRequestFor().equals(arp))
+        && (m.inPort() == null || m.inPort() == inPort)
         && (m.tunnelId() == null || m.tunnelId().equals(tunId))
         && (m.metadata() == null || m.metadata().equals(metadata))
         && (m.ethSrc() == null || m.ethSrc().equals(src))

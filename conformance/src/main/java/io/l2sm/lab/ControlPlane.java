@@ -1,0 +1,473 @@
+package io.l2sm.lab;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Kubernetes control plane for one lab cluster, from the parts {@code scripts/k8s/build.sh}
+ * builds: etcd, a kube-apiserver with RBAC, the Node authorizer and the default admission plugins,
+ * the controller-manager (garbage collection, service-account tokens, namespaces, ...) and the
+ * scheduler. It makes its own CA, the API server's certificate, the service-account signing key and
+ * one kubeconfig per client, all in its folder; its processes name that folder on their command
+ * lines, so {@code lab down} finds and stops them like every other part of the lab.
+ */
+public final class ControlPlane implements AutoCloseable {
+  /** The parts this class runs, as {@code scripts/k8s/build.sh} names them. */
+  static final List<String> PARTS =
+      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl");
+
+  /** The Service network (the {@code kubernetes} Service takes its first address). */
+  public static final String SERVICE_CIDR = "10.96.0.0/16";
+
+  private final Path dir;
+  private final Path bin;
+  private final String ip;
+  private final int apiPort;
+  private final int etcdPort;
+  private final int etcdPeerPort;
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+
+  private ControlPlane(Path dir, Path bin, String ip, int apiPort, int etcdPort, int etcdPeer) {
+    this.dir = dir;
+    this.bin = bin;
+    this.ip = ip;
+    this.apiPort = apiPort;
+    this.etcdPort = etcdPort;
+    this.etcdPeerPort = etcdPeer;
+  }
+
+  /**
+   * The folder with the built parts: {@code L2SM_K8S_BIN} if set, else the build script's cache,
+   * built first when a part is missing (about 16 minutes the first time on 2 cores, with the
+   * script's progress on {@code progress}).
+   */
+  public static Path binaries(PrintWriter progress) throws IOException, InterruptedException {
+    String env = System.getenv("L2SM_K8S_BIN");
+    if (env != null && !env.isBlank()) {
+      Path b = Path.of(env);
+      for (String p : PARTS) {
+        if (!Files.isExecutable(b.resolve(p))) {
+          throw new IllegalStateException("L2SM_K8S_BIN=" + env + " has no " + p);
+        }
+      }
+      return b;
+    }
+    Path script = buildScript();
+    Path b = Path.of(Testbed.sh("bash " + script + " --print").strip());
+    boolean complete = PARTS.stream().allMatch(p -> Files.isExecutable(b.resolve(p)));
+    if (complete) {
+      return b;
+    }
+    progress.println(
+        "Building the real Kubernetes parts with "
+            + script
+            + " (once per version; about 16 min the first time)...");
+    progress.flush();
+    Process build =
+        new ProcessBuilder("bash", script.toString())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    try (var out = build.inputReader(StandardCharsets.UTF_8)) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        if (line.startsWith("k8s-build:")) {
+          progress.println("  " + line);
+          progress.flush();
+        }
+      }
+    }
+    if (build.waitFor() != 0) {
+      throw new IllegalStateException(
+          "building the Kubernetes parts failed; run `bash " + script + "` to see why");
+    }
+    return b;
+  }
+
+  /** {@code scripts/k8s/build.sh} of the checkout this program runs from. */
+  static Path buildScript() {
+    try {
+      Path p =
+          Path.of(ControlPlane.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (; p != null; p = p.getParent()) {
+        if (Files.isRegularFile(p.resolve("scripts/k8s/build.sh"))) {
+          return p.resolve("scripts/k8s/build.sh");
+        }
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    throw new IllegalStateException(
+        "cannot find scripts/k8s/build.sh above this program; set L2SM_K8S_BIN to a folder with "
+            + String.join(", ", PARTS));
+  }
+
+  /**
+   * Makes the credentials and starts etcd, the API server (on {@code ip}, where the lab's nodes
+   * reach it), the controller-manager and the scheduler; returns when the API server is ready.
+   */
+  public static ControlPlane start(Path dir, Path bin, String ip, PrintWriter progress)
+      throws IOException, InterruptedException {
+    ControlPlane cp = new ControlPlane(dir, bin, ip, freePort(), freePort(), freePort());
+    try {
+      cp.credentials();
+      cp.startEtcd();
+      cp.startApiServer();
+      cp.startControllers();
+      progress.println("  Kubernetes API server ready at " + cp.url());
+      progress.flush();
+      return cp;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      cp.close();
+      throw e;
+    }
+  }
+
+  public String url() {
+    return "https://" + ip + ":" + apiPort;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The kubeconfig of the cluster's administrator (group {@code system:masters}). */
+  public Path adminKubeconfig() {
+    return dir.resolve("admin.kubeconfig");
+  }
+
+  /** The CA the API server's certificate and its client certificates come from. */
+  public Path caFile() {
+    return Pki.caCertificate(dir.resolve("pki"));
+  }
+
+  /** The API server's audit log: one JSON event per request, with its user, verb and object. */
+  public Path auditLog() {
+    return dir.resolve("audit.log");
+  }
+
+  /** etcd's client URL (on loopback). */
+  public String etcdUrl() {
+    return "http://127.0.0.1:" + etcdPort;
+  }
+
+  private Pki pki() {
+    return Pki.at(dir.resolve("pki"));
+  }
+
+  private void credentials() throws IOException {
+    Files.createDirectories(dir);
+    Pki pki = pki();
+    pki.server(
+        "kube-apiserver",
+        List.of(ip, "127.0.0.1", "10.96.0.1"),
+        List.of(
+            "localhost",
+            "kubernetes",
+            "kubernetes.default",
+            "kubernetes.default.svc",
+            "kubernetes.default.svc.cluster.local"),
+        dir.resolve("apiserver"));
+    pki.kubernetesClient(
+        "kube-apiserver-kubelet-client", List.of("system:masters"), dir.resolve("kubelet-client"));
+    Pki.signingKey(dir.resolve("sa.key"), dir.resolve("sa.pub"));
+    Files.writeString(
+        dir.resolve("audit-policy.yaml"),
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\n"
+            + "rules:\n- level: Metadata\n");
+    kubeconfig("admin", "kubernetes-admin", List.of("system:masters"));
+    kubeconfig("controller-manager", "system:kube-controller-manager", List.of());
+    kubeconfig("scheduler", "system:kube-scheduler", List.of());
+  }
+
+  /** Issues a client certificate and writes a kubeconfig that uses it; returns its path. */
+  public Path kubeconfig(String name, String user, List<String> groups) throws IOException {
+    Path creds = pki().kubernetesClient(user, groups, dir.resolve("clients").resolve(name));
+    Path out = dir.resolve(name + ".kubeconfig");
+    write(
+        out,
+        kubeconfigText(
+            url(),
+            Files.readString(caFile()),
+            user,
+            "client-certificate-data: "
+                + base64(creds.resolve(io.l2sm.api.grpc.Credentials.CERT))
+                + "\n    client-key-data: "
+                + base64(creds.resolve(io.l2sm.api.grpc.Credentials.KEY))));
+    return out;
+  }
+
+  /** A kubeconfig for a bearer token (a service account's), at {@code out}. */
+  public Path tokenKubeconfig(String user, String token, Path out) throws IOException {
+    write(out, kubeconfigText(url(), Files.readString(caFile()), user, "token: " + token));
+    return out;
+  }
+
+  private static String kubeconfigText(String url, String ca, String user, String auth) {
+    return "apiVersion: v1\n"
+        + "kind: Config\n"
+        + "clusters:\n"
+        + "- name: lab\n"
+        + "  cluster:\n"
+        + "    server: "
+        + url
+        + "\n"
+        + "    certificate-authority-data: "
+        + Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8))
+        + "\n"
+        + "users:\n"
+        + "- name: "
+        + user
+        + "\n"
+        + "  user:\n"
+        + "    "
+        + auth
+        + "\n"
+        + "contexts:\n"
+        + "- name: lab\n"
+        + "  context:\n"
+        + "    cluster: lab\n"
+        + "    user: "
+        + user
+        + "\n"
+        + "current-context: lab\n";
+  }
+
+  private static String base64(Path f) throws IOException {
+    return Base64.getEncoder().encodeToString(Files.readAllBytes(f));
+  }
+
+  private static void write(Path f, String text) throws IOException {
+    Files.writeString(f, text);
+    Files.setPosixFilePermissions(
+        f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+  }
+
+  private void startEtcd() throws IOException, InterruptedException {
+    String peer = "http://127.0.0.1:" + etcdPeerPort;
+    start(
+        "etcd",
+        List.of(
+            bin.resolve("etcd").toString(),
+            "--name=lab",
+            "--data-dir=" + dir.resolve("etcd"),
+            "--listen-client-urls=" + etcdUrl(),
+            "--advertise-client-urls=" + etcdUrl(),
+            "--listen-peer-urls=" + peer,
+            "--initial-advertise-peer-urls=" + peer,
+            "--initial-cluster=lab=" + peer,
+            "--log-level=warn"));
+    await("etcd", () -> Testbed.run("curl -sf " + etcdUrl() + "/health").exit() == 0);
+  }
+
+  /** The API server's command line. */
+  private List<String> apiServerCommand() {
+    Path tls = dir.resolve("apiserver");
+    Path kc = dir.resolve("kubelet-client");
+    return List.of(
+        bin.resolve("kube-apiserver").toString(),
+        "--etcd-servers=" + etcdUrl(),
+        "--bind-address=" + ip,
+        "--advertise-address=" + ip,
+        "--secure-port=" + apiPort,
+        "--tls-cert-file=" + tls.resolve("tls.crt"),
+        "--tls-private-key-file=" + tls.resolve("tls.key"),
+        "--client-ca-file=" + caFile(),
+        "--authorization-mode=Node,RBAC",
+        "--enable-admission-plugins=NodeRestriction",
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        "--service-account-key-file=" + dir.resolve("sa.pub"),
+        "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+        "--service-cluster-ip-range=" + SERVICE_CIDR,
+        "--kubelet-client-certificate=" + kc.resolve("tls.crt"),
+        "--kubelet-client-key=" + kc.resolve("tls.key"),
+        "--kubelet-certificate-authority=" + caFile(),
+        "--allow-privileged=true",
+        "--profiling=false",
+        // Who did what, one JSON line per request (RBAC tests read which verbs each part used).
+        "--audit-policy-file=" + dir.resolve("audit-policy.yaml"),
+        "--audit-log-path=" + auditLog(),
+        "--audit-log-maxsize=200",
+        // The lab's folder on the command line: `lab down` matches it.
+        "--cert-dir=" + dir.resolve("apiserver-certs"));
+  }
+
+  private void startApiServer() throws IOException, InterruptedException {
+    start("kube-apiserver", apiServerCommand());
+    await("kube-apiserver", this::apiReady);
+  }
+
+  private boolean apiReady() {
+    Path a = dir.resolve("clients/admin");
+    return Testbed.run(
+                "curl -sf --cacert "
+                    + caFile()
+                    + " --cert "
+                    + a.resolve("tls.crt")
+                    + " --key "
+                    + a.resolve("tls.key")
+                    + " "
+                    + url()
+                    + "/readyz")
+            .exit()
+        == 0;
+  }
+
+  private void startControllers() throws IOException {
+    start(
+        "kube-controller-manager",
+        List.of(
+            bin.resolve("kube-controller-manager").toString(),
+            "--kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
+            "--authentication-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
+            "--authorization-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
+            "--bind-address=127.0.0.1",
+            "--secure-port=0",
+            "--leader-elect=false",
+            "--use-service-account-credentials=true",
+            "--service-account-private-key-file=" + dir.resolve("sa.key"),
+            "--root-ca-file=" + caFile(),
+            "--cluster-signing-cert-file=" + caFile(),
+            "--cluster-signing-key-file=" + Pki.caKey(dir.resolve("pki")),
+            "--service-cluster-ip-range=" + SERVICE_CIDR,
+            "--allocate-node-cidrs=false"));
+    start(
+        "kube-scheduler",
+        List.of(
+            bin.resolve("kube-scheduler").toString(),
+            "--kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
+            "--authentication-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
+            "--authorization-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
+            "--bind-address=127.0.0.1",
+            "--secure-port=0",
+            "--leader-elect=false"));
+  }
+
+  private void start(String part, List<String> cmd) throws IOException {
+    Path log = dir.resolve(part + ".log");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    processes.put(part, p);
+  }
+
+  private void await(String part, java.util.function.BooleanSupplier ready)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (ready.getAsBoolean()) {
+        return;
+      }
+      Process p = processes.get(part);
+      if (p != null && !p.isAlive()) {
+        throw new IllegalStateException(part + " exited: " + tail(part));
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(part + " was not ready within 90 s: " + tail(part));
+  }
+
+  /** The last lines of a part's log. */
+  public String tail(String part) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve(part + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** {@code kill -9} of the API server, then starts it again; returns when it is ready. */
+  public void restartApiServer() throws IOException, InterruptedException {
+    Process p = processes.get("kube-apiserver");
+    p.destroyForcibly().waitFor();
+    startApiServer();
+  }
+
+  /**
+   * Compacts etcd's history up to its current revision, as the API server does every five minutes:
+   * watches that resume from an older revision then get {@code 410 Gone}. Returns the revision.
+   */
+  public long compactEtcd() {
+    String range =
+        Testbed.sh(
+            "curl -sf -X POST "
+                + etcdUrl()
+                + "/v3/kv/range -d '{\"key\":\"AA==\",\"count_only\":true}'");
+    var m = java.util.regex.Pattern.compile("\"revision\":\"?(\\d+)").matcher(range);
+    if (!m.find()) {
+      throw new IllegalStateException("etcd did not say its revision: " + range);
+    }
+    long revision = Long.parseLong(m.group(1));
+    Testbed.sh(
+        "curl -sf -X POST "
+            + etcdUrl()
+            + "/v3/kv/compaction -d '{\"revision\":\""
+            + revision
+            + "\",\"physical\":true}'");
+    return revision;
+  }
+
+  /** Runs kubectl as the administrator; returns its output, throws on a non-zero exit. */
+  public String kubectl(String args) {
+    return Testbed.sh(kubectlCommand() + " " + args);
+  }
+
+  /** As {@link #kubectl}, returning the exit code and the output. */
+  public Testbed.Result tryKubectl(String args) {
+    return Testbed.run(kubectlCommand() + " " + args);
+  }
+
+  private String kubectlCommand() {
+    return bin.resolve("kubectl") + " --kubeconfig " + adminKubeconfig();
+  }
+
+  /** The parts' processes, in the order they started. */
+  List<String> parts() {
+    return new ArrayList<>(processes.keySet());
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Process> all = new ArrayList<>(processes.values());
+    java.util.Collections.reverse(all);
+    for (Process p : all) {
+      p.destroyForcibly();
+    }
+    for (Process p : all) {
+      try {
+        p.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Testbed.run("rm -rf " + dir);
+    } catch (UncheckedIOException e) {
+      // best effort
+    }
+  }
+}
