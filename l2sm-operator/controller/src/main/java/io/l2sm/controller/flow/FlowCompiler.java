@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * Compiles the desired state into one program (flows and meters) per switch. Pure: no I/O,
  * deterministic.
  *
- * <p>The pipeline has two tables.
+ * <p>The pipeline has three tables.
  *
  * <ul>
  *   <li><b>Table 0, classification.</b> A frame from an attachment port is accepted only with that
@@ -33,7 +33,12 @@ import java.util.TreeSet;
  *       dropped. A <i>port-only</i> attachment (no MAC: a device behind a switch port the
  *       controller was given by endpoint, as ONOS VPLS interfaces are) is accepted with any source
  *       MAC; it is still confined to its one network.
- *   <li><b>Table 1, forwarding, per network.</b> A frame addressed to a member's MAC goes to that
+ *   <li><b>Table 1, ARP responder, per network.</b> An ARP request for the IPv4 address of a
+ *       member with a MAC is answered here, with that MAC, out of the port it came in by, and goes
+ *       no further. Everything else goes on to table 2, including the owner's own requests for
+ *       its address, addresses two members claim, and all requests of a network that floods ARP
+ *       or has a mirror.
+ *   <li><b>Table 2, forwarding, per network.</b> A frame addressed to a member's MAC goes to that
  *       member's port, or into the tunnel towards it along the network's tree. Any other frame
  *       (broadcast, multicast, unknown unicast — which includes frames for a port-only attachment)
  *       is flooded to the network's local members and to its tree tunnels; OpenFlow never outputs a
@@ -42,7 +47,7 @@ import java.util.TreeSet;
  *
  * <p><b>Mirrors</b> copy frames to a monitor attachment. Copies are taken where a frame enters the
  * network (table 0 of the sender's switch), so a network mirror copies each frame of the network
- * once. An attachment mirror also copies what is delivered to the attachment (table 1 of its
+ * once. An attachment mirror also copies what is delivered to the attachment (table 2 of its
  * switch), except frames it sent itself, which were copied on the way in. A copy travels in the
  * monitor's network: its tree is extended to the sources' switches, and on the monitor's switch the
  * copy is flooded to that network's members, so the monitor network should hold only the monitor.
