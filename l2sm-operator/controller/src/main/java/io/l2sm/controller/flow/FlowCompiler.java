@@ -33,11 +33,11 @@ import java.util.TreeSet;
  *       dropped. A <i>port-only</i> attachment (no MAC: a device behind a switch port the
  *       controller was given by endpoint, as ONOS VPLS interfaces are) is accepted with any source
  *       MAC; it is still confined to its one network.
- *   <li><b>Table 1, ARP responder, per network.</b> An ARP request for the IPv4 address of a
- *       member with a MAC is answered here, with that MAC, out of the port it came in by, and goes
- *       no further. Everything else goes on to table 2, including the owner's own requests for
- *       its address, addresses two members claim, and all requests of a network that floods ARP
- *       or has a mirror.
+ *   <li><b>Table 1, ARP responder, per network.</b> An ARP request for the IPv4 address of a member
+ *       with a MAC is answered here, with that MAC, out of the port it came in by, and goes no
+ *       further. Everything else goes on to table 2, including the owner's own requests for its
+ *       address, addresses two members claim, and all requests of a network that floods ARP or has
+ *       a mirror.
  *   <li><b>Table 2, forwarding, per network.</b> A frame addressed to a member's MAC goes to that
  *       member's port, or into the tunnel towards it along the network's tree. Any other frame
  *       (broadcast, multicast, unknown unicast — which includes frames for a port-only attachment)
