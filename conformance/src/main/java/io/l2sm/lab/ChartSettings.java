@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The processes' settings as the production chart ({@code helm-charts/l2sm}) installs them: the
@@ -45,16 +45,9 @@ public final class ChartSettings {
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
-    try {
-      Path p =
-          Path.of(ChartSettings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (; p != null; p = p.getParent()) {
-        if (Files.isRegularFile(p.resolve("helm-charts/l2sm/Chart.yaml"))) {
-          return p.resolve("helm-charts/l2sm");
-        }
-      }
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+    Optional<Path> chart = Checkout.find("helm-charts/l2sm/Chart.yaml");
+    if (chart.isPresent()) {
+      return chart.get().getParent();
     }
     throw new IllegalStateException(
         "cannot find the chart helm-charts/l2sm above this program; set L2SM_CHART");

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,20 +96,13 @@ public final class ControlPlane implements AutoCloseable {
 
   /** {@code scripts/k8s/build.sh} of the checkout this program runs from. */
   static Path buildScript() {
-    try {
-      Path p =
-          Path.of(ControlPlane.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (; p != null; p = p.getParent()) {
-        if (Files.isRegularFile(p.resolve("scripts/k8s/build.sh"))) {
-          return p.resolve("scripts/k8s/build.sh");
-        }
-      }
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-    throw new IllegalStateException(
-        "cannot find scripts/k8s/build.sh above this program; set L2SM_K8S_BIN to a folder with "
-            + String.join(", ", PARTS));
+    return Checkout.find("scripts/k8s/build.sh")
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "cannot find scripts/k8s/build.sh above this program; set L2SM_K8S_BIN to a"
+                        + " folder with "
+                        + String.join(", ", PARTS)));
   }
 
   /**
@@ -330,8 +322,6 @@ public final class ControlPlane implements AutoCloseable {
         List.of(
             bin.resolve("kube-controller-manager").toString(),
             "--kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
-            "--authentication-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
-            "--authorization-kubeconfig=" + dir.resolve("controller-manager.kubeconfig"),
             "--bind-address=127.0.0.1",
             "--secure-port=0",
             "--leader-elect=false",
@@ -347,8 +337,6 @@ public final class ControlPlane implements AutoCloseable {
         List.of(
             bin.resolve("kube-scheduler").toString(),
             "--kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
-            "--authentication-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
-            "--authorization-kubeconfig=" + dir.resolve("scheduler.kubeconfig"),
             "--bind-address=127.0.0.1",
             "--secure-port=0",
             "--leader-elect=false"));
@@ -393,9 +381,22 @@ public final class ControlPlane implements AutoCloseable {
 
   /** {@code kill -9} of the API server, then starts it again; returns when it is ready. */
   public void restartApiServer() throws IOException, InterruptedException {
+    java.time.Instant down = java.time.Instant.now();
     Process p = processes.get("kube-apiserver");
     p.destroyForcibly().waitFor();
     startApiServer();
+    restarts.add(new java.time.Instant[] {down, java.time.Instant.now()});
+  }
+
+  private final List<java.time.Instant[]> restarts = new ArrayList<>();
+
+  /**
+   * Whether {@code t} fell while the API server was down or starting after {@link
+   * #restartApiServer}: until it is ready its authorizer may refuse what RBAC allows (its caches
+   * are not filled yet), and clients retry.
+   */
+  public boolean whileRestarting(java.time.Instant t) {
+    return restarts.stream().anyMatch(w -> !t.isBefore(w[0]) && !t.isAfter(w[1]));
   }
 
   /**
