@@ -130,10 +130,6 @@ public final class ControlPlane implements AutoCloseable {
     return "https://" + ip + ":" + apiPort;
   }
 
-  public Path dir() {
-    return dir;
-  }
-
   /** The kubeconfig of the cluster's administrator (group {@code system:masters}). */
   public Path adminKubeconfig() {
     return dir.resolve("admin.kubeconfig");
@@ -370,7 +366,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** The last lines of a part's log. */
-  public String tail(String part) {
+  private String tail(String part) {
     try {
       List<String> lines = Files.readAllLines(dir.resolve(part + ".log"));
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
@@ -381,22 +377,9 @@ public final class ControlPlane implements AutoCloseable {
 
   /** {@code kill -9} of the API server, then starts it again; returns when it is ready. */
   public void restartApiServer() throws IOException, InterruptedException {
-    java.time.Instant down = java.time.Instant.now();
     Process p = processes.get("kube-apiserver");
     p.destroyForcibly().waitFor();
     startApiServer();
-    restarts.add(new java.time.Instant[] {down, java.time.Instant.now()});
-  }
-
-  private final List<java.time.Instant[]> restarts = new ArrayList<>();
-
-  /**
-   * Whether {@code t} fell while the API server was down or starting after {@link
-   * #restartApiServer}: until it is ready its authorizer may refuse what RBAC allows (its caches
-   * are not filled yet), and clients retry.
-   */
-  public boolean whileRestarting(java.time.Instant t) {
-    return restarts.stream().anyMatch(w -> !t.isBefore(w[0]) && !t.isAfter(w[1]));
   }
 
   /**
@@ -435,11 +418,6 @@ public final class ControlPlane implements AutoCloseable {
 
   private String kubectlCommand() {
     return bin.resolve("kubectl") + " --kubeconfig " + adminKubeconfig();
-  }
-
-  /** The parts' processes, in the order they started. */
-  List<String> parts() {
-    return new ArrayList<>(processes.keySet());
   }
 
   private static int freePort() throws IOException {
