@@ -32,6 +32,12 @@ packages=(
   "nftables:nft"
   "curl:curl"
   "fonts-dejavu-core:file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+  # Real Kubernetes nodes (docs/real-kubernetes.md): the container runtime, and umoci to make
+  # the lab's OCI images without a registry (debootstrap makes their Debian root file system).
+  "containerd:containerd"
+  "runc:runc"
+  "umoci:umoci"
+  "debootstrap:debootstrap"
 )
 
 has() {

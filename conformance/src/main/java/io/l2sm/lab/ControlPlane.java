@@ -23,9 +23,22 @@ import java.util.concurrent.TimeUnit;
  * lines, so {@code lab down} finds and stops them like every other part of the lab.
  */
 public final class ControlPlane implements AutoCloseable {
-  /** The parts this class runs, as {@code scripts/k8s/build.sh} names them. */
+  /**
+   * The parts the lab runs ({@link RealNode}'s too), as {@code scripts/k8s/build.sh} names them.
+   */
   static final List<String> PARTS =
-      List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl");
+      List.of(
+          "etcd",
+          "kube-apiserver",
+          "kube-controller-manager",
+          "kube-scheduler",
+          "kubectl",
+          "kubelet",
+          "helm",
+          "bridge",
+          "host-local",
+          "loopback",
+          "portmap");
 
   /** The Service network (the {@code kubernetes} Service takes its first address). */
   public static final String SERVICE_CIDR = "10.96.0.0/16";
@@ -49,7 +62,7 @@ public final class ControlPlane implements AutoCloseable {
 
   /**
    * The folder with the built parts: {@code L2SM_K8S_BIN} if set, else the build script's cache,
-   * built first when a part is missing (about 16 minutes the first time on 2 cores, with the
+   * built first when a part is missing (about 10 minutes the first time on 2 cores, with the
    * script's progress on {@code progress}).
    */
   public static Path binaries(PrintWriter progress) throws IOException, InterruptedException {
@@ -72,25 +85,9 @@ public final class ControlPlane implements AutoCloseable {
     progress.println(
         "Building the real Kubernetes parts with "
             + script
-            + " (once per version; about 16 min the first time)...");
+            + " (once per version; about 10 min the first time)...");
     progress.flush();
-    Process build =
-        new ProcessBuilder("bash", script.toString())
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    try (var out = build.inputReader(StandardCharsets.UTF_8)) {
-      for (String line = out.readLine(); line != null; line = out.readLine()) {
-        if (line.startsWith("k8s-build:")) {
-          progress.println("  " + line);
-          progress.flush();
-        }
-      }
-    }
-    if (build.waitFor() != 0) {
-      throw new IllegalStateException(
-          "building the Kubernetes parts failed; run `bash " + script + "` to see why");
-    }
+    Checkout.runScript(script, List.of(), "k8s-build:", progress);
     return b;
   }
 
@@ -181,8 +178,28 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Issues a client certificate and writes a kubeconfig that uses it; returns its path. */
   public Path kubeconfig(String name, String user, List<String> groups) throws IOException {
-    Path creds = pki().kubernetesClient(user, groups, dir.resolve("clients").resolve(name));
-    Path out = dir.resolve(name + ".kubeconfig");
+    return kubeconfig(
+        user, groups, dir.resolve("clients").resolve(name), dir.resolve(name + ".kubeconfig"));
+  }
+
+  /**
+   * A kubelet's credentials in {@code to}: its kubeconfig (user {@code system:node:NAME}, group
+   * {@code system:nodes}, what the Node authorizer and NodeRestriction expect) and, in {@code
+   * serving/}, the certificate it serves its API with on {@code ip} (the API server checks it for
+   * exec and logs). Returns the kubeconfig.
+   */
+  public Path kubeletCredentials(String node, String ip, Path to) throws IOException {
+    pki().server("system:node:" + node, List.of(ip), List.of(node), to.resolve("serving"));
+    return kubeconfig(
+        "system:node:" + node,
+        List.of("system:nodes"),
+        to.resolve("client"),
+        to.resolve("kubelet.kubeconfig"));
+  }
+
+  private Path kubeconfig(String user, List<String> groups, Path credsDir, Path out)
+      throws IOException {
+    Path creds = pki().kubernetesClient(user, groups, credsDir);
     write(
         out,
         kubeconfigText(
@@ -281,6 +298,8 @@ public final class ControlPlane implements AutoCloseable {
         "--kubelet-client-certificate=" + kc.resolve("tls.crt"),
         "--kubelet-client-key=" + kc.resolve("tls.key"),
         "--kubelet-certificate-authority=" + caFile(),
+        // Kubelets are reached at their node's address: the lab has no DNS for node names.
+        "--kubelet-preferred-address-types=InternalIP",
         "--allow-privileged=true",
         "--profiling=false",
         // Who did what, one JSON line per request (RBAC tests read which verbs each part used).

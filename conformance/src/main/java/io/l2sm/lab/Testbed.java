@@ -798,6 +798,8 @@ public final class Testbed implements AutoCloseable {
               + logs
               + "/$(echo \"$f\" | tr / -); done");
     }
+    // Real Kubernetes nodes: kubelets, containerd, containers, their mounts and cgroups.
+    RealNode.stop(prefix + "*", dir);
     run(
         "find "
             + dir

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test-side rules for the real Kubernetes parts: fail under CI=true, skip elsewhere, when the
- * testbed's tools or the Go toolchain that builds the parts is missing.
+ * testbed's tools, the container runtime, the image tools or the Go toolchain that builds the parts
+ * is missing.
  */
 final class RealKubernetes {
   private RealKubernetes() {}
@@ -19,6 +20,11 @@ final class RealKubernetes {
         if (Testbed.run("command -v " + tool).exit() != 0) {
           missing.add(tool);
         }
+      }
+    }
+    for (String tool : List.of("containerd", "ctr", "runc", "umoci", "debootstrap", "nsenter")) {
+      if (Testbed.run("command -v " + tool).exit() != 0) {
+        missing.add(tool);
       }
     }
     if (missing.isEmpty()) {

@@ -1,0 +1,189 @@
+package io.l2sm.cli.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.l2sm.lab.ControlPlane;
+import io.l2sm.lab.Images;
+import io.l2sm.lab.RealNode;
+import io.l2sm.lab.Testbed;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Real Kubernetes nodes: in each of a two-node testbed's namespaces its own containerd (with runc)
+ * and a kubelet registered with a real {@link ControlPlane}; the primary network is the CNI bridge
+ * plugin with a pod range per node and routes between the nodes. Pods from the lab's probe image
+ * run on both nodes, reach each other, and go without a trace; exec and logs go through the API
+ * server to the kubelets.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealNodesIT {
+  Testbed tb;
+  ControlPlane cp;
+  Path dir;
+  final List<RealNode> nodes = new ArrayList<>();
+
+  @BeforeAll
+  void up() throws Exception {
+    RealKubernetes.require();
+    PrintWriter progress = new PrintWriter(System.err, true);
+    Path bin = ControlPlane.binaries(progress);
+    List<Images.Image> images = Images.make(false, progress);
+    dir = Testbed.dirOf("l2k");
+    tb = new Testbed("l2k", Testbed.Placement.alone("l2k"), 44, "300-363", 2, List.of());
+    cp = ControlPlane.start(dir.resolve("k8s"), bin, tb.controllerIp(), progress);
+    int i = 1;
+    for (String n : tb.nodes()) {
+      nodes.add(
+          RealNode.start(
+              cp,
+              bin,
+              dir.resolve("node-" + n),
+              n,
+              tb.ns(n),
+              tb.nodeIp(n),
+              "10.244." + i++ + ".0/24",
+              images,
+              progress));
+    }
+    for (RealNode a : nodes) {
+      for (RealNode b : nodes) {
+        if (a != b) {
+          a.route(b.podCidr(), b.ip());
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  void down() {
+    for (RealNode n : nodes) {
+      n.close();
+    }
+    if (cp != null) {
+      cp.close();
+    }
+    if (tb != null) {
+      tb.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void bothNodesBecomeReady() {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                cp.kubectl(
+                        "get nodes -o jsonpath='{range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status} {end}'")
+                    .contains("n1=True n2=True"));
+    String info =
+        cp.kubectl(
+            "get node n1 -o jsonpath='{.status.nodeInfo.kubeletVersion} {.status.nodeInfo.containerRuntimeVersion}'");
+    assertThat(info).startsWith("v1.34").contains("containerd://1.6");
+  }
+
+  @Test
+  @Order(2)
+  void podsOnTwoNodesRunAndReachEachOther() {
+    for (String n : List.of("n1", "n2")) {
+      cp.kubectl("apply -f - <<'EOF'\n" + probePod("p-" + n, n) + "EOF");
+    }
+    cp.kubectl("wait --for=condition=Ready pod/p-n1 pod/p-n2 --timeout=120s");
+    String ip2 = cp.kubectl("get pod p-n2 -o jsonpath={.status.podIP}").strip();
+    assertThat(ip2).startsWith("10.244.2.");
+    // Exec through the API server and the kubelet's authenticated API.
+    String ping = cp.kubectl("exec p-n1 -- ping -c 3 -W 2 " + ip2);
+    assertThat(Testbed.received(ping)).as(ping).isEqualTo(3);
+    String logs = cp.kubectl("logs p-n2");
+    assertThat(logs).contains("probe on n2 up");
+  }
+
+  @Test
+  @Order(3)
+  void aDeletedPodLeavesNothingOnItsNode() throws Exception {
+    int before = containers("n1");
+    assertThat(before).as("the running pod's containers on n1").isPositive();
+    cp.kubectl("delete pod p-n1 --wait=true --timeout=60s");
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> containers("n1") == 0);
+    // The pod's veth on the node's bridge and its address are gone too.
+    assertThat(Testbed.sh("ip -n " + tb.ns("n1") + " -o link show master cni0")).isBlank();
+    assertThat(
+            Files.list(dir.resolve("node-n1/cni/ipam/lab"))
+                .filter(f -> f.getFileName().toString().startsWith("10.244."))
+                .count())
+        .isZero();
+  }
+
+  @Test
+  @Order(4)
+  void aCrashedNodeIsClearedByLabDown() throws Exception {
+    // kill -9 of the kubelets and containerds: the pods' containers and shims live on.
+    String sleeper = Testbed.sh("pgrep -f '^sleep infinity' || true").strip();
+    assertThat(sleeper).as("p-n2's container runs before the crash").isNotBlank();
+    Testbed.sh("pkill -9 -f '[/]" + dir.toString().substring(1) + "/node-n[12]/kubelet.yaml'");
+    Testbed.sh("pkill -9 -f '^containerd --config " + dir + "/node-n'");
+    assertThat(mountsUnder(dir)).as("the pods' mounts after the crash").isPositive();
+    assertThat(Testbed.run("kill -0 " + sleeper).exit()).isZero();
+
+    Testbed.destroy("l2k"); // what `lab down` runs for a lab's folder
+
+    assertThat(Testbed.run("kill -0 " + sleeper).exit()).as("the container is gone").isNotZero();
+    // Live ones (a killed shim is a zombie until PID 1 reaps it).
+    assertThat(
+            Testbed.sh(
+                "ps -eo stat=,args= | awk '$1 !~ /^Z/' | grep -E '[c]ontainerd-shim|[k]ubelet"
+                    + " --config' || true"))
+        .isBlank();
+    assertThat(mountsUnder(dir)).isZero();
+    assertThat(Testbed.sh("ls -d /sys/fs/cgroup/*/l2sm 2>/dev/null || true")).isBlank();
+    assertThat(Testbed.sh("ip netns list")).doesNotContain("l2k");
+  }
+
+  static long mountsUnder(Path dir) throws Exception {
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .filter(l -> l.split(" ")[4].startsWith(dir + "/"))
+        .count();
+  }
+
+  /** Running containers (sandboxes included) in node {@code n}'s containerd. */
+  int containers(String n) {
+    RealNode node = nodes.stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow();
+    String out = Testbed.sh("ctr -a " + node.containerdSocket() + " -n k8s.io tasks ls 2>&1");
+    Matcher m = Pattern.compile("(?m)RUNNING").matcher(out);
+    int running = 0;
+    while (m.find()) {
+      running++;
+    }
+    return running;
+  }
+
+  static String probePod(String name, String node) {
+    return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: "
+        + name
+        + "\n  namespace: default\nspec:\n  nodeSelector: {kubernetes.io/hostname: "
+        + node
+        + "}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: probe\n    image: "
+        + Images.PROBE
+        + "\n    imagePullPolicy: Never\n    command: [sh, -c, 'echo probe on "
+        + node
+        + " up; exec sleep infinity']\n";
+  }
+}

@@ -1,0 +1,344 @@
+package io.l2sm.lab;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Kubernetes node of a lab cluster, inside the node's network namespace: its own containerd
+ * (with runc, no systemd: cgroupfs) and a kubelet registered with the cluster's {@link
+ * ControlPlane}. Each node has its own state and sockets in its folder, its own cgroup parent
+ * ({@code /l2sm/<cluster>-<node>} in every hierarchy) and its own CNI folders; the primary network
+ * is the reference bridge plugin with host-local addresses from the node's pod range (routes to the
+ * other nodes' ranges are the lab's: {@link #route}). Images come from tar files imported into the
+ * node's containerd: there is no registry.
+ *
+ * <p>The processes name the node's folder on their command lines, so {@code lab down} finds them
+ * after a crash; {@link #close} also unmounts what the kubelet and containerd mounted under it and
+ * removes the cgroups.
+ */
+public final class RealNode implements AutoCloseable {
+  /** The CNI reference plugins a node's primary network uses, from {@code scripts/k8s/build.sh}. */
+  static final List<String> CNI_PLUGINS = List.of("bridge", "host-local", "loopback", "portmap");
+
+  /** The kubelet's port on the node's address (each node has its own namespace). */
+  public static final int KUBELET_PORT = 10250;
+
+  private final ControlPlane cp;
+  private final Path bin;
+  private final Path dir;
+  private final String name;
+  private final String netns;
+  private final String ip;
+  private final String podCidr;
+  private final String cgroup;
+  private final List<Process> processes = new ArrayList<>();
+
+  private RealNode(
+      ControlPlane cp, Path bin, Path dir, String name, String netns, String ip, String podCidr) {
+    this.cp = cp;
+    this.bin = bin;
+    this.dir = dir;
+    this.name = name;
+    this.netns = netns;
+    this.ip = ip;
+    this.podCidr = podCidr;
+    this.cgroup = "/l2sm/" + netns;
+  }
+
+  /**
+   * Starts containerd in network namespace {@code netns}, imports {@code images} (OCI tar files),
+   * writes the primary network's CNI configuration and starts the kubelet; returns when containerd
+   * answers and the kubelet has registered the Node (its readiness comes with the CNI config).
+   */
+  public static RealNode start(
+      ControlPlane cp,
+      Path bin,
+      Path dir,
+      String name,
+      String netns,
+      String ip,
+      String podCidr,
+      List<Images.Image> images,
+      PrintWriter progress)
+      throws IOException, InterruptedException {
+    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr);
+    try {
+      node.prepare();
+      node.startContainerd();
+      for (Images.Image image : images) {
+        node.importImage(image);
+      }
+      node.startKubelet();
+      progress.println("  node " + name + " registered (kubelet and containerd in " + netns + ")");
+      progress.flush();
+      return node;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String ip() {
+    return ip;
+  }
+
+  public String podCidr() {
+    return podCidr;
+  }
+
+  /** The node's containerd socket (for {@code ctr -a}). */
+  public Path containerdSocket() {
+    return dir.resolve("containerd.sock");
+  }
+
+  /** The folder the kubelet (and Multus, and L2S-M's chart) look for CNI plugins in. */
+  public Path cniBinDir() {
+    return dir.resolve("cni/bin");
+  }
+
+  /** The folder of the node's CNI configuration (the primary network's first). */
+  public Path cniConfDir() {
+    return dir.resolve("cni/net.d");
+  }
+
+  /** Routes {@code cidr} (another node's pods) through {@code via} (that node's address). */
+  public void route(String cidr, String via) {
+    Testbed.sh("ip -n " + netns + " route replace " + cidr + " via " + via);
+  }
+
+  private void prepare() throws IOException {
+    Files.createDirectories(cniBinDir());
+    Files.createDirectories(cniConfDir());
+    for (String p : CNI_PLUGINS) {
+      Path target = cniBinDir().resolve(p);
+      Files.deleteIfExists(target);
+      Files.copy(bin.resolve(p), target);
+    }
+    // Pods mount volumes under the kubelet's folder; containers must see them (rshared).
+    Testbed.sh("findmnt -no PROPAGATION / | grep -q shared || mount --make-rshared /");
+    // A node forwards its pods' packets to the other nodes.
+    Testbed.sh("ip netns exec " + netns + " sysctl -qw net.ipv4.ip_forward=1");
+    // The kubelet checks that its cgroup parent exists in every hierarchy.
+    Testbed.sh(
+        "for h in /sys/fs/cgroup/*/; do [ -e \"${h}cgroup.procs\" ] && mkdir -p \"${h}"
+            + cgroup.substring(1)
+            + "\"; done; true");
+    Files.writeString(
+        cniConfDir().resolve("10-lab.conflist"),
+        """
+        {
+          "cniVersion": "1.0.0",
+          "name": "lab",
+          "plugins": [
+            {
+              "type": "bridge",
+              "bridge": "cni0",
+              "isGateway": true,
+              "ipMasq": false,
+              "hairpinMode": true,
+              "ipam": {
+                "type": "host-local",
+                "dataDir": "%s",
+                "ranges": [[{"subnet": "%s"}]],
+                "routes": [{"dst": "0.0.0.0/0"}]
+              }
+            },
+            {"type": "portmap", "capabilities": {"portMappings": true}}
+          ]
+        }
+        """
+            .formatted(dir.resolve("cni/ipam"), podCidr));
+  }
+
+  private void startContainerd() throws IOException, InterruptedException {
+    Path toml = dir.resolve("containerd.toml");
+    Files.writeString(
+        toml,
+        """
+        version = 2
+        root = "%1$s/containerd/root"
+        state = "%1$s/containerd/state"
+        [grpc]
+          address = "%1$s/containerd.sock"
+        [ttrpc]
+          address = "%1$s/containerd.sock.ttrpc"
+        [debug]
+          address = ""
+        [metrics]
+          address = ""
+        [plugins."io.containerd.grpc.v1.cri"]
+          sandbox_image = "%2$s"
+          stream_server_address = "127.0.0.1"
+          stream_server_port = "0"
+          netns_mounts_under_state_dir = true
+          restrict_oom_score_adj = true
+          [plugins."io.containerd.grpc.v1.cri".containerd]
+            snapshotter = "overlayfs"
+            default_runtime_name = "runc"
+            [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+              runtime_type = "io.containerd.runc.v2"
+              [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+                SystemdCgroup = false
+                Root = "%1$s/runc"
+          [plugins."io.containerd.grpc.v1.cri".cni]
+            bin_dir = "%3$s"
+            conf_dir = "%4$s"
+        """
+            .formatted(dir, Images.PAUSE, cniBinDir(), cniConfDir()));
+    start("containerd", List.of("containerd", "--config", toml.toString()));
+    await(
+        "containerd",
+        () -> Testbed.run("ctr -a " + containerdSocket() + " version").exit() == 0,
+        30);
+  }
+
+  /** Imports an OCI image tar into the node's containerd (namespace {@code k8s.io}). */
+  public void importImage(Images.Image image) {
+    // The tars tag their image "1": --base-name gives it its full name.
+    String base = image.name().substring(0, image.name().lastIndexOf(':'));
+    Testbed.sh(
+        "ctr -a "
+            + containerdSocket()
+            + " -n k8s.io images import --base-name "
+            + base
+            + " "
+            + image.tar());
+  }
+
+  private void startKubelet() throws IOException, InterruptedException {
+    Path kubeconfig = cp.kubeletCredentials(name, ip, dir.resolve("pki"));
+    Path config = dir.resolve("kubelet.yaml");
+    Files.writeString(
+        config,
+        """
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        address: %1$s
+        port: %2$d
+        readOnlyPort: 0
+        healthzPort: 0
+        authentication:
+          anonymous: {enabled: false}
+          webhook: {enabled: true}
+          x509: {clientCAFile: %3$s}
+        authorization: {mode: Webhook}
+        tlsCertFile: %4$s/tls.crt
+        tlsPrivateKeyFile: %4$s/tls.key
+        containerRuntimeEndpoint: unix://%5$s
+        cgroupDriver: cgroupfs
+        cgroupRoot: %6$s
+        cgroupsPerQOS: true
+        failSwapOn: false
+        podLogsDir: %7$s/pod-logs
+        resolvConf: ""
+        clusterDomain: cluster.local
+        registerNode: true
+        serializeImagePulls: false
+        imageGCHighThresholdPercent: 100
+        imageGCLowThresholdPercent: 99
+        evictionHard: {memory.available: "100Mi", nodefs.available: "1%%", imagefs.available: "1%%"}
+        maxPods: 250
+        """
+            .formatted(
+                ip,
+                KUBELET_PORT,
+                cp.caFile(),
+                dir.resolve("pki/serving"),
+                containerdSocket(),
+                cgroup,
+                dir));
+    start(
+        "kubelet",
+        List.of(
+            bin.resolve("kubelet").toString(),
+            "--config=" + config,
+            "--kubeconfig=" + kubeconfig,
+            "--root-dir=" + dir.resolve("kubelet"),
+            "--hostname-override=" + name,
+            "--node-ip=" + ip,
+            "--v=1"));
+    await("kubelet", () -> cp.tryKubectl("get node " + name + " -o name").exit() == 0, 90);
+  }
+
+  private void start(String part, List<String> cmd) throws IOException {
+    List<String> full = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns));
+    full.addAll(cmd);
+    Path log = dir.resolve(part + ".log");
+    Process p =
+        new ProcessBuilder(full)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    processes.add(p);
+  }
+
+  private void await(String part, java.util.function.BooleanSupplier ready, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Process p = processes.get(processes.size() - 1);
+    while (System.nanoTime() < deadline) {
+      if (ready.getAsBoolean()) {
+        return;
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            part + " of node " + name + " exited; its log: " + dir.resolve(part + ".log"));
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(
+        part
+            + " of node "
+            + name
+            + " was not ready within "
+            + seconds
+            + " s; its log: "
+            + dir.resolve(part + ".log"));
+  }
+
+  @Override
+  public void close() {
+    stop(netns, dir);
+  }
+
+  /**
+   * Stops what nodes left in {@code dir}, running or crashed: kubelets, containerd, its shims and
+   * containers (by the folder on their command lines and by cgroup), the mounts under the folder,
+   * the cgroups. {@code netnsGlob} names the nodes' namespaces (and so their cgroups), as in {@code
+   * l2kn*}.
+   */
+  static void stop(String netnsGlob, Path dir) {
+    String path = dir.toString().substring(1);
+    // Kubelets first, so they do not restart what containerd stops.
+    Testbed.run("pkill -9 -f -- '[/]" + path + "[^ ]*/kubelet.yaml'");
+    // Containers: every process in the nodes' cgroups; containerd and its shims (whose -address is
+    // in the folder) by command line.
+    String cgroups = "/sys/fs/cgroup/*/l2sm/" + netnsGlob;
+    Testbed.run(
+        "for h in "
+            + cgroups
+            + "; do find $h -name cgroup.procs -exec cat {} + ; done"
+            + " 2>/dev/null | sort -u | xargs -r kill -9");
+    Testbed.run("pkill -9 -f -- '[/]" + path + "([/ ]|$)'");
+    Testbed.run(
+        "awk '{print $5}' /proc/self/mountinfo | grep '^/"
+            + path
+            + "/' | sort -r | xargs -r -n1 umount -l");
+    Testbed.run(
+        "for h in "
+            + cgroups
+            + "; do find $h -depth -type d -exec rmdir {} + ; done"
+            + " 2>/dev/null; rmdir /sys/fs/cgroup/*/l2sm 2>/dev/null; true");
+  }
+}
