@@ -6,21 +6,25 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Kubernetes node of a lab cluster, inside the node's network namespace: its own containerd
- * (with runc, no systemd: cgroupfs) and a kubelet registered with the cluster's {@link
- * ControlPlane}. Each node has its own state and sockets in its folder, its own cgroup parent
- * ({@code /l2sm/<cluster>-<node>} in every hierarchy) and its own CNI folders; the primary network
- * is the reference bridge plugin with host-local addresses from the node's pod range (routes to the
- * other nodes' ranges are the lab's: {@link #route}). Images come from tar files imported into the
- * node's containerd: there is no registry.
+ * A real Kubernetes node of a lab cluster, inside the node's network namespace and a mount
+ * namespace of its own: its own containerd (with runc, no systemd: cgroupfs) and a kubelet
+ * registered with the cluster's {@link ControlPlane}. Each node has its own state, sockets and runc
+ * root in its folder, its own cgroup parent ({@code /l2sm/<namespace>} in every hierarchy), and in
+ * its mount namespace the standard paths ({@code /opt/cni/bin}, {@code /etc/cni/net.d}, {@code
+ * /var/lib/kubelet}, ...) are folders of its own, so DaemonSets with hostPath volumes work on every
+ * node as on a real one. The primary network is the reference bridge plugin with host-local
+ * addresses from the node's pod range (routes to the other nodes' ranges are the lab's: {@link
+ * #route}). Images come from tar files imported into the node's containerd: there is no registry.
  *
  * <p>The processes name the node's folder on their command lines, so {@code lab down} finds them
- * after a crash; {@link #close} also unmounts what the kubelet and containerd mounted under it and
- * removes the cgroups.
+ * after a crash; {@link #stop} also kills the containers by cgroup, unmounts the namespace's file
+ * (the pods' volume mounts live only in that namespace and go with it) and removes the cgroups.
  */
 public final class RealNode implements AutoCloseable {
   /** The CNI reference plugins a node's primary network uses, from {@code scripts/k8s/build.sh}. */
@@ -37,10 +41,19 @@ public final class RealNode implements AutoCloseable {
   private final String ip;
   private final String podCidr;
   private final String cgroup;
+  private final Map<String, Path> extraPaths;
   private final List<Process> processes = new ArrayList<>();
 
   private RealNode(
-      ControlPlane cp, Path bin, Path dir, String name, String netns, String ip, String podCidr) {
+      ControlPlane cp,
+      Path bin,
+      Path dir,
+      String name,
+      String netns,
+      String ip,
+      String podCidr,
+      Map<String, Path> extraPaths) {
+    this.extraPaths = Map.copyOf(extraPaths);
     this.cp = cp;
     this.bin = bin;
     this.dir = dir;
@@ -52,9 +65,11 @@ public final class RealNode implements AutoCloseable {
   }
 
   /**
-   * Starts containerd in network namespace {@code netns}, imports {@code images} (OCI tar files),
-   * writes the primary network's CNI configuration and starts the kubelet; returns when containerd
-   * answers and the kubelet has registered the Node (its readiness comes with the CNI config).
+   * Starts containerd in network namespace {@code netns} and a mount namespace of the node's own
+   * (where {@code extraPaths}, such as {@code /run/l2sm}, are the given folders besides the
+   * standard ones: {@link #standardPaths}), imports {@code images} (OCI tar files), writes the
+   * primary network's CNI configuration and starts the kubelet; returns when containerd answers and
+   * the kubelet has registered the Node (its readiness comes with the CNI config).
    */
   public static RealNode start(
       ControlPlane cp,
@@ -64,10 +79,11 @@ public final class RealNode implements AutoCloseable {
       String netns,
       String ip,
       String podCidr,
+      Map<String, Path> extraPaths,
       List<Images.Image> images,
       PrintWriter progress)
       throws IOException, InterruptedException {
-    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr);
+    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr, extraPaths);
     try {
       node.prepare();
       node.startContainerd();
@@ -111,21 +127,68 @@ public final class RealNode implements AutoCloseable {
     return dir.resolve("cni/net.d");
   }
 
+  /**
+   * The node's own view of the standard paths: inside its mount namespace each of these paths is a
+   * folder of the node's (DaemonSets' hostPath volumes, such as Multus's or L2S-M's CNI install
+   * step, find their node's files where they expect them).
+   */
+  Map<String, Path> standardPaths() {
+    Map<String, Path> m = new LinkedHashMap<>();
+    m.put("/opt/cni/bin", cniBinDir());
+    m.put("/etc/cni/net.d", cniConfDir());
+    m.put("/var/lib/cni", dir.resolve("cni/lib"));
+    m.put("/var/lib/kubelet", dir.resolve("kubelet"));
+    m.put("/var/log/pods", dir.resolve("pod-logs"));
+    m.put("/run/multus", dir.resolve("run/multus"));
+    m.put("/run/k8s.cni.cncf.io", dir.resolve("run/k8s.cni.cncf.io"));
+    m.putAll(extraPaths);
+    return m;
+  }
+
+  /** The node's mount namespace (a file under its folder that holds it). */
+  Path mountNamespace() {
+    return dir.resolve("ns/mnt");
+  }
+
+  /** A shell command run inside the node: its network and mount namespaces. */
+  public String inNode(String command) {
+    return "nsenter --net=/run/netns/"
+        + netns
+        + " --mount="
+        + mountNamespace()
+        + " sh -c '"
+        + command.replace("'", "'\\''")
+        + "'";
+  }
+
   /** Routes {@code cidr} (another node's pods) through {@code via} (that node's address). */
   public void route(String cidr, String via) {
     Testbed.sh("ip -n " + netns + " route replace " + cidr + " via " + via);
   }
 
   private void prepare() throws IOException {
-    Files.createDirectories(cniBinDir());
-    Files.createDirectories(cniConfDir());
+    for (Path p : standardPaths().values()) {
+      Files.createDirectories(p);
+    }
     for (String p : CNI_PLUGINS) {
       Path target = cniBinDir().resolve(p);
       Files.deleteIfExists(target);
       Files.copy(bin.resolve(p), target);
     }
-    // Pods mount volumes under the kubelet's folder; containers must see them (rshared).
-    Testbed.sh("findmnt -no PROPAGATION / | grep -q shared || mount --make-rshared /");
+    // The node's mount namespace: the host's mounts reach it (slave), its own (pod volumes, the
+    // standard paths) stay in it; shared inside, as the kubelet's volume mounts need. Held by a
+    // bind mount of the namespace in the node's folder, which must itself be private.
+    Path ns = mountNamespace().getParent();
+    Files.createDirectories(ns);
+    Files.writeString(mountNamespace(), "");
+    Testbed.sh("mount --bind " + ns + " " + ns + " && mount --make-private " + ns);
+    Testbed.sh("unshare --mount=" + mountNamespace() + " --propagation slave true");
+    StringBuilder binds = new StringBuilder("mount --make-rshared /");
+    for (var e : standardPaths().entrySet()) {
+      binds.append(" && mkdir -p ").append(e.getKey());
+      binds.append(" && mount --bind ").append(e.getValue()).append(' ').append(e.getKey());
+    }
+    Testbed.sh("nsenter --mount=" + mountNamespace() + " sh -c '" + binds + "'");
     // A node forwards its pods' packets to the other nodes.
     Testbed.sh("ip netns exec " + netns + " sysctl -qw net.ipv4.ip_forward=1");
     // The kubelet checks that its cgroup parent exists in every hierarchy.
@@ -148,7 +211,6 @@ public final class RealNode implements AutoCloseable {
               "hairpinMode": true,
               "ipam": {
                 "type": "host-local",
-                "dataDir": "%s",
                 "ranges": [[{"subnet": "%s"}]],
                 "routes": [{"dst": "0.0.0.0/0"}]
               }
@@ -157,7 +219,7 @@ public final class RealNode implements AutoCloseable {
           ]
         }
         """
-            .formatted(dir.resolve("cni/ipam"), podCidr));
+            .formatted(podCidr));
   }
 
   private void startContainerd() throws IOException, InterruptedException {
@@ -191,10 +253,10 @@ public final class RealNode implements AutoCloseable {
                 SystemdCgroup = false
                 Root = "%1$s/runc"
           [plugins."io.containerd.grpc.v1.cri".cni]
-            bin_dir = "%3$s"
-            conf_dir = "%4$s"
+            bin_dir = "/opt/cni/bin"
+            conf_dir = "/etc/cni/net.d"
         """
-            .formatted(dir, Images.PAUSE, cniBinDir(), cniConfDir()));
+            .formatted(dir, Images.PAUSE));
     start("containerd", List.of("containerd", "--config", toml.toString()));
     await(
         "containerd",
@@ -239,7 +301,7 @@ public final class RealNode implements AutoCloseable {
         cgroupRoot: %6$s
         cgroupsPerQOS: true
         failSwapOn: false
-        podLogsDir: %7$s/pod-logs
+        podLogsDir: /var/log/pods
         resolvConf: ""
         clusterDomain: cluster.local
         registerNode: true
@@ -255,15 +317,14 @@ public final class RealNode implements AutoCloseable {
                 cp.caFile(),
                 dir.resolve("pki/serving"),
                 containerdSocket(),
-                cgroup,
-                dir));
+                cgroup));
     start(
         "kubelet",
         List.of(
             bin.resolve("kubelet").toString(),
             "--config=" + config,
             "--kubeconfig=" + kubeconfig,
-            "--root-dir=" + dir.resolve("kubelet"),
+            "--root-dir=/var/lib/kubelet",
             "--hostname-override=" + name,
             "--node-ip=" + ip,
             "--v=1"));
@@ -271,7 +332,9 @@ public final class RealNode implements AutoCloseable {
   }
 
   private void start(String part, List<String> cmd) throws IOException {
-    List<String> full = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns));
+    List<String> full =
+        new ArrayList<>(
+            List.of("nsenter", "--net=/run/netns/" + netns, "--mount=" + mountNamespace()));
     full.addAll(cmd);
     Path log = dir.resolve(part + ".log");
     Process p =

@@ -58,6 +58,7 @@ class RealNodesIT {
               tb.ns(n),
               tb.nodeIp(n),
               "10.244." + i++ + ".0/24",
+              java.util.Map.of(),
               images,
               progress));
     }
@@ -119,17 +120,15 @@ class RealNodesIT {
   @Test
   @Order(3)
   void aDeletedPodLeavesNothingOnItsNode() throws Exception {
+    Path leases = dir.resolve("node-n1/cni/lib/networks/lab");
+    assertThat(addressLeases(leases)).as("p-n1's address lease").isEqualTo(1);
     int before = containers("n1");
     assertThat(before).as("the running pod's containers on n1").isPositive();
     cp.kubectl("delete pod p-n1 --wait=true --timeout=60s");
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> containers("n1") == 0);
     // The pod's veth on the node's bridge and its address are gone too.
     assertThat(Testbed.sh("ip -n " + tb.ns("n1") + " -o link show master cni0")).isBlank();
-    assertThat(
-            Files.list(dir.resolve("node-n1/cni/ipam/lab"))
-                .filter(f -> f.getFileName().toString().startsWith("10.244."))
-                .count())
-        .isZero();
+    assertThat(addressLeases(leases)).isZero();
   }
 
   @Test
@@ -140,7 +139,8 @@ class RealNodesIT {
     assertThat(sleeper).as("p-n2's container runs before the crash").isNotBlank();
     Testbed.sh("pkill -9 -f '[/]" + dir.toString().substring(1) + "/node-n[12]/kubelet.yaml'");
     Testbed.sh("pkill -9 -f '^containerd --config " + dir + "/node-n'");
-    assertThat(mountsUnder(dir)).as("the pods' mounts after the crash").isPositive();
+    // The nodes' mount namespaces, held by files in their folders, with the pods' volumes in them.
+    assertThat(mountsUnder(dir)).as("the nodes' namespaces after the crash").isPositive();
     assertThat(Testbed.run("kill -0 " + sleeper).exit()).isZero();
 
     Testbed.destroy("l2k"); // what `lab down` runs for a lab's folder
@@ -155,6 +155,13 @@ class RealNodesIT {
     assertThat(mountsUnder(dir)).isZero();
     assertThat(Testbed.sh("ls -d /sys/fs/cgroup/*/l2sm 2>/dev/null || true")).isBlank();
     assertThat(Testbed.sh("ip netns list")).doesNotContain("l2k");
+  }
+
+  /** host-local's address files in {@code dir} (one per pod on the node). */
+  static long addressLeases(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("10.244.")).count();
+    }
   }
 
   static long mountsUnder(Path dir) throws Exception {
