@@ -6,11 +6,13 @@
 #                                    (sh, ip, ping, arping, tcpdump, python3 with scapy, iperf3,
 #                                    nginx, dnsmasq, nftables, curl) and what L2S-M's image adds to
 #                                    it (a JRE, Open vSwitch)
+#   multus.tar  l2sm.local/multus:1  probe's layer plus Multus's thick daemon and shim, as
+#                                    scripts/k8s/build.sh built them (MULTUS_VERSION)
 #   l2sm.tar    l2sm.local/l2sm:1    probe's layer plus the CLI's jar, libraries and launcher
 #                                    (made with --l2sm after `mvn install`, every time: it changes
 #                                    with the code)
 # Output: $L2SM_CACHE/images/<key>/ (default /var/cache/l2sm), keyed by this script, pause.c and
-# Debian's suite; reused by later clones. l2sm.tar goes next to the others, replaced each time.
+# Debian's suite and the versions; reused by later clones. l2sm.tar goes next to the others, replaced each time.
 #   scripts/k8s/images.sh [--l2sm]   make what is missing, print the folder last
 #   scripts/k8s/images.sh --print    print the folder only
 set -euo pipefail
@@ -19,7 +21,7 @@ repo=$(cd "$here/../.." && pwd)
 suite=bookworm
 mirror=${L2SM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages=iproute2,iputils-ping,arping,tcpdump,python3-scapy,iperf3,nginx-light,dnsmasq-base,nftables,curl,ethtool,procps,kmod,openvswitch-switch,openjdk-17-jre-headless
-key=$( (cat "$here/images.sh" "$repo/images/pause/pause.c"; echo "$suite $packages") | sha256sum | cut -c1-12)
+key=$( (cat "$here/images.sh" "$here/versions.env" "$repo/images/pause/pause.c"; echo "$suite $packages") | sha256sum | cut -c1-12)
 out=${L2SM_CACHE:-/var/cache/l2sm}/images/$key
 if [ "${1:-}" = "--print" ]; then
   echo "$out"
@@ -72,6 +74,20 @@ if [ ! -s "$out/probe.tar" ]; then
     --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
   tarball "$work/probe-oci" "$out/probe.tar"
   rm -rf "$work/bundle" "$work/rootfs"
+fi
+
+if [ ! -s "$out/multus.tar" ]; then
+  k8sbin=$(bash "$here/build.sh" --print)
+  for b in multus-daemon multus-shim; do
+    [ -x "$k8sbin/$b" ] || { echo "images: error: no $k8sbin/$b; run first: bash scripts/k8s/build.sh" >&2; exit 1; }
+  done
+  echo "images: making l2sm.local/multus:1 from $k8sbin..." >&2
+  mkdir -p "$work/multus-oci"
+  (cd "$work/multus-oci" && tar -xf "$out/probe.tar")
+  umoci insert --image "$work/multus-oci:1" "$k8sbin/multus-daemon" /usr/bin/multus-daemon
+  umoci insert --image "$work/multus-oci:1" "$k8sbin/multus-shim" /usr/src/multus-cni/bin/multus-shim
+  umoci config --image "$work/multus-oci:1" --config.entrypoint /usr/bin/multus-daemon --clear config.cmd
+  tarball "$work/multus-oci" "$out/multus.tar"
 fi
 
 if [ "${1:-}" = "--l2sm" ]; then

@@ -43,6 +43,9 @@ public final class ControlPlane implements AutoCloseable {
   /** The Service network (the {@code kubernetes} Service takes its first address). */
   public static final String SERVICE_CIDR = "10.96.0.0/16";
 
+  /** The kubernetes Service's address (the first of {@link #SERVICE_CIDR}). */
+  public static final String API_SERVICE_IP = "10.96.0.1";
+
   private final Path dir;
   private final Path bin;
   private final String ip;
@@ -127,6 +130,52 @@ public final class ControlPlane implements AutoCloseable {
     return "https://" + ip + ":" + apiPort;
   }
 
+  /** The API server's address, where the nodes reach it. */
+  public String apiHost() {
+    return ip;
+  }
+
+  public int apiPort() {
+    return apiPort;
+  }
+
+  /**
+   * Installs Multus (thick) as a DaemonSet from the lab's image {@code l2sm.local/multus:1}
+   * (resource {@code multus.yaml}) and waits until its daemon runs on {@code nodes} nodes: from
+   * then on each node's CNI configuration starts with Multus's, which delegates to the primary
+   * network and to the attachments a pod's annotation asks for.
+   */
+  public void installMultus(int nodes) throws IOException {
+    String manifest;
+    try (var in = ControlPlane.class.getResourceAsStream("multus.yaml")) {
+      manifest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    manifest = manifest.replace("${API_HOST}", ip).replace("${API_PORT}", String.valueOf(apiPort));
+    Path f = dir.resolve("multus.yaml");
+    Files.writeString(f, manifest);
+    // Multus's own CRD, as the chart carries it (helm skips CRDs that exist).
+    kubectl(
+        "apply -f "
+            + ChartSettings.chart()
+                .resolve("crds/network-attachment-definitions.k8s.cni.cncf.io-v1.yml"));
+    kubectl(
+        "wait --for condition=established --timeout=30s"
+            + " crd/network-attachment-definitions.k8s.cni.cncf.io");
+    kubectl("apply -f " + f);
+    kubectl("-n kube-system rollout status daemonset/multus --timeout=120s");
+    String ready =
+        kubectl("-n kube-system get daemonset multus -o jsonpath={.status.numberReady}").strip();
+    if (!ready.equals(String.valueOf(nodes))) {
+      throw new IllegalStateException(
+          "Multus runs on "
+              + ready
+              + " of "
+              + nodes
+              + " nodes: "
+              + kubectl("-n kube-system get pods -o wide"));
+    }
+  }
+
   /** The kubeconfig of the cluster's administrator (group {@code system:masters}). */
   public Path adminKubeconfig() {
     return dir.resolve("admin.kubeconfig");
@@ -156,7 +205,7 @@ public final class ControlPlane implements AutoCloseable {
     Pki pki = pki();
     pki.server(
         "kube-apiserver",
-        List.of(ip, "127.0.0.1", "10.96.0.1"),
+        List.of(ip, "127.0.0.1", API_SERVICE_IP),
         List.of(
             "localhost",
             "kubernetes",

@@ -18,6 +18,9 @@ public final class Images {
   /** The test image: sh, ip, ping, arping, tcpdump, python3 with scapy, iperf3, nginx, ... */
   public static final String PROBE = "l2sm.local/probe:1";
 
+  /** Multus (thick), as {@code scripts/k8s/build.sh} built it. */
+  public static final String MULTUS = "l2sm.local/multus:1";
+
   /** L2S-M's image, made from this checkout's build. */
   public static final String L2SM = "l2sm.local/l2sm:1";
 
@@ -46,6 +49,7 @@ public final class Images {
     List<Image> images = new ArrayList<>();
     images.add(new Image(PAUSE, out.resolve("pause.tar")));
     images.add(new Image(PROBE, out.resolve("probe.tar")));
+    images.add(new Image(MULTUS, out.resolve("multus.tar")));
     if (withL2sm) {
       images.add(new Image(L2SM, out.resolve("l2sm.tar")));
     }

@@ -30,6 +30,9 @@ public final class RealNode implements AutoCloseable {
   /** The CNI reference plugins a node's primary network uses, from {@code scripts/k8s/build.sh}. */
   static final List<String> CNI_PLUGINS = List.of("bridge", "host-local", "loopback", "portmap");
 
+  /** A folder of the node's own under /run, in its mount namespace. */
+  public static final String NODE_RUN = "/run/l2sm-node";
+
   /** The kubelet's port on the node's address (each node has its own namespace). */
   public static final int KUBELET_PORT = 10250;
 
@@ -139,8 +142,13 @@ public final class RealNode implements AutoCloseable {
     m.put("/var/lib/cni", dir.resolve("cni/lib"));
     m.put("/var/lib/kubelet", dir.resolve("kubelet"));
     m.put("/var/log/pods", dir.resolve("pod-logs"));
-    m.put("/run/multus", dir.resolve("run/multus"));
-    m.put("/run/k8s.cni.cncf.io", dir.resolve("run/k8s.cni.cncf.io"));
+    // Sockets of the node's own daemons (Multus's: its daemon removes and makes its folder
+    // again, which cannot be a mount point itself).
+    m.put(NODE_RUN, dir.resolve("run"));
+    m.put("/run/k8s.cni.cncf.io", dir.resolve("run-k8s.cni.cncf.io"));
+    // Pods' network namespaces, where containerd puts them and CNI daemons (Multus, L2S-M's
+    // agent) look for them; it hides the host's /run/netns inside the node.
+    m.put("/run/netns", dir.resolve("run-netns"));
     m.putAll(extraPaths);
     return m;
   }
@@ -191,6 +199,20 @@ public final class RealNode implements AutoCloseable {
     Testbed.sh("nsenter --mount=" + mountNamespace() + " sh -c '" + binds + "'");
     // A node forwards its pods' packets to the other nodes.
     Testbed.sh("ip netns exec " + netns + " sysctl -qw net.ipv4.ip_forward=1");
+    // The kubernetes Service's address leads to the API server (the lab has no kube-proxy), from
+    // the node and from its pods; the API server answers the node's address.
+    Testbed.sh(
+        "ip netns exec "
+            + netns
+            + " nft -f - <<'EOF'\ntable ip l2sm-lab {\n"
+            + "  chain out { type nat hook output priority -100; %1$s }\n".formatted(apiDnat())
+            + "  chain pre { type nat hook prerouting priority -100; %1$s }\n".formatted(apiDnat())
+            + "  chain post { type nat hook postrouting priority 100;"
+            + " ip saddr "
+            + podCidr
+            + " ip daddr "
+            + cp.apiHost()
+            + " masquerade; }\n}\nEOF");
     // The kubelet checks that its cgroup parent exists in every hierarchy.
     Testbed.sh(
         "for h in /sys/fs/cgroup/*/; do [ -e \"${h}cgroup.procs\" ] && mkdir -p \"${h}"
@@ -222,6 +244,16 @@ public final class RealNode implements AutoCloseable {
             .formatted(podCidr));
   }
 
+  private String apiDnat() {
+    return "ip daddr "
+        + ControlPlane.API_SERVICE_IP
+        + " tcp dport 443 dnat to "
+        + cp.apiHost()
+        + ":"
+        + cp.apiPort()
+        + ";";
+  }
+
   private void startContainerd() throws IOException, InterruptedException {
     Path toml = dir.resolve("containerd.toml");
     Files.writeString(
@@ -242,7 +274,6 @@ public final class RealNode implements AutoCloseable {
           sandbox_image = "%2$s"
           stream_server_address = "127.0.0.1"
           stream_server_port = "0"
-          netns_mounts_under_state_dir = true
           restrict_oom_score_adj = true
           [plugins."io.containerd.grpc.v1.cri".containerd]
             snapshotter = "overlayfs"

@@ -133,10 +133,49 @@ class RealNodesIT {
 
   @Test
   @Order(4)
+  void multusAttachesASecondNetworkFromANadInThePapersForm() throws Exception {
+    cp.installMultus(nodes.size());
+    // Multus put its configuration first on every node, delegating to the primary network.
+    for (RealNode n : nodes) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(n.cniConfDir().resolve("00-multus.conf")));
+    }
+    // No "name" in the CNI config: Multus fills it in from the NAD's.
+    cp.kubectl(
+        "apply -f - <<'EOF'\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
+            + "metadata:\n  name: side\n  namespace: default\nspec:\n  config: '{\"cniVersion\":"
+            + " \"0.3.1\", \"type\": \"bridge\", \"bridge\": \"side0\", \"ipam\": {\"type\":"
+            + " \"host-local\", \"subnet\": \"10.30.0.0/24\"}}'\nEOF");
+    for (String p : List.of("s1", "s2")) {
+      cp.kubectl(
+          "apply -f - <<'EOF'\n"
+              + probePod(p, "n1")
+                  .replace(
+                      "  namespace: default\n",
+                      "  namespace: default\n  annotations:\n    k8s.v1.cni.cncf.io/networks: side\n")
+              + "EOF");
+    }
+    cp.kubectl("wait --for=condition=Ready pod/s1 pod/s2 --timeout=120s");
+    String status =
+        cp.kubectl(
+            "get pod s2 -o jsonpath='{.metadata.annotations.k8s\\.v1\\.cni\\.cncf\\.io/network-status}'");
+    assertThat(status).contains("\"name\": \"default/side\"").contains("\"interface\": \"net1\"");
+    Matcher ip = Pattern.compile("\"10\\.30\\.0\\.\\d+\"").matcher(status);
+    assertThat(ip.find()).as(status).isTrue();
+    String s2 = ip.group().replace("\"", "");
+    String addr = cp.kubectl("exec s2 -- ip -4 -o addr show net1");
+    assertThat(addr).contains(s2 + "/24");
+    String ping = cp.kubectl("exec s1 -- ping -c 3 -W 2 -I net1 " + s2);
+    assertThat(Testbed.received(ping)).as(ping).isEqualTo(3);
+  }
+
+  @Test
+  @Order(5)
   void aCrashedNodeIsClearedByLabDown() throws Exception {
     // kill -9 of the kubelets and containerds: the pods' containers and shims live on.
-    String sleeper = Testbed.sh("pgrep -f '^sleep infinity' || true").strip();
-    assertThat(sleeper).as("p-n2's container runs before the crash").isNotBlank();
+    String sleeper = Testbed.sh("pgrep -f '^sleep infinity' || true").strip().replace('\n', ' ');
+    assertThat(sleeper).as("the pods' containers run before the crash").isNotBlank();
     Testbed.sh("pkill -9 -f '[/]" + dir.toString().substring(1) + "/node-n[12]/kubelet.yaml'");
     Testbed.sh("pkill -9 -f '^containerd --config " + dir + "/node-n'");
     // The nodes' mount namespaces, held by files in their folders, with the pods' volumes in them.
@@ -145,7 +184,7 @@ class RealNodesIT {
 
     Testbed.destroy("l2k"); // what `lab down` runs for a lab's folder
 
-    assertThat(Testbed.run("kill -0 " + sleeper).exit()).as("the container is gone").isNotZero();
+    assertThat(Testbed.run("kill -0 " + sleeper).exit()).as("the containers are gone").isNotZero();
     // Live ones (a killed shim is a zombie until PID 1 reaps it).
     assertThat(
             Testbed.sh(
