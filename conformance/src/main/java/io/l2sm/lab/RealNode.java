@@ -146,6 +146,8 @@ public final class RealNode implements AutoCloseable {
     // again, which cannot be a mount point itself).
     m.put(NODE_RUN, dir.resolve("run"));
     m.put("/run/k8s.cni.cncf.io", dir.resolve("run-k8s.cni.cncf.io"));
+    // Where L2S-M's CNI plugin looks for its node's agent (agent.sock).
+    m.put("/run/l2sm", dir.resolve("run-l2sm"));
     // Pods' network namespaces, where containerd puts them and CNI daemons (Multus, L2S-M's
     // agent) look for them; it hides the host's /run/netns inside the node.
     m.put("/run/netns", dir.resolve("run-netns"));
@@ -154,7 +156,7 @@ public final class RealNode implements AutoCloseable {
   }
 
   /** The node's mount namespace (a file under its folder that holds it). */
-  Path mountNamespace() {
+  public Path mountNamespace() {
     return dir.resolve("ns/mnt");
   }
 
@@ -167,6 +169,17 @@ public final class RealNode implements AutoCloseable {
         + " sh -c '"
         + command.replace("'", "'\\''")
         + "'";
+  }
+
+  /**
+   * Makes {@code socket} (an agent's, anywhere) the node's {@code /run/l2sm/agent.sock}, where
+   * L2S-M's CNI plugin looks for it, as a symbolic link (it survives the agent making its socket
+   * again).
+   */
+  public void linkAgentSocket(Path socket) throws IOException {
+    Path link = dir.resolve("run-l2sm/agent.sock");
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, socket);
   }
 
   /** Routes {@code cidr} (another node's pods) through {@code via} (that node's address). */

@@ -121,6 +121,10 @@ public final class Testbed implements AutoCloseable {
   private final Map<String, Integer> nodes = new LinkedHashMap<>();
   private final Map<String, List<String>> peers = new TreeMap<>();
   private final Map<String, Process> agents = new TreeMap<>();
+
+  /** Nodes whose agent runs in a mount namespace of the node's own (a real node's). */
+  private final Map<String, Path> agentMountNamespaces = new TreeMap<>();
+
   private final Map<String, List<String>> commands = new TreeMap<>();
   private final List<String> agentArgs;
   private final int ofPort;
@@ -404,9 +408,23 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Starts (or restarts) a node's agent and waits until its switch is connected. */
+  /**
+   * From the next {@link #startAgent} on, node {@code n}'s agent runs in mount namespace {@code
+   * mountNs} (a real node's, where the pods' network namespaces are) besides the node's network
+   * namespace.
+   */
+  public void runAgentIn(String n, Path mountNs) {
+    agentMountNamespaces.put(n, mountNs);
+  }
+
   public void startAgent(String n) throws Exception {
     Files.deleteIfExists(socket(n));
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(n)));
+    Path mountNs = agentMountNamespaces.get(n);
+    List<String> cmd =
+        new ArrayList<>(
+            mountNs == null
+                ? List.of("ip", "netns", "exec", ns(n))
+                : List.of("nsenter", "--net=/run/netns/" + ns(n), "--mount=" + mountNs));
     cmd.addAll(self());
     cmd.add("agent");
     if (extras.settings() != null) {

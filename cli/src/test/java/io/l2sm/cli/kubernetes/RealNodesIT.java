@@ -2,8 +2,11 @@ package io.l2sm.cli.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.l2sm.api.grpc.v1.CreateNetworkRequest;
+import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.lab.ControlPlane;
 import io.l2sm.lab.Images;
+import io.l2sm.lab.LabObjects;
 import io.l2sm.lab.RealNode;
 import io.l2sm.lab.Testbed;
 import java.io.PrintWriter;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -45,7 +49,7 @@ class RealNodesIT {
     Path bin = ControlPlane.binaries(progress);
     List<Images.Image> images = Images.make(false, progress);
     dir = Testbed.dirOf("l2k");
-    tb = new Testbed("l2k", Testbed.Placement.alone("l2k"), 44, "300-363", 2, List.of());
+    tb = new Testbed("l2k", Testbed.Placement.alone("l2k"), 44, "300-363", 2, List.of(), "n1~n2");
     cp = ControlPlane.start(dir.resolve("k8s"), bin, tb.controllerIp(), progress);
     int i = 1;
     for (String n : tb.nodes()) {
@@ -172,6 +176,65 @@ class RealNodesIT {
 
   @Test
   @Order(5)
+  void anL2smNetworkThroughMultusJoinsPodsOnTwoNodesAndNoOneElse() throws Exception {
+    // L2S-M's CNI plugin on each node, and the node's agent where the pods' namespaces are.
+    for (RealNode n : nodes) {
+      Files.copy(
+          tb.cniPlugin(),
+          n.cniBinDir().resolve("l2sm"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      n.linkAgentSocket(tb.socket(n.name()));
+      tb.killAgent(n.name());
+      tb.runAgentIn(n.name(), n.mountNamespace());
+      tb.startAgent(n.name());
+    }
+    for (String net : List.of("red", "blue")) {
+      tb.grpc()
+          .createNetwork(
+              CreateNetworkRequest.newBuilder().setName(net).setKind(NetworkKind.VNET).build());
+      // The paper's form: no "name" in the config (Multus fills it in).
+      String config = LabObjects.unnamedNad(net, "vnet").getSpec().getConfig().replace("'", "");
+      cp.kubectl(
+          "apply -f - <<'EOF'\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
+              + "metadata:\n  name: "
+              + net
+              + "\n  namespace: default\nspec:\n  config: '"
+              + config
+              + "'\nEOF");
+    }
+    Map<String, String[]> pods =
+        Map.of(
+            "r1", new String[] {"n1", "red", "10.0.0.1"},
+            "r2", new String[] {"n2", "red", "10.0.0.2"},
+            "b1", new String[] {"n2", "blue", "10.0.0.3"},
+            "b2", new String[] {"n1", "blue", "10.0.0.4"});
+    for (var e : pods.entrySet()) {
+      String[] v = e.getValue();
+      String networks = "[{\"name\": \"" + v[1] + "\", \"ips\": [\"" + v[2] + "/24\"]}]";
+      cp.kubectl(
+          "apply -f - <<'EOF'\n"
+              + probePod(e.getKey(), v[0])
+                  .replace(
+                      "  namespace: default\n",
+                      "  namespace: default\n  annotations:\n    k8s.v1.cni.cncf.io/networks: '"
+                          + networks
+                          + "'\n")
+              + "EOF");
+    }
+    cp.kubectl("wait --for=condition=Ready pod/r1 pod/r2 pod/b1 pod/b2 --timeout=120s");
+    // Members reach each other across the nodes.
+    String red = cp.kubectl("exec r1 -- ping -c 3 -W 2 -I net1 10.0.0.2");
+    assertThat(Testbed.received(red)).as(red).isEqualTo(3);
+    // Positive control for the non-member: its own network works over the same kind of path.
+    String blue = cp.kubectl("exec b1 -- ping -c 3 -W 2 -I net1 10.0.0.4");
+    assertThat(Testbed.received(blue)).as(blue).isEqualTo(3);
+    // The same subnet on another network: the probe ran (3 sent) and nothing came back.
+    Testbed.Result cross = cp.tryKubectl("exec b1 -- ping -c 3 -W 1 -I net1 10.0.0.1");
+    assertThat(cross.out()).as(cross.out()).contains("3 packets transmitted, 0 received");
+  }
+
+  @Test
+  @Order(6)
   void aCrashedNodeIsClearedByLabDown() throws Exception {
     // kill -9 of the kubelets and containerds: the pods' containers and shims live on.
     String sleeper = Testbed.sh("pgrep -f '^sleep infinity' || true").strip().replace('\n', ' ');
