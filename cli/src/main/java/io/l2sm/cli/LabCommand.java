@@ -173,8 +173,31 @@ public class LabCommand implements Runnable {
                 + " tbf; default: no limit).")
     double wanMbit;
 
+    @Option(
+        names = "--kubernetes",
+        paramLabel = "KIND",
+        defaultValue = "mock",
+        description =
+            "mock (default): the lab's own API server and kubelet; real: etcd, kube-apiserver,"
+                + " controller-manager, scheduler, containerd and a kubelet per node, Multus"
+                + " (built by scripts/k8s/build.sh the first time; one cluster for now).")
+    String kubernetes;
+
     @Override
     public Integer call() throws Exception {
+      Lab.Kubernetes kind =
+          switch (kubernetes) {
+            case "mock" -> Lab.Kubernetes.MOCK;
+            case "real" -> Lab.Kubernetes.REAL;
+            default ->
+                throw new ParameterException(
+                    spec.commandLine(),
+                    "--kubernetes must be mock or real, not '" + kubernetes + "'");
+          };
+      if (kind == Lab.Kubernetes.REAL && (clusters != 1 || sites != 0)) {
+        throw new ParameterException(
+            spec.commandLine(), "--kubernetes real has one cluster and no sites for now");
+      }
       if (clusters < 1 || clusters > 8) {
         throw new ParameterException(spec.commandLine(), "--clusters must be 1-8");
       }
@@ -190,7 +213,7 @@ public class LabCommand implements Runnable {
       if (wanMbit < 0) {
         throw new ParameterException(spec.commandLine(), "--wan-rate must not be negative");
       }
-      List<LabInfo> labs = Lab.up(clusters, nodes, sites, wanMbit, out);
+      List<LabInfo> labs = Lab.up(clusters, nodes, sites, wanMbit, kind, out);
       out.printf(
           "Lab up in %.1f s: %d cluster(s) of %d node(s)%n",
           (System.nanoTime() - t0) / 1e9, labs.size(), nodes);
@@ -336,24 +359,55 @@ public class LabCommand implements Runnable {
     static List<String[]> status(LabInfo lab) throws IOException {
       List<String[]> rows = new ArrayList<>();
       String c = lab.cluster();
+      // A lab on real Kubernetes: its API server speaks TLS with the lab's CA, and real kubelets
+      // (one per node) take the place of the lab's.
+      boolean real = lab.apiUrl().startsWith("https:");
       boolean api;
-      try {
-        var http =
-            (java.net.HttpURLConnection)
-                java.net.URI.create(lab.apiUrl() + "/version").toURL().openConnection();
-        api = http.getResponseCode() == 200;
-      } catch (IOException e) {
-        api = false;
+      java.util.Map<String, String> kubelets = new java.util.TreeMap<>();
+      if (real) {
+        try (KubernetesClient k = client(lab)) {
+          api = k.getKubernetesVersion() != null;
+          for (var node : k.nodes().list().getItems()) {
+            String ready =
+                node.getStatus().getConditions().stream()
+                    .filter(x -> x.getType().equals("Ready"))
+                    .map(x -> x.getStatus())
+                    .findFirst()
+                    .orElse("Unknown");
+            kubelets.put(node.getMetadata().getName(), "True".equals(ready) ? "Ready" : "NotReady");
+          }
+        } catch (RuntimeException e) {
+          api = false;
+        }
+      } else {
+        try {
+          var http =
+              (java.net.HttpURLConnection)
+                  java.net.URI.create(lab.apiUrl() + "/version").toURL().openConnection();
+          api = http.getResponseCode() == 200;
+        } catch (IOException e) {
+          api = false;
+        }
       }
-      rows.add(new String[] {c, "apiserver", api ? "running" : "DOWN", lab.apiUrl()});
-      for (String part : List.of("controller", "operator", "kubelet")) {
+      rows.add(
+          new String[] {
+            c, real ? "kube-apiserver" : "apiserver", api ? "running" : "DOWN", lab.apiUrl()
+          });
+      for (String part :
+          real ? List.of("controller", "operator") : List.of("controller", "operator", "kubelet")) {
         rows.add(new String[] {c, part, Lab.running(lab, part) ? "running" : "DOWN", ""});
       }
       for (LabInfo.Node n : lab.nodes()) {
         boolean agent = Lab.running(lab, "agent-" + n.name());
         rows.add(
             new String[] {
-              c, "node " + n.name(), agent ? "ready" : "NO AGENT", n.ip() + ", pods " + n.podCidr()
+              c,
+              "node " + n.name(),
+              agent ? "ready" : "NO AGENT",
+              n.ip()
+                  + ", pods "
+                  + n.podCidr()
+                  + (real ? ", kubelet " + kubelets.getOrDefault(n.name(), "not registered") : "")
             });
       }
       if (!api) {
@@ -700,7 +754,9 @@ public class LabCommand implements Runnable {
   @Command(
       name = "exec",
       mixinStandardHelpOptions = true,
-      description = "Run a command in a lab pod's network namespace.")
+      description =
+          "Run a command in a lab pod's network namespace (on real Kubernetes: in its first"
+              + " container, through the API server).")
   static class Exec implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -724,6 +780,24 @@ public class LabCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "give a command after --");
       }
       LabInfo lab = requireUp(cluster.cluster);
+      if (lab.apiUrl().startsWith("https:")) {
+        // Real Kubernetes: in the pod's first container, through the API server and the kubelet.
+        Path kubectl =
+            io.l2sm.lab.ControlPlane.binaries(spec.commandLine().getErr()).resolve("kubectl");
+        List<String> cmd =
+            new ArrayList<>(
+                List.of(
+                    kubectl.toString(),
+                    "--kubeconfig",
+                    lab.kubeconfig(),
+                    "exec",
+                    "-n",
+                    namespace,
+                    pod,
+                    "--"));
+        cmd.addAll(command);
+        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+      }
       Map<String, Kubelet.PodRecord> pods = Kubelet.readState(Path.of(lab.dir()));
       Kubelet.PodRecord r = pods.get(namespace + "/" + pod);
       if (r == null) {

@@ -165,7 +165,14 @@ public final class ApiServer implements AutoCloseable {
             "current-context: " + clusterName,
             "");
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, text);
+    // Whole or not at all: the agents read it as soon as it exists.
+    Path part = file.resolveSibling(file.getFileName() + ".part");
+    Files.writeString(part, text);
+    Files.move(
+        part,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   @Override

@@ -238,6 +238,34 @@ public final class Lab {
    */
   public static List<LabInfo> up(
       int clusters, int nodes, int sites, double wanMbit, PrintWriter progress) throws Exception {
+    return up(clusters, nodes, sites, wanMbit, Kubernetes.MOCK, progress);
+  }
+
+  /** What a lab cluster's Kubernetes is. */
+  public enum Kubernetes {
+    /** The lab's own API server (fabric8's mock) and kubelet: fast, and no pods' processes. */
+    MOCK,
+    /**
+     * Real parts ({@link ControlPlane}, {@link RealNode}: etcd, kube-apiserver, controller-manager,
+     * scheduler, containerd and a kubelet per node, Multus), built by {@code scripts/k8s/build.sh}.
+     */
+    REAL
+  }
+
+  /** As above, on the given kind of Kubernetes. */
+  public static List<LabInfo> up(
+      int clusters,
+      int nodes,
+      int sites,
+      double wanMbit,
+      Kubernetes kubernetes,
+      PrintWriter progress)
+      throws Exception {
+    if (kubernetes == Kubernetes.REAL && clusters > 1) {
+      throw new IllegalArgumentException(
+          "a lab on real Kubernetes has one cluster for now (--clusters 1); the inter-cluster"
+              + " parts run on the mock one");
+    }
     if (sites > 0 && clusters < 2) {
       throw new IllegalArgumentException(
           "sites without Kubernetes join an inter-domain lab: use 2 clusters or more");
@@ -263,7 +291,10 @@ public final class Lab {
         InterDomain.prepare();
       }
       for (int k = 1; k <= clusters; k++) {
-        out.add(cluster(k, nodes, interDomain, built, progress));
+        out.add(
+            kubernetes == Kubernetes.REAL
+                ? realCluster(k, nodes, built, progress)
+                : cluster(k, nodes, interDomain, built, progress));
       }
       ObjectNode index = LabInfo.JSON.createObjectNode();
       out.forEach(c -> index.withArray("clusters").add(c.cluster()));
@@ -282,12 +313,15 @@ public final class Lab {
     }
   }
 
-  private static LabInfo cluster(
-      int k, int nodes, boolean interDomain, List<Testbed> built, PrintWriter progress)
+  /**
+   * Cluster {@code k}'s nodes (namespaces, Open vSwitch), controller and agents, whose kubeconfig
+   * is the cluster's {@code kubeconfig} file. No --peer links: the agents follow the cluster's
+   * Overlays, and the operator makes a default one (a full mesh) when the cluster has none.
+   */
+  private static Testbed testbed(int k, int nodes, List<Testbed> built, PrintWriter progress)
       throws Exception {
     String name = "c" + k;
     Path dir = dir().resolve(name);
-    int first = (k - 1) * nodes + 1;
     progress.println(
         "Cluster "
             + name
@@ -295,19 +329,42 @@ public final class Lab {
             + nodes
             + " node(s) (namespaces, Open vSwitch, controller, agents)...");
     progress.flush();
-    Path kubeconfig = dir.resolve("kubeconfig");
-    // No --peer links: the agents follow the cluster's Overlays, and the operator makes a
-    // default one (a full mesh) when the cluster has none.
     Testbed tb =
         new Testbed(
             PREFIX,
-            new Testbed.Placement(dir, name, first, k == 1, dir().resolve("pki")),
+            new Testbed.Placement(dir, name, (k - 1) * nodes + 1, k == 1, dir().resolve("pki")),
             Testbed.Extras.NONE.withSettings(settings()),
             SUBNET,
             "4096-16777215",
             nodes,
-            List.of("--kubeconfig", kubeconfig.toString()));
+            List.of("--kubeconfig", dir.resolve("kubeconfig").toString()));
     built.add(tb);
+    return tb;
+  }
+
+  /** The operator's command line for a cluster of {@code tb} with this kubeconfig. */
+  private static List<String> operatorCommand(Testbed tb, Path kubeconfig) throws IOException {
+    return program(
+        "operator",
+        "@" + settings().resolve("operator.args"),
+        "--kubeconfig",
+        kubeconfig.toString(),
+        "--controller",
+        "127.0.0.1:" + tb.grpcPort(),
+        "--controller-credentials",
+        tb.credentials("operator").toString(),
+        "--http",
+        "127.0.0.1:" + freePort());
+  }
+
+  private static LabInfo cluster(
+      int k, int nodes, boolean interDomain, List<Testbed> built, PrintWriter progress)
+      throws Exception {
+    String name = "c" + k;
+    Path dir = dir().resolve(name);
+    int first = (k - 1) * nodes + 1;
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Testbed tb = testbed(k, nodes, built, progress);
     List<LabInfo.Node> info = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
       String n = "n" + i;
@@ -362,18 +419,7 @@ public final class Lab {
             kubeconfig.toString(),
             "--pods-from",
             dir.toString()));
-    List<String> operator =
-        program(
-            "operator",
-            "@" + settings().resolve("operator.args"),
-            "--kubeconfig",
-            kubeconfig.toString(),
-            "--controller",
-            grpc,
-            "--controller-credentials",
-            tb.credentials("operator").toString(),
-            "--http",
-            "127.0.0.1:" + freePort());
+    List<String> operator = operatorCommand(tb, kubeconfig);
     if (interDomain) {
       operator.addAll(
           List.of(
@@ -398,6 +444,87 @@ public final class Lab {
     lab.write(dir);
     start(lab, "operator");
     start(lab, "kubelet");
+    awaitMesh(tb, nodes);
+    tb.releaseClient();
+    return lab;
+  }
+
+  /**
+   * A cluster on real Kubernetes: the testbed's nodes (namespaces, Open vSwitch, controller,
+   * agents), a {@link ControlPlane} on the underlay's root address, a {@link RealNode} in each
+   * node's namespace with Multus and L2S-M's CNI plugin, the agents moved into the nodes' mount
+   * namespaces (where the pods' network namespaces are), the chart's CRDs and the operator. The
+   * processes outlive this call; {@link #down} finds them by the lab's folder.
+   */
+  private static LabInfo realCluster(int k, int nodes, List<Testbed> built, PrintWriter progress)
+      throws Exception {
+    String name = "c" + k;
+    Path dir = dir().resolve(name);
+    int first = (k - 1) * nodes + 1;
+    Path bin = ControlPlane.binaries(progress);
+    List<Images.Image> images = Images.make(false, progress);
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Testbed tb = testbed(k, nodes, built, progress);
+    progress.println("Cluster " + name + ": starting etcd and the Kubernetes control plane...");
+    progress.flush();
+    ControlPlane cp = ControlPlane.start(dir.resolve("k8s"), bin, tb.controllerIp(), progress);
+    Files.copy(cp.adminKubeconfig(), kubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    cp.kubectl("apply -f " + ChartSettings.chart().resolve("crds"));
+    List<RealNode> real = new ArrayList<>();
+    List<LabInfo.Node> info = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      String n = "n" + i;
+      int number = first + i - 1;
+      String cidr = "10." + (100 + number) + ".0.0/16";
+      real.add(
+          RealNode.start(
+              cp,
+              bin,
+              dir.resolve("node-" + n),
+              n,
+              tb.ns(n),
+              tb.nodeIp(n),
+              cidr,
+              Map.of(),
+              images,
+              progress));
+      info.add(
+          new LabInfo.Node(
+              n,
+              tb.ns(n),
+              tb.nodeIp(n),
+              tb.socket(n).toString(),
+              cidr,
+              "10." + (100 + number) + ".0.1"));
+    }
+    for (RealNode a : real) {
+      for (RealNode b : real) {
+        if (a != b) {
+          a.route(b.podCidr(), b.ip());
+        }
+      }
+    }
+    progress.println("Cluster " + name + ": installing Multus and L2S-M's CNI plugin...");
+    progress.flush();
+    cp.installMultus(nodes);
+    for (RealNode node : real) {
+      node.joinL2sm(tb);
+    }
+    String grpc = "127.0.0.1:" + tb.grpcPort();
+    Map<String, List<String>> processes = new TreeMap<>(tb.commands());
+    processes.put("operator", operatorCommand(tb, kubeconfig));
+    LabInfo lab =
+        new LabInfo(
+            name,
+            dir.toString(),
+            cp.url(),
+            kubeconfig.toString(),
+            grpc,
+            tb.cniPlugin().toString(),
+            info,
+            processes);
+    lab.write(dir);
+    start(lab, "operator");
     awaitMesh(tb, nodes);
     tb.releaseClient();
     return lab;

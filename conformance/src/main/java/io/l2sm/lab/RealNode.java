@@ -176,10 +176,26 @@ public final class RealNode implements AutoCloseable {
    * L2S-M's CNI plugin looks for it, as a symbolic link (it survives the agent making its socket
    * again).
    */
-  public void linkAgentSocket(Path socket) throws IOException {
+  void linkAgentSocket(Path socket) throws IOException {
     Path link = dir.resolve("run-l2sm/agent.sock");
     Files.deleteIfExists(link);
     Files.createSymbolicLink(link, socket);
+  }
+
+  /**
+   * Puts L2S-M on this node as the chart's agent DaemonSet would: {@code tb}'s CNI plugin in the
+   * node's {@code /opt/cni/bin}, its agent's socket at {@code /run/l2sm/agent.sock}, and the agent
+   * restarted in the node's mount namespace, where the pods' network namespaces are.
+   */
+  public void joinL2sm(Testbed tb) throws Exception {
+    Files.copy(
+        tb.cniPlugin(),
+        cniBinDir().resolve("l2sm"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    linkAgentSocket(tb.socket(name));
+    tb.killAgent(name);
+    tb.runAgentIn(name, mountNamespace());
+    tb.startAgent(name);
   }
 
   /** Routes {@code cidr} (another node's pods) through {@code via} (that node's address). */

@@ -179,14 +179,7 @@ class RealNodesIT {
   void anL2smNetworkThroughMultusJoinsPodsOnTwoNodesAndNoOneElse() throws Exception {
     // L2S-M's CNI plugin on each node, and the node's agent where the pods' namespaces are.
     for (RealNode n : nodes) {
-      Files.copy(
-          tb.cniPlugin(),
-          n.cniBinDir().resolve("l2sm"),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      n.linkAgentSocket(tb.socket(n.name()));
-      tb.killAgent(n.name());
-      tb.runAgentIn(n.name(), n.mountNamespace());
-      tb.startAgent(n.name());
+      n.joinL2sm(tb);
     }
     for (String net : List.of("red", "blue")) {
       tb.grpc()

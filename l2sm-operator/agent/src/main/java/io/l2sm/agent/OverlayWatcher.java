@@ -87,9 +87,17 @@ final class OverlayWatcher implements AutoCloseable {
     }
   }
 
-  /** Whether the API server answers a list of Nodes (within 2 s). */
-  private boolean answers() throws java.io.IOException {
-    Config config = KubeAccess.config(kubeconfig);
+  /**
+   * Whether the API server answers a list of Nodes (within 2 s). A kubeconfig that does not parse
+   * yet (one being written as it is read) is a "not yet" too, never the end of the watcher.
+   */
+  private boolean answers() {
+    Config config;
+    try {
+      config = KubeAccess.config(kubeconfig);
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
     config.setRequestTimeout(2000);
     config.setConnectionTimeout(2000);
     config.setRequestRetryBackoffLimit(0);
