@@ -30,6 +30,9 @@ public final class RealNode implements AutoCloseable {
   /** The CNI reference plugins a node's primary network uses, from {@code scripts/k8s/build.sh}. */
   static final List<String> CNI_PLUGINS = List.of("bridge", "host-local", "loopback", "portmap");
 
+  /** The file in a node's folder that lists the host folders the node made (one a line). */
+  static final String MADE_PATHS = "made-on-host";
+
   /** A folder of the node's own under /run, in its mount namespace. */
   public static final String NODE_RUN = "/run/l2sm-node";
 
@@ -220,6 +223,20 @@ public final class RealNode implements AutoCloseable {
     Files.writeString(mountNamespace(), "");
     Testbed.sh("mount --bind " + ns + " " + ns + " && mount --make-private " + ns);
     Testbed.sh("unshare --mount=" + mountNamespace() + " --propagation slave true");
+    // The host gets the folders to mount over where it has none; they are noted, and removed
+    // again by the lab's clean-up once every node is gone (removeMadePaths).
+    List<String> made = new ArrayList<>();
+    for (String path : standardPaths().keySet()) {
+      Path top = Path.of(path);
+      if (Files.exists(top)) {
+        continue;
+      }
+      while (top.getParent() != null && !Files.exists(top.getParent())) {
+        top = top.getParent();
+      }
+      made.add(top.toString());
+    }
+    Files.write(dir.resolve(MADE_PATHS), made);
     StringBuilder binds = new StringBuilder("mount --make-rshared /");
     for (var e : standardPaths().entrySet()) {
       binds.append(" && mkdir -p ").append(e.getKey());
@@ -433,6 +450,21 @@ public final class RealNode implements AutoCloseable {
   @Override
   public void close() {
     stop(netns, dir);
+  }
+
+  /**
+   * Removes the host folders that the nodes under {@code dir} made to mount over, where they are
+   * still empty. Only once every node there is stopped: another node's mount namespace may still
+   * mount over them.
+   */
+  static void removeMadePaths(Path dir) {
+    Testbed.run(
+        "find "
+            + dir
+            + " -name "
+            + MADE_PATHS
+            + " -exec cat {} + 2>/dev/null | sort -u | while read p; do"
+            + " [ -d \"$p\" ] && find \"$p\" -depth -type d -empty -delete; done; true");
   }
 
   /**

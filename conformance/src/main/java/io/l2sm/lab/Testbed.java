@@ -816,8 +816,10 @@ public final class Testbed implements AutoCloseable {
               + logs
               + "/$(echo \"$f\" | tr / -); done");
     }
-    // Real Kubernetes nodes: kubelets, containerd, containers, their mounts and cgroups.
+    // Real Kubernetes nodes: kubelets, containerd, containers, their mounts and cgroups, and
+    // the host folders they made to mount over.
     RealNode.stop(prefix + "*", dir);
+    RealNode.removeMadePaths(dir);
     run(
         "find "
             + dir

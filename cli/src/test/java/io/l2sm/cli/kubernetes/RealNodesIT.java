@@ -238,7 +238,20 @@ class RealNodesIT {
     assertThat(mountsUnder(dir)).as("the nodes' namespaces after the crash").isPositive();
     assertThat(Testbed.run("kill -0 " + sleeper).exit()).isZero();
 
+    // The host folders the nodes made to mount over (none where the host had them all).
+    List<String> made = new ArrayList<>();
+    for (String n : List.of("n1", "n2")) {
+      made.addAll(Files.readAllLines(dir.resolve("node-" + n + "/made-on-host")));
+    }
+    for (String p : made) {
+      assertThat(Path.of(p)).as("made by a node").isDirectory();
+    }
+
     Testbed.destroy("l2k"); // what `lab down` runs for a lab's folder
+
+    for (String p : made) {
+      assertThat(Path.of(p)).as("made by a node, removed by lab down").doesNotExist();
+    }
 
     assertThat(Testbed.run("kill -0 " + sleeper).exit()).as("the containers are gone").isNotZero();
     // Live ones (a killed shim is a zombie until PID 1 reaps it).
