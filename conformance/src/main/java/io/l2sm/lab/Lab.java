@@ -485,7 +485,6 @@ public final class Lab {
               tb.ns(n),
               tb.nodeIp(n),
               cidr,
-              Map.of(),
               images,
               progress));
       info.add(
@@ -497,13 +496,7 @@ public final class Lab {
               cidr,
               "10." + (100 + number) + ".0.1"));
     }
-    for (RealNode a : real) {
-      for (RealNode b : real) {
-        if (a != b) {
-          a.route(b.podCidr(), b.ip());
-        }
-      }
-    }
+    RealNode.routeBetween(real);
     progress.println("Cluster " + name + ": installing Multus and L2S-M's CNI plugin...");
     progress.flush();
     cp.installMultus(nodes);

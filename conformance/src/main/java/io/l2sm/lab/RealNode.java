@@ -47,19 +47,10 @@ public final class RealNode implements AutoCloseable {
   private final String ip;
   private final String podCidr;
   private final String cgroup;
-  private final Map<String, Path> extraPaths;
   private final List<Process> processes = new ArrayList<>();
 
   private RealNode(
-      ControlPlane cp,
-      Path bin,
-      Path dir,
-      String name,
-      String netns,
-      String ip,
-      String podCidr,
-      Map<String, Path> extraPaths) {
-    this.extraPaths = Map.copyOf(extraPaths);
+      ControlPlane cp, Path bin, Path dir, String name, String netns, String ip, String podCidr) {
     this.cp = cp;
     this.bin = bin;
     this.dir = dir;
@@ -72,10 +63,10 @@ public final class RealNode implements AutoCloseable {
 
   /**
    * Starts containerd in network namespace {@code netns} and a mount namespace of the node's own
-   * (where {@code extraPaths}, such as {@code /run/l2sm}, are the given folders besides the
-   * standard ones: {@link #standardPaths}), imports {@code images} (OCI tar files), writes the
-   * primary network's CNI configuration and starts the kubelet; returns when containerd answers and
-   * the kubelet has registered the Node (its readiness comes with the CNI config).
+   * (where the standard paths are the node's folders: {@link #standardPaths}), imports {@code
+   * images} (OCI tar files), writes the primary network's CNI configuration and starts the kubelet;
+   * returns when containerd answers and the kubelet has registered the Node (its readiness comes
+   * with the CNI config).
    */
   public static RealNode start(
       ControlPlane cp,
@@ -85,11 +76,10 @@ public final class RealNode implements AutoCloseable {
       String netns,
       String ip,
       String podCidr,
-      Map<String, Path> extraPaths,
       List<Images.Image> images,
       PrintWriter progress)
       throws IOException, InterruptedException {
-    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr, extraPaths);
+    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr);
     try {
       node.prepare();
       node.startContainerd();
@@ -154,7 +144,6 @@ public final class RealNode implements AutoCloseable {
     // Pods' network namespaces, where containerd puts them and CNI daemons (Multus, L2S-M's
     // agent) look for them; it hides the host's /run/netns inside the node.
     m.put("/run/netns", dir.resolve("run-netns"));
-    m.putAll(extraPaths);
     return m;
   }
 
@@ -201,8 +190,19 @@ public final class RealNode implements AutoCloseable {
     tb.startAgent(name);
   }
 
+  /** Routes each node's pod range through that node's address on every other node. */
+  public static void routeBetween(List<RealNode> nodes) {
+    for (RealNode a : nodes) {
+      for (RealNode b : nodes) {
+        if (a != b) {
+          a.route(b.podCidr(), b.ip());
+        }
+      }
+    }
+  }
+
   /** Routes {@code cidr} (another node's pods) through {@code via} (that node's address). */
-  public void route(String cidr, String via) {
+  void route(String cidr, String via) {
     Testbed.sh("ip -n " + netns + " route replace " + cidr + " via " + via);
   }
 

@@ -62,17 +62,10 @@ class RealNodesIT {
               tb.ns(n),
               tb.nodeIp(n),
               "10.244." + i++ + ".0/24",
-              java.util.Map.of(),
               images,
               progress));
     }
-    for (RealNode a : nodes) {
-      for (RealNode b : nodes) {
-        if (a != b) {
-          a.route(b.podCidr(), b.ip());
-        }
-      }
-    }
+    RealNode.routeBetween(nodes);
   }
 
   @AfterAll
@@ -126,6 +119,8 @@ class RealNodesIT {
   void aDeletedPodLeavesNothingOnItsNode() throws Exception {
     Path leases = dir.resolve("node-n1/cni/lib/networks/lab");
     assertThat(addressLeases(leases)).as("p-n1's address lease").isEqualTo(1);
+    // Positive control: the running pod's veth is on the node's bridge now.
+    assertThat(Testbed.sh("ip -n " + tb.ns("n1") + " -o link show master cni0")).isNotBlank();
     int before = containers("n1");
     assertThat(before).as("the running pod's containers on n1").isPositive();
     cp.kubectl("delete pod p-n1 --wait=true --timeout=60s");

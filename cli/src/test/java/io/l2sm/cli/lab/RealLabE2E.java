@@ -50,6 +50,12 @@ class RealLabE2E {
     return Testbed.sh(kubectl + " --kubeconfig " + Lab.dir().resolve("c1/kubeconfig") + " " + args);
   }
 
+  static long mountsUnderLab() throws Exception {
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .filter(l -> l.split(" ")[4].startsWith(Lab.dir() + "/"))
+        .count();
+  }
+
   @Test
   void podsOnTwoRealNodesJoinAnL2smNetworkAndLabDownLeavesNothing() throws Exception {
     assertThat(upOutput)
@@ -94,16 +100,15 @@ class RealLabE2E {
     String status = l2sm("lab status");
     assertThat(status).contains("kube-apiserver").contains("running").contains("kubelet Ready");
 
+    // Positive controls for what lab down must remove: the parts run, their namespaces are mounted.
+    assertThat(Testbed.run("pgrep -f '[k]ube-apiserver'").exit()).isZero();
+    assertThat(mountsUnderLab()).isPositive();
     Lab.down();
     assertThat(
             Testbed.sh(
                 "ps -eo stat=,args= | awk '$1 !~ /^Z/' | grep -E '[c]ontainerd|[k]ubelet --config|[k]ube-apiserver|[e]tcd --name' || true"))
         .isBlank();
-    assertThat(
-            Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(l -> l.split(" ")[4].startsWith(Lab.dir().toString()))
-                .count())
-        .isZero();
+    assertThat(mountsUnderLab()).isZero();
     assertThat(Testbed.sh("ls -d /sys/fs/cgroup/*/l2sm 2>/dev/null || true")).isBlank();
     assertThat(Testbed.sh("ip netns list")).doesNotContain(Lab.PREFIX);
   }
