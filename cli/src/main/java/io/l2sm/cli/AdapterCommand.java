@@ -125,6 +125,7 @@ public class AdapterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
     Map<String, String> targets = new LinkedHashMap<>(controllers);
     Path state = stateDir;
     if (lab) {
@@ -187,7 +188,6 @@ public class AdapterCommand implements Callable<Integer> {
     if (idcoController != null) {
       fabric.withInterCluster(k8s, idcoController, namespace);
     }
-    Daemons.infoLogging();
     Adapter a =
         Adapter.start(
             new Adapter.Options(

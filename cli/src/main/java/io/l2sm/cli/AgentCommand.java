@@ -165,6 +165,7 @@ public class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
     Map<String, String> peerMap = new LinkedHashMap<>();
     for (String p : peers) {
       int i = p.indexOf('=');
@@ -207,7 +208,6 @@ public class AgentCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Daemons.infoLogging();
     if (installCni != null) {
       installShim(installCni.resolve("l2sm"));
     }

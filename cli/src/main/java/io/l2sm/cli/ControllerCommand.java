@@ -74,6 +74,7 @@ public class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
     tls.check(spec);
     int[] range = Daemons.vniRange(spec, vniRange);
     int min = range[0];
@@ -89,7 +90,6 @@ public class ControllerCommand implements Callable<Integer> {
             Duration.ofMillis(pushTimeoutMs),
             tls.dir,
             tls.allowUnauthenticated);
-    Daemons.infoLogging();
     try (ControllerDaemon d = daemon(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(d::close));
       d.awaitTermination();

@@ -85,6 +85,7 @@ public class IdcoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
     tls.check(spec);
     int[] range = Daemons.vniRange(spec, vniRange);
     if (!Files.isReadable(tokens)) {
@@ -107,7 +108,6 @@ public class IdcoCommand implements Callable<Integer> {
             Duration.ofSeconds(10),
             tls.dir,
             tls.allowUnauthenticated);
-    Daemons.infoLogging();
     try (ControllerDaemon d = new ControllerDaemon(config);
         IdcoApi api =
             new IdcoApi(

@@ -110,8 +110,8 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
     // Before anything logs: the first logger fixes the level.
-    Daemons.infoLogging();
     Config config;
     if (kubeconfig != null) {
       if (!Files.isReadable(kubeconfig)) {

@@ -14,13 +14,16 @@ import io.l2sm.api.grpc.v1.SetPathRequest;
 import io.l2sm.lab.Testbed;
 import io.l2sm.lab.Testbed.Cni;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -554,8 +557,35 @@ class DataPlaneIT {
     assertThat(lab.footprint()).isEqualTo(before);
   }
 
+  static List<String> attachmentIds() {
+    return lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getNetworksList().stream()
+        .flatMap(n -> n.getAttachmentsList().stream())
+        .map(a -> a.getId())
+        .toList();
+  }
+
   @Test
   @Order(11)
+  @DisplayName("a pod gone without a DEL (sent while its agent was down) is detached by the agent")
+  void aPodGoneWithoutADelIsDetachedByItsAgent() throws Exception {
+    String before = lab.footprint();
+    String p = lab.pod("orphan");
+    lab.attach("n2", p, "a", "10.10.0.31/24", null);
+    String id = "ctr-" + p + "/net1";
+    assertThat(attachmentIds()).as("positive control: the controller has it").contains(id);
+    lab.deletePod(p); // the namespace and its veth are gone; no DEL reaches the agent
+    long t0 = System.nanoTime();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !attachmentIds().contains(id));
+    System.out.printf(
+        "orphan detached %d ms after its pod went%n", (System.nanoTime() - t0) / 1_000_000);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(lab::footprint, f -> f.equals(before));
+  }
+
+  @Test
+  @Order(12)
   void hundredAttachDetachCyclesLeaveEverythingAsItWas() throws Exception {
     String p = lab.pod("cycle");
     String before = lab.footprint();
@@ -583,7 +613,7 @@ class DataPlaneIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void aDeadTunnelIsFoundByBfdAndRoutedAroundWithinASecond() throws Exception {
     assertThat(tunnelsRegistered("n1")).isEqualTo(2);
     Process ping =

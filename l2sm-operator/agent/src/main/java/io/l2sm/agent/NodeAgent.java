@@ -156,6 +156,18 @@ public final class NodeAgent implements AutoCloseable {
     register(tunnels);
     sweep();
     reattach();
+    liveness.scheduleWithFixedDelay(
+        () -> {
+          try {
+            reapOrphans();
+            recoverLostState();
+          } catch (RuntimeException e) {
+            LOG.warn("checking the controller's state failed: {}", e.toString());
+          }
+        },
+        RECOVERY_MS,
+        RECOVERY_MS,
+        TimeUnit.MILLISECONDS);
     if (config.bfdMs() > 0) {
       liveness.scheduleWithFixedDelay(
           this::checkLiveness, config.bfdMs(), config.bfdMs(), TimeUnit.MILLISECONDS);
@@ -195,9 +207,95 @@ public final class NodeAgent implements AutoCloseable {
    * controller that kept its state sees no change, and one that lost it gets it back.
    */
   private void reattach() {
+    reattach(id -> true);
+  }
+
+  /** Whether the pod of an attachment port is gone: its veth went with the pod's namespace. */
+  private static boolean podGone(Ovs.Port p) {
+    return p.ofport() < 0 || !linkExists(p.name());
+  }
+
+  /** Detaches an attachment from the controller and removes its port (under {@code plumbing}). */
+  private void remove(String id, Ovs.Port p) {
+    detachQuietly(id);
+    ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
+    usedOfports.remove(p.ofport());
+  }
+
+  /**
+   * Removes the attachments whose pod is gone without a DEL reaching this agent: a runtime retries
+   * a failed DEL, but Multus answers the retry from its cache, which it dropped with the first try,
+   * so a DEL sent while the agent was down (restarting) never comes again.
+   */
+  void reapOrphans() {
+    if (!linkExists(config.bridge())) {
+      // This /sys is not the node's network namespace's (the bridge's own device would be in it):
+      // every port would look gone, so nothing is judged by it.
+      return;
+    }
+    synchronized (plumbing) {
+      for (var it = ports.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        if (!linkExists(e.getValue().name())) {
+          LOG.warn("attachment {} lost its pod without a DEL: removing", e.getKey());
+          remove(e.getKey(), e.getValue());
+          it.remove();
+        }
+      }
+    }
+  }
+
+  /** How often the agent checks that the controller still knows its switch and attachments. */
+  static final long RECOVERY_MS = 5_000;
+
+  /**
+   * A controller that lost its state (a new pod without a persistent volume, the chart's default)
+   * no longer lists this node's switch or its attachments: register the switch again and restore
+   * the attachments it is missing (those whose network it knows again: the operator declares the
+   * networks again on its next resync, and the next round restores the rest).
+   */
+  void recoverLostState() {
+    // Only ports the controller had confirmed before it was asked: one attached since then is
+    // missing from its answer without having been lost.
+    Set<String> confirmed;
+    synchronized (plumbing) {
+      confirmed = Set.copyOf(ports.keySet());
+    }
+    io.l2sm.api.grpc.v1.Status st;
+    try {
+      st =
+          controller
+              .withDeadlineAfter(2, TimeUnit.SECONDS)
+              .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      return; // not answering: nothing to compare with yet
+    }
+    if (st.getSwitchesList().stream().noneMatch(x -> x.getNode().equals(config.node()))) {
+      LOG.warn(
+          "the controller does not know the switch of node {}: registering again", config.node());
+      register(tunnels);
+    }
+    Set<String> known = new java.util.HashSet<>();
+    Set<String> networks = new java.util.HashSet<>();
+    for (io.l2sm.api.grpc.v1.Network n : st.getNetworksList()) {
+      networks.add(n.getName());
+      n.getAttachmentsList().forEach(a -> known.add(a.getId()));
+    }
+    reattach(
+        p ->
+            confirmed.contains(p.externalIds().get(ID))
+                && !known.contains(p.externalIds().get(ID))
+                && networks.contains(p.externalIds().getOrDefault(NETWORK, "")));
+  }
+
+  private void reattach(java.util.function.Predicate<Ovs.Port> which) {
     synchronized (plumbing) {
       for (Ovs.Port p : ports.values()) {
+        if (!which.test(p)) {
+          continue;
+        }
         Map<String, String> ids = p.externalIds();
+        LOG.info("restoring attachment {} in {}", ids.get(ID), ids.getOrDefault(NETWORK, ""));
         try {
           controller
               .withWaitForReady()
@@ -398,12 +496,9 @@ public final class NodeAgent implements AutoCloseable {
         if (id == null) {
           continue;
         }
-        boolean gone = p.ofport() < 0 || !linkExists(p.name());
-        if (gone) {
+        if (podGone(p)) {
           LOG.info("attachment {} lost its pod while the agent was away: removing", id);
-          detachQuietly(id);
-          ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
-          usedOfports.remove(p.ofport());
+          remove(id, p);
         } else {
           ports.put(id, p);
         }

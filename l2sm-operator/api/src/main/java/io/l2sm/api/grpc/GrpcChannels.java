@@ -23,6 +23,14 @@ public final class GrpcChannels {
   /** How often a channel whose server is unreachable tries again. */
   public static final long RETRY_MS = 250;
 
+  /**
+   * How long one connection attempt may take. Netty's default (30 s) kept an agent off a restarted
+   * controller for that long: its first SYN to the controller's Service went out while the Service
+   * had no endpoint, the conntrack entry it made carries no translation, and every retransmission
+   * of that SYN follows the entry nowhere. A new attempt has a new source port, so a new entry.
+   */
+  public static final int CONNECT_TIMEOUT_MS = 2_000;
+
   private static final Set<ManagedChannel> OPEN = ConcurrentHashMap.newKeySet();
 
   static {
@@ -45,10 +53,16 @@ public final class GrpcChannels {
    *     plaintext
    */
   public static ManagedChannel open(String target, Credentials credentials) {
-    ManagedChannel channel =
+    NettyChannelBuilder builder =
         credentials == null
-            ? NettyChannelBuilder.forTarget(target).usePlaintext().build()
-            : NettyChannelBuilder.forTarget(target, credentials.client()).build();
+            ? NettyChannelBuilder.forTarget(target).usePlaintext()
+            : NettyChannelBuilder.forTarget(target, credentials.client());
+    ManagedChannel channel =
+        builder
+            .withOption(
+                io.grpc.netty.shaded.io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                CONNECT_TIMEOUT_MS)
+            .build();
     OPEN.add(channel);
     return channel;
   }
