@@ -224,8 +224,9 @@ public final class NodeAgent implements AutoCloseable {
 
   /**
    * Removes the attachments whose pod is gone without a DEL reaching this agent: a runtime retries
-   * a failed DEL, but Multus answers the retry from its cache, which it dropped with the first try,
-   * so a DEL sent while the agent was down (restarting) never comes again.
+   * a failed DEL, but Multus drops the pod's delegate cache after the first try (unless its
+   * retryDeleteOnError is set) and answers the retry, once the pod is gone from the API, without
+   * calling its delegates; so a DEL sent while the agent was down (restarting) never comes again.
    */
   void reapOrphans() {
     if (!linkExists(config.bridge())) {
