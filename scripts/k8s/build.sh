@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real Kubernetes parts the lab runs from their published Go modules (no prebuilt
-# downloads): kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl; etcd;
-# Multus (thick: daemon and shim); the CNI reference plugins (bridge, host-local, loopback,
-# portmap); helm. Versions: scripts/k8s/versions.env. Output: $L2SM_CACHE/k8s/<versions key>/bin
+# downloads): kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy,
+# kubectl; etcd; CoreDNS; Multus (thick: daemon and shim); the CNI reference plugins (bridge,
+# host-local, loopback, portmap); helm. Versions: scripts/k8s/versions.env. Output: $L2SM_CACHE/k8s/<versions key>/bin
 # (default /var/cache/l2sm), reused by every later clone; a part already built is not built again.
 #   scripts/k8s/build.sh           build what is missing, print the bin folder last
 #   scripts/k8s/build.sh --print   print the bin folder only (it may be incomplete)
@@ -86,7 +86,7 @@ k8s_ldflags() {
 
 k8s=$root/src/kubernetes
 kv=${KUBERNETES_VERSION#v}
-for cmd in kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl; do
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
   if step "$cmd" "k8s.io/kubernetes $KUBERNETES_VERSION"; then
     [ -f "$k8s/go.mod" ] || module_for "$k8s" k8s.io/kubernetes "$KUBERNETES_VERSION" "v0.${kv#*.}"
     pkg=k8s.io/kubernetes/cmd/$cmd
@@ -101,6 +101,13 @@ if step etcd "go.etcd.io/etcd/server/v3 $ETCD_VERSION"; then
   mkdir -p "$d"
   [ -f "$d/go.mod" ] || printf 'module l2sm.local/k8s-build/etcd\n\ngo 1.24.0\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" >"$d/go.mod"
   (cd "$d" && timed env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=l2sm-build" -o "$bin/etcd" go.etcd.io/etcd/server/v3)
+fi
+
+if step coredns "github.com/coredns/coredns $COREDNS_VERSION"; then
+  d=$root/src/coredns
+  mkdir -p "$d"
+  [ -f "$d/go.mod" ] || printf 'module l2sm.local/k8s-build/coredns\n\ngo 1.25.0\n\nrequire github.com/coredns/coredns %s\n' "$COREDNS_VERSION" >"$d/go.mod"
+  (cd "$d" && timed env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin/coredns" github.com/coredns/coredns)
 fi
 
 for p in main/bridge ipam/host-local main/loopback meta/portmap; do

@@ -323,6 +323,9 @@ public class LabCommand implements Runnable {
      */
     static List<String[]> endpoints(LabInfo lab) {
       List<String[]> rows = new ArrayList<>();
+      if (lab.controllerGrpc().isBlank()) {
+        return rows; // the chart's controller, inside the cluster (docs/lab.md)
+      }
       io.grpc.ManagedChannel ch = Lab.channel(lab.controllerGrpc());
       try {
         io.l2sm.api.grpc.v1.Status st =
@@ -361,7 +364,7 @@ public class LabCommand implements Runnable {
       String c = lab.cluster();
       // A lab on real Kubernetes: its API server speaks TLS with the lab's CA, and real kubelets
       // (one per node) take the place of the lab's.
-      boolean real = lab.apiUrl().startsWith("https:");
+      boolean real = Lab.onRealKubernetes(lab);
       boolean api;
       java.util.Map<String, String> kubelets = new java.util.TreeMap<>();
       if (real) {
@@ -393,12 +396,19 @@ public class LabCommand implements Runnable {
           new String[] {
             c, real ? "kube-apiserver" : "apiserver", api ? "running" : "DOWN", lab.apiUrl()
           });
+      // On real Kubernetes L2S-M's parts are the chart's pods: a part runs when its pod is Ready.
+      java.util.Map<String, String> pods = real && api ? chartPods(lab) : java.util.Map.of();
       for (String part :
           real ? List.of("controller", "operator") : List.of("controller", "operator", "kubelet")) {
-        rows.add(new String[] {c, part, Lab.running(lab, part) ? "running" : "DOWN", ""});
+        boolean up = real ? pods.containsKey(part) : Lab.running(lab, part);
+        rows.add(
+            new String[] {
+              c, part, up ? "running" : "DOWN", real ? pods.getOrDefault(part, "") : ""
+            });
       }
       for (LabInfo.Node n : lab.nodes()) {
-        boolean agent = Lab.running(lab, "agent-" + n.name());
+        boolean agent =
+            real ? pods.containsKey("agent " + n.name()) : Lab.running(lab, "agent-" + n.name());
         rows.add(
             new String[] {
               c,
@@ -429,6 +439,27 @@ public class LabCommand implements Runnable {
       }
       return rows;
     }
+  }
+
+  /**
+   * The Ready pods of the chart's parts on a real cluster: "controller" and "operator" to the pod's
+   * name, "agent NODE" to the agent pod's name on that node.
+   */
+  static java.util.Map<String, String> chartPods(LabInfo lab) throws IOException {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (KubernetesClient k = client(lab)) {
+      for (Pod p : k.pods().inNamespace(Lab.CHART_NAMESPACE).list().getItems()) {
+        String part = p.getMetadata().getLabels().get("app.kubernetes.io/component");
+        boolean ready = io.l2sm.conformance.KubeTarget.ready(p);
+        if (part == null || !ready) {
+          continue;
+        }
+        out.put(
+            part.equals("agent") ? "agent " + p.getSpec().getNodeName() : part,
+            "pod " + p.getMetadata().getName());
+      }
+    }
+    return out;
   }
 
   static List<HasMetadata> read(Path path) throws IOException {
@@ -815,7 +846,7 @@ public class LabCommand implements Runnable {
       name = "restart",
       mixinStandardHelpOptions = true,
       description =
-          "kill -9 a part of the lab (controller, operator, kubelet, apiserver, agent-<node>) and start it again.")
+          "kill -9 a part of the lab (controller, operator, kubelet, apiserver, agent-<node>) and start it again; on real Kubernetes (controller, operator, agent-<node>): delete its pod at once and wait for the new one to be Ready.")
   static class Restart implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -827,6 +858,30 @@ public class LabCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       LabInfo lab = requireUp(cluster.cluster);
+      if (Lab.onRealKubernetes(lab)) {
+        // The chart's parts are pods: deleted at once (as a crash) and replaced by their
+        // controllers, as the conformance suite's fault cases do it.
+        long t0 = System.nanoTime();
+        boolean known;
+        try (var target = new io.l2sm.conformance.KubeTarget(lab.client(), lab.cluster())) {
+          known = target.restart(part);
+        }
+        if (!known) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "PART must be controller, operator or agent-<node> (a node of "
+                  + lab.cluster()
+                  + ") on real Kubernetes, not '"
+                  + part
+                  + "'");
+        }
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "%s of %s restarted in %.1f s (its pod deleted; the new one is Ready)%n",
+                part, lab.cluster(), (System.nanoTime() - t0) / 1e9);
+        return ExitCodes.OK;
+      }
       if (!lab.processes().containsKey(part)) {
         throw new ParameterException(
             spec.commandLine(), "PART must be one of " + String.join(", ", Lab.parts(lab)));

@@ -230,7 +230,8 @@ public final class KubeTarget implements Target {
         .toList();
   }
 
-  static boolean ready(Pod p) {
+  /** Whether the pod's Ready condition is True. */
+  public static boolean ready(Pod p) {
     return p.getStatus() != null
         && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream()

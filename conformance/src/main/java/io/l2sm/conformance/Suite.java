@@ -136,6 +136,9 @@ public final class Suite {
             .endMetadata()
             .withNewSpec()
             .withNodeName(node)
+            // sleep as PID 1 ignores SIGTERM: without this a real kubelet waits the default 30 s
+            // before it stops the pod and detaches it from its networks.
+            .withTerminationGracePeriodSeconds(1L)
             .addNewContainer()
             .withName("c")
             .withImage(image)
@@ -280,8 +283,11 @@ public final class Suite {
     return capture(watches, action);
   }
 
-  /** How long a capture listens: the action and the controls run inside this window. */
-  static final int CAPTURE_SECONDS = 7;
+  /**
+   * How long a capture listens: the action and the controls run inside this window (on a real
+   * cluster each of their commands is an exec through the API server and a kubelet).
+   */
+  static final int CAPTURE_SECONDS = 10;
 
   /**
    * Captures on net1 of each pod while {@code action} runs, then has each pod's peer send its
@@ -291,6 +297,17 @@ public final class Suite {
    */
   static Map<String, List<String>> capture(Map<String, Watch> watches, Runnable action)
       throws Exception {
+    // The peers' MACs first: through a real cluster's API each exec takes a while, and the window
+    // below is for the action and the controls only.
+    Map<String, String> peerMacs = new TreeMap<>();
+    watches.forEach(
+        (p, w) ->
+            peerMacs.put(
+                p,
+                w.peerTarget()
+                    .exec(NS, w.peer(), "cat /sys/class/net/net1/address")
+                    .out()
+                    .strip()));
     Map<String, CompletableFuture<Target.Exec>> caps = new TreeMap<>();
     watches.forEach(
         (p, w) ->
@@ -308,16 +325,11 @@ public final class Suite {
                                     + " echo \"tcpdump-exit=$?\""))));
     Thread.sleep(1500); // tcpdump listening (checked below, by its own line)
     action.run();
-    Map<String, String> peerMacs = new TreeMap<>();
     List<CompletableFuture<Target.Exec>> controls = new ArrayList<>();
-    for (var e : watches.entrySet()) {
-      Watch w = e.getValue();
-      peerMacs.put(
-          e.getKey(),
-          w.peerTarget().exec(NS, w.peer(), "cat /sys/class/net/net1/address").out().strip());
+    for (Watch w : watches.values()) {
       controls.add(
           CompletableFuture.supplyAsync(
-              () -> w.peerTarget().exec(NS, w.peer(), "arping -c 2 -w 2 -I net1 " + w.ip())));
+              () -> w.peerTarget().exec(NS, w.peer(), "ping -c 2 -i 0.2 -W 1 -I net1 " + w.ip())));
     }
     for (CompletableFuture<Target.Exec> c : controls) {
       c.get();
@@ -833,19 +845,44 @@ public final class Suite {
 
   /** Pings a1 -> a3 every 20 ms while {@code part} is killed and restarted; counts the loss. */
   String killDuringPings(String part) throws Exception {
-    CompletableFuture<String> pings =
-        CompletableFuture.supplyAsync(() -> sh("a1", "ping -i 0.02 -c 250 -W 1 10.210.0.3").out());
+    // Pings every 20 ms in rounds of 250 (5 s) from before the kill until a round after the part
+    // is back: a new part's first moments (a controller reconciling the switches) are covered too,
+    // however long its start takes (on a real cluster, a new pod: tens of seconds).
+    java.util.concurrent.atomic.AtomicBoolean back =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture<int[]> pings =
+        CompletableFuture.supplyAsync(
+            () -> {
+              int sent = 0;
+              int got = 0;
+              boolean last = false;
+              while (!last) {
+                last = back.get();
+                got += Testbed.received(sh("a1", "ping -i 0.02 -c 250 -W 1 10.210.0.3").out());
+                sent += 250;
+              }
+              return new int[] {sent, got};
+            });
     Thread.sleep(1000);
     long t0 = System.nanoTime();
-    if (!target.restart(part)) {
+    boolean restarted;
+    try {
+      restarted = target.restart(part);
+    } finally {
+      back.set(true);
+    }
+    if (!restarted) {
       throw new IllegalStateException("this target cannot restart " + part);
     }
     long restartMs = (System.nanoTime() - t0) / 1_000_000;
-    int got = Testbed.received(pings.get());
-    // The switches keep their flows (fail_mode=secure) while a part is down, so nothing should be
-    // lost; 2 of 250 is the allowance for the userspace datapath's own occasional drop on a loaded
-    // 2-core machine (seen without any restart), not for an outage.
-    expect(got >= 248, part + " killed: " + (250 - got) + " of 250 pings lost");
+    int sent = pings.get()[0];
+    int got = pings.get()[1];
+    // The switches keep their flows (fail_mode=secure) while a part is down and a new part keeps
+    // them, so nothing should be lost; 2 in 250 is the allowance for the userspace datapath's own
+    // occasional drop on a loaded 2-core machine (seen without any restart), not for an outage.
+    expect(
+        sent - got <= 2 * sent / 250,
+        part + " killed: " + (sent - got) + " of " + sent + " pings lost");
     // And the part works again: a new pod on that network is reached.
     String name = "f" + Math.abs(part.hashCode() % 1000);
     pod(name, node(1), A, "10.210.0." + (100 + Math.abs(part.hashCode() % 100)));
@@ -857,8 +894,11 @@ public final class Suite {
         + " killed (-9) and back in "
         + restartMs
         + " ms: "
-        + (250 - got)
-        + " of 250 pings (20 ms apart) lost; a pod attached afterwards: 3/3 replies";
+        + (sent - got)
+        + " of "
+        + sent
+        + " pings (20 ms apart, from before the kill to 5 s after it was back) lost; a pod"
+        + " attached afterwards: 3/3 replies";
   }
 
   /** Replies to pings sent every 20 ms, as a future, for {@code count} pings. */
@@ -1224,8 +1264,18 @@ public final class Suite {
         progress.flush();
       }
     } finally {
-      tearDown();
       Files.deleteIfExists(probe);
+      // What the cases left must go; if it does not, the run says so as an error of its own
+      // and keeps the cases' results.
+      long t0 = System.nanoTime();
+      try {
+        tearDown();
+      } catch (AssertionError | RuntimeException e) {
+        double s = Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
+        out.add(new CaseResult("suite", "teardown-leaves-nothing", "error", e.getMessage(), s));
+        progress.printf("  error suite/teardown-leaves-nothing (%.2f s)%n", s);
+        progress.flush();
+      }
     }
     return out;
   }

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
  * A real Kubernetes control plane for one lab cluster, from the parts {@code scripts/k8s/build.sh}
  * builds: etcd, a kube-apiserver with RBAC, the Node authorizer and the default admission plugins,
  * the controller-manager (garbage collection, service-account tokens, namespaces, ...) and the
- * scheduler. It makes its own CA, the API server's certificate, the service-account signing key and
- * one kubeconfig per client, all in its folder; its processes name that folder on their command
- * lines, so {@code lab down} finds and stops them like every other part of the lab.
+ * scheduler, and CoreDNS for the cluster's names (Services, pods) on the API server's address,
+ * where the nodes' kubelets point their pods. It makes its own CA, the API server's certificate,
+ * the service-account signing key and one kubeconfig per client, all in its folder; its processes
+ * name that folder on their command lines, so {@code lab down} finds and stops them like every
+ * other part of the lab.
  */
 public final class ControlPlane implements AutoCloseable {
   /**
@@ -34,6 +36,8 @@ public final class ControlPlane implements AutoCloseable {
           "kube-scheduler",
           "kubectl",
           "kubelet",
+          "kube-proxy",
+          "coredns",
           "helm",
           "bridge",
           "host-local",
@@ -117,6 +121,7 @@ public final class ControlPlane implements AutoCloseable {
       cp.startEtcd();
       cp.startApiServer();
       cp.startControllers();
+      cp.startDns();
       progress.println("  Kubernetes API server ready at " + cp.url());
       progress.flush();
       return cp;
@@ -176,9 +181,109 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts CoreDNS on port 53 of the control plane's address, answering for {@code cluster.local}
+   * from the API server (as user {@code system:coredns}, allowed to list and watch what it needs:
+   * resource {@code coredns-rbac.yaml}); returns when it answers for the kubernetes Service.
+   */
+  private void startDns() throws IOException, InterruptedException {
+    Path rbac = dir.resolve("coredns-rbac.yaml");
+    try (var in = ControlPlane.class.getResourceAsStream("coredns-rbac.yaml")) {
+      Files.write(rbac, in.readAllBytes());
+    }
+    kubectl("apply -f " + rbac);
+    Path kubeconfig = kubeconfig("coredns", "system:coredns", List.of());
+    Path corefile = dir.resolve("Corefile");
+    Files.writeString(
+        corefile,
+        """
+        .:53 {
+          bind %s
+          errors
+          kubernetes cluster.local in-addr.arpa ip6.arpa {
+            kubeconfig %s lab
+            pods insecure
+            fallthrough in-addr.arpa ip6.arpa
+          }
+          cache 5
+        }
+        """
+            .formatted(ip, kubeconfig));
+    start("coredns", List.of(bin.resolve("coredns").toString(), "-conf", corefile.toString()));
+    await("coredns", () -> API_SERVICE_IP.equals(resolve("kubernetes.default.svc.cluster.local")));
+  }
+
+  /**
+   * Offers storage as a cluster without a provisioner does: a StorageClass {@value #LOCAL_STORAGE}
+   * (no provisioner, bound when the first pod that claims it is scheduled) and a {@code local}
+   * PersistentVolume {@code name} of {@code size} on {@code node}, at {@code path} (a folder this
+   * makes, which the node's kubelet bind-mounts into the pod).
+   */
+  public void offerLocalVolume(String name, String node, Path path, String size)
+      throws IOException {
+    Files.createDirectories(path);
+    Path yaml = dir.resolve("volume-" + name + ".yaml");
+    Files.writeString(
+        yaml,
+        """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: %1$s}
+        provisioner: kubernetes.io/no-provisioner
+        volumeBindingMode: WaitForFirstConsumer
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: %2$s}
+        spec:
+          capacity: {storage: %3$s}
+          accessModes: [ReadWriteOnce]
+          persistentVolumeReclaimPolicy: Retain
+          storageClassName: %1$s
+          local: {path: %4$s}
+          nodeAffinity:
+            required:
+              nodeSelectorTerms:
+                - matchExpressions:
+                    - {key: kubernetes.io/hostname, operator: In, values: [%5$s]}
+        """
+            .formatted(LOCAL_STORAGE, name, size, path, node));
+    kubectl("apply -f " + yaml);
+  }
+
+  /** The StorageClass of the volumes {@link #offerLocalVolume} offers. */
+  public static final String LOCAL_STORAGE = "l2sm-lab-local";
+
+  /**
+   * Asks the cluster's DNS for the address of {@code name}; returns it, or null when it gives none.
+   */
+  public String resolve(String name) {
+    var env = new java.util.Hashtable<String, String>();
+    env.put(javax.naming.Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+    env.put(javax.naming.Context.PROVIDER_URL, "dns://" + ip);
+    env.put("com.sun.jndi.dns.timeout.initial", "500");
+    env.put("com.sun.jndi.dns.timeout.retries", "1");
+    try {
+      var ctx = new javax.naming.directory.InitialDirContext(env);
+      try {
+        var a = ctx.getAttributes(name, new String[] {"A"}).get("A");
+        return a == null ? null : a.get().toString();
+      } finally {
+        ctx.close();
+      }
+    } catch (javax.naming.NamingException e) {
+      return null;
+    }
+  }
+
   /** The kubeconfig of the cluster's administrator (group {@code system:masters}). */
   public Path adminKubeconfig() {
     return dir.resolve("admin.kubeconfig");
+  }
+
+  /** The kubeconfig of the nodes' kube-proxy (user {@code system:kube-proxy}). */
+  public Path kubeProxyKubeconfig() {
+    return dir.resolve("kube-proxy.kubeconfig");
   }
 
   /** The CA the API server's certificate and its client certificates come from. */
@@ -223,6 +328,8 @@ public final class ControlPlane implements AutoCloseable {
     kubeconfig("admin", "kubernetes-admin", List.of("system:masters"));
     kubeconfig("controller-manager", "system:kube-controller-manager", List.of());
     kubeconfig("scheduler", "system:kube-scheduler", List.of());
+    // The nodes' kube-proxy (the default binding system:node-proxier names this user).
+    kubeconfig("kube-proxy", "system:kube-proxy", List.of());
   }
 
   /** Issues a client certificate and writes a kubeconfig that uses it; returns its path. */
@@ -482,6 +589,45 @@ public final class ControlPlane implements AutoCloseable {
   /** As {@link #kubectl}, returning the exit code and the output. */
   public Testbed.Result tryKubectl(String args) {
     return Testbed.run(kubectlCommand() + " " + args);
+  }
+
+  /**
+   * Runs the real helm as the administrator, with its own settings and cache in the control plane's
+   * folder; returns its output. When it fails, the error says what helm said and, for an install
+   * that waited, the state of the pods and the last events of the namespace it names.
+   */
+  public String helm(String args) {
+    Path home = dir.resolve("helm");
+    Testbed.Result r =
+        Testbed.run(
+            "HELM_CONFIG_HOME="
+                + home.resolve("config")
+                + " HELM_CACHE_HOME="
+                + home.resolve("cache")
+                + " HELM_DATA_HOME="
+                + home.resolve("data")
+                + " "
+                + bin.resolve("helm")
+                + " --kubeconfig "
+                + adminKubeconfig()
+                + " "
+                + args
+                + " 2>&1");
+    if (r.exit() == 0) {
+      return r.out();
+    }
+    var ns = java.util.regex.Pattern.compile("--namespace (\\S+)").matcher(args);
+    String state = "";
+    if (ns.find()) {
+      state =
+          "\npods:\n"
+              + tryKubectl("-n " + ns.group(1) + " get pods -o wide 2>&1").out()
+              + "events:\n"
+              + tryKubectl(
+                      "-n " + ns.group(1) + " get events --sort-by=.lastTimestamp 2>&1 | tail -20")
+                  .out();
+    }
+    throw new IllegalStateException("helm " + args + " failed: " + r.out().strip() + state);
   }
 
   private String kubectlCommand() {

@@ -449,11 +449,14 @@ public final class Lab {
     return lab;
   }
 
+  /** The namespace and release name the chart is installed with on a real cluster. */
+  public static final String CHART_NAMESPACE = "l2sm-system";
+
   /**
-   * A cluster on real Kubernetes: the testbed's nodes (namespaces, Open vSwitch, controller,
-   * agents), a {@link ControlPlane} on the underlay's root address, a {@link RealNode} in each
-   * node's namespace with Multus and L2S-M's CNI plugin, the agents moved into the nodes' mount
-   * namespaces (where the pods' network namespaces are), the chart's CRDs and the operator. The
+   * A cluster on real Kubernetes: the testbed's nodes (namespaces and their Open vSwitch, no L2S-M
+   * process), a {@link ControlPlane} on the underlay's root address, a {@link RealNode} in each
+   * node's namespace, Multus, and L2S-M installed by {@code helm install} of the chart with the
+   * values of resource {@code real-values.yaml} from L2S-M's image made from this checkout. The
    * processes outlive this call; {@link #down} finds them by the lab's folder.
    */
   private static LabInfo realCluster(int k, int nodes, List<Testbed> built, PrintWriter progress)
@@ -462,14 +465,26 @@ public final class Lab {
     Path dir = dir().resolve(name);
     int first = (k - 1) * nodes + 1;
     Path bin = ControlPlane.binaries(progress);
-    List<Images.Image> images = Images.make(false, progress);
+    List<Images.Image> images = Images.make(true, progress);
     Path kubeconfig = dir.resolve("kubeconfig");
-    Testbed tb = testbed(k, nodes, built, progress);
-    progress.println("Cluster " + name + ": starting etcd and the Kubernetes control plane...");
+    progress.println(
+        "Cluster " + name + ": building " + nodes + " node(s) (namespaces, Open vSwitch)...");
+    progress.flush();
+    Testbed tb =
+        new Testbed(
+            PREFIX,
+            new Testbed.Placement(dir, name, first, k == 1, dir().resolve("pki")),
+            Testbed.Extras.NONE.nodesOnly(),
+            SUBNET,
+            "4096-16777215",
+            nodes,
+            List.of());
+    built.add(tb);
+    progress.println(
+        "Cluster " + name + ": starting etcd, the Kubernetes control plane and CoreDNS...");
     progress.flush();
     ControlPlane cp = ControlPlane.start(dir.resolve("k8s"), bin, tb.controllerIp(), progress);
     Files.copy(cp.adminKubeconfig(), kubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    cp.kubectl("apply -f " + ChartSettings.chart().resolve("crds"));
     List<RealNode> real = new ArrayList<>();
     List<LabInfo.Node> info = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) {
@@ -485,40 +500,53 @@ public final class Lab {
               tb.ns(n),
               tb.nodeIp(n),
               cidr,
+              tb.ovsDir(n),
               images,
               progress));
+      tb.moveSwitchInto(n, real.get(i - 1).mountNamespace());
       info.add(
           new LabInfo.Node(
               n,
               tb.ns(n),
               tb.nodeIp(n),
-              tb.socket(n).toString(),
+              "/run/l2sm/agent.sock",
               cidr,
               "10." + (100 + number) + ".0.1"));
     }
     RealNode.routeBetween(real);
-    progress.println("Cluster " + name + ": installing Multus and L2S-M's CNI plugin...");
+    progress.println("Cluster " + name + ": installing Multus...");
     progress.flush();
     cp.installMultus(nodes);
-    for (RealNode node : real) {
-      node.joinL2sm(tb);
+    // The controller's state on a volume (the chart's controller.persistence), so that a new
+    // controller pod starts from it and its switches keep forwarding.
+    cp.offerLocalVolume(
+        "l2sm-controller-state", real.get(0).name(), dir.resolve("volumes/controller"), "1Gi");
+    progress.println(
+        "Cluster " + name + ": helm install of L2S-M's chart (waits for every part)...");
+    progress.flush();
+    Path values = dir.resolve("real-values.yaml");
+    try (var in = Lab.class.getResourceAsStream("real-values.yaml")) {
+      Files.write(values, in.readAllBytes());
     }
-    String grpc = "127.0.0.1:" + tb.grpcPort();
-    Map<String, List<String>> processes = new TreeMap<>(tb.commands());
-    processes.put("operator", operatorCommand(tb, kubeconfig));
+    cp.helm(
+        "install l2sm "
+            + ChartSettings.chart()
+            + " --namespace "
+            + CHART_NAMESPACE
+            + " --create-namespace --values "
+            + values
+            + " --wait --timeout 300s");
     LabInfo lab =
         new LabInfo(
             name,
             dir.toString(),
             cp.url(),
             kubeconfig.toString(),
-            grpc,
-            tb.cniPlugin().toString(),
+            "",
+            real.get(0).cniBinDir().resolve("l2sm").toString(),
             info,
-            processes);
+            Map.of());
     lab.write(dir);
-    start(lab, "operator");
-    awaitMesh(tb, nodes);
     tb.releaseClient();
     return lab;
   }
@@ -549,6 +577,11 @@ public final class Lab {
     List<String> cmd = new ArrayList<>(Testbed.program());
     cmd.addAll(List.of(args));
     return cmd;
+  }
+
+  /** Whether the cluster runs on real Kubernetes (its API server speaks TLS with the lab's CA). */
+  public static boolean onRealKubernetes(LabInfo lab) {
+    return lab.apiUrl().startsWith("https:");
   }
 
   /** The parts {@link #restart} knows. */

@@ -47,11 +47,20 @@ public final class RealNode implements AutoCloseable {
   private final String ip;
   private final String podCidr;
   private final String cgroup;
+  private final Path openvswitch;
   private final List<Process> processes = new ArrayList<>();
 
   private RealNode(
-      ControlPlane cp, Path bin, Path dir, String name, String netns, String ip, String podCidr) {
+      ControlPlane cp,
+      Path bin,
+      Path dir,
+      String name,
+      String netns,
+      String ip,
+      String podCidr,
+      Path openvswitch) {
     this.cp = cp;
+    this.openvswitch = openvswitch;
     this.bin = bin;
     this.dir = dir;
     this.name = name;
@@ -66,7 +75,9 @@ public final class RealNode implements AutoCloseable {
    * (where the standard paths are the node's folders: {@link #standardPaths}), imports {@code
    * images} (OCI tar files), writes the primary network's CNI configuration and starts the kubelet;
    * returns when containerd answers and the kubelet has registered the Node (its readiness comes
-   * with the CNI config).
+   * with the CNI config). {@code openvswitch}, when not null, is the folder of the node's own Open
+   * vSwitch (its database socket and bridges' sockets), which the node sees at {@code
+   * /run/openvswitch} as a host with Open vSwitch installed does.
    */
   public static RealNode start(
       ControlPlane cp,
@@ -76,10 +87,11 @@ public final class RealNode implements AutoCloseable {
       String netns,
       String ip,
       String podCidr,
+      Path openvswitch,
       List<Images.Image> images,
       PrintWriter progress)
       throws IOException, InterruptedException {
-    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr);
+    RealNode node = new RealNode(cp, bin, dir, name, netns, ip, podCidr, openvswitch);
     try {
       node.prepare();
       node.startContainerd();
@@ -87,6 +99,7 @@ public final class RealNode implements AutoCloseable {
         node.importImage(image);
       }
       node.startKubelet();
+      node.startKubeProxy();
       progress.println("  node " + name + " registered (kubelet and containerd in " + netns + ")");
       progress.flush();
       return node;
@@ -144,6 +157,9 @@ public final class RealNode implements AutoCloseable {
     // Pods' network namespaces, where containerd puts them and CNI daemons (Multus, L2S-M's
     // agent) look for them; it hides the host's /run/netns inside the node.
     m.put("/run/netns", dir.resolve("run-netns"));
+    if (openvswitch != null) {
+      m.put("/run/openvswitch", openvswitch);
+    }
     return m;
   }
 
@@ -190,9 +206,14 @@ public final class RealNode implements AutoCloseable {
     tb.startAgent(name);
   }
 
-  /** Routes each node's pod range through that node's address on every other node. */
+  /**
+   * Routes each node's pod range through that node's address on every other node, and the rest (the
+   * Services' addresses, which kube-proxy translates only after a route is found) through the
+   * control plane's host, as a node's default gateway.
+   */
   public static void routeBetween(List<RealNode> nodes) {
     for (RealNode a : nodes) {
+      Testbed.sh("ip -n " + a.netns + " route replace default via " + a.cp.apiHost());
       for (RealNode b : nodes) {
         if (a != b) {
           a.route(b.podCidr(), b.ip());
@@ -245,14 +266,12 @@ public final class RealNode implements AutoCloseable {
     Testbed.sh("nsenter --mount=" + mountNamespace() + " sh -c '" + binds + "'");
     // A node forwards its pods' packets to the other nodes.
     Testbed.sh("ip netns exec " + netns + " sysctl -qw net.ipv4.ip_forward=1");
-    // The kubernetes Service's address leads to the API server (the lab has no kube-proxy), from
-    // the node and from its pods; the API server answers the node's address.
+    // The control plane's host has no routes to the pods: what pods send it (the API server, the
+    // cluster's DNS) leaves with the node's address.
     Testbed.sh(
         "ip netns exec "
             + netns
             + " nft -f - <<'EOF'\ntable ip l2sm-lab {\n"
-            + "  chain out { type nat hook output priority -100; %1$s }\n".formatted(apiDnat())
-            + "  chain pre { type nat hook prerouting priority -100; %1$s }\n".formatted(apiDnat())
             + "  chain post { type nat hook postrouting priority 100;"
             + " ip saddr "
             + podCidr
@@ -288,16 +307,6 @@ public final class RealNode implements AutoCloseable {
         }
         """
             .formatted(podCidr));
-  }
-
-  private String apiDnat() {
-    return "ip daddr "
-        + ControlPlane.API_SERVICE_IP
-        + " tcp dport 443 dnat to "
-        + cp.apiHost()
-        + ":"
-        + cp.apiPort()
-        + ";";
   }
 
   private void startContainerd() throws IOException, InterruptedException {
@@ -381,6 +390,7 @@ public final class RealNode implements AutoCloseable {
         podLogsDir: /var/log/pods
         resolvConf: ""
         clusterDomain: cluster.local
+        clusterDNS: [%7$s]
         registerNode: true
         serializeImagePulls: false
         imageGCHighThresholdPercent: 100
@@ -394,7 +404,8 @@ public final class RealNode implements AutoCloseable {
                 cp.caFile(),
                 dir.resolve("pki/serving"),
                 containerdSocket(),
-                cgroup));
+                cgroup,
+                cp.apiHost()));
     start(
         "kubelet",
         List.of(
@@ -406,6 +417,37 @@ public final class RealNode implements AutoCloseable {
             "--node-ip=" + ip,
             "--v=1"));
     await("kubelet", () -> cp.tryKubectl("get node " + name + " -o name").exit() == 0, 90);
+  }
+
+  /**
+   * Starts kube-proxy (nftables mode): Services' addresses, the kubernetes Service's among them,
+   * lead to their endpoints from the node and from its pods. Returns when its table is in place.
+   */
+  private void startKubeProxy() throws IOException, InterruptedException {
+    Path config = dir.resolve("kube-proxy.yaml");
+    Files.writeString(
+        config,
+        """
+        apiVersion: kubeproxy.config.k8s.io/v1alpha1
+        kind: KubeProxyConfiguration
+        mode: nftables
+        clientConnection: {kubeconfig: %s}
+        hostnameOverride: %s
+        bindAddress: %s
+        healthzBindAddress: 127.0.0.1:10256
+        metricsBindAddress: 127.0.0.1:10249
+        # The conntrack table's size is the host's (not the node namespace's) to set.
+        conntrack: {maxPerCore: 0, min: 0}
+        """
+            .formatted(cp.kubeProxyKubeconfig(), name, ip));
+    start("kube-proxy", List.of(bin.resolve("kube-proxy").toString(), "--config=" + config));
+    await(
+        "kube-proxy",
+        () ->
+            Testbed.run(inNode("nft list table ip kube-proxy 2>/dev/null"))
+                .out()
+                .contains(ControlPlane.API_SERVICE_IP),
+        60);
   }
 
   private void start(String part, List<String> cmd) throws IOException {
@@ -490,6 +532,13 @@ public final class RealNode implements AutoCloseable {
         "awk '{print $5}' /proc/self/mountinfo | grep '^/"
             + path
             + "/' | sort -r | xargs -r -n1 umount -l");
+    // A killed process stays in its cgroup until it has exited (a JVM takes a moment): wait for
+    // the cgroups to empty (up to 10 s) before removing them.
+    Testbed.run(
+        "for i in $(seq 50); do [ -z \"$(for h in "
+            + cgroups
+            + "; do find $h -name cgroup.procs -exec cat {} + ; done 2>/dev/null)\" ] && break;"
+            + " sleep 0.2; done");
     Testbed.run(
         "for h in "
             + cgroups

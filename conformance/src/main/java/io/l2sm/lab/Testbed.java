@@ -86,28 +86,38 @@ public final class Testbed implements AutoCloseable {
    * @param agentArgs each node's agent's extra options
    * @param controllerCommand the controller's subcommand and its own options (empty: {@code
    *     controller})
+   * @param settings the folder of the chart's rendered args files (null: none)
+   * @param processes whether the testbed starts L2S-M's controller and agents (false: the nodes and
+   *     their Open vSwitch only, for an installation by the chart)
    */
   public record Extras(
       List<String> nodeNames,
       Map<String, Map<String, String>> peers,
       Map<String, List<String>> agentArgs,
       List<String> controllerCommand,
-      Path settings) {
-    public static final Extras NONE = new Extras(List.of(), Map.of(), Map.of(), List.of(), null);
+      Path settings,
+      boolean processes) {
+    public static final Extras NONE =
+        new Extras(List.of(), Map.of(), Map.of(), List.of(), null, true);
 
     public Extras(
         List<String> nodeNames,
         Map<String, Map<String, String>> peers,
         Map<String, List<String>> agentArgs,
         List<String> controllerCommand) {
-      this(nodeNames, peers, agentArgs, controllerCommand, null);
+      this(nodeNames, peers, agentArgs, controllerCommand, null, true);
     }
 
     /**
      * The same, with the processes' settings from the chart's rendered args files in {@code dir}.
      */
     public Extras withSettings(Path dir) {
-      return new Extras(nodeNames, peers, agentArgs, controllerCommand, dir);
+      return new Extras(nodeNames, peers, agentArgs, controllerCommand, dir, processes);
+    }
+
+    /** The same, with no controller and no agents: the nodes and their Open vSwitch only. */
+    public Extras nodesOnly() {
+      return new Extras(nodeNames, peers, agentArgs, controllerCommand, settings, false);
     }
   }
 
@@ -243,9 +253,11 @@ public final class Testbed implements AutoCloseable {
       for (var e : nodes.entrySet()) {
         startNode(e.getKey(), e.getValue());
       }
-      startController();
-      for (String n : nodes.keySet()) {
-        startAgent(n);
+      if (extras.processes()) {
+        startController();
+        for (String n : nodes.keySet()) {
+          startAgent(n);
+        }
       }
     } catch (RuntimeException e) {
       close();
@@ -314,6 +326,33 @@ public final class Testbed implements AutoCloseable {
     vsctl(n, "add-br br-phy -- set bridge br-phy datapath_type=netdev -- add-port br-phy eth-ul");
     sh("ip -n " + ns + " addr add " + nodeIp(n) + "/24 dev br-phy");
     sh("ip -n " + ns + " link set br-phy up");
+  }
+
+  /**
+   * Starts node {@code n}'s ovs-vswitchd again inside mount namespace {@code mountNs} (a real
+   * node's, where its run folder is {@code /run/openvswitch}), so that the files the chart's agent
+   * names by its own paths (the switch's TLS credentials) are the ones the switch reads. The node's
+   * address comes back on br-phy; routes through br-phy have to be set again.
+   */
+  public void moveSwitchInto(String n, Path mountNs) throws InterruptedException {
+    Path d = ovsDir(n);
+    String pid = sh("cat " + d + "/ovs-vswitchd.pid").strip();
+    sh("kill " + pid);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (run("kill -0 " + pid).exit() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new TestbedException("ovs-vswitchd of " + n + " did not stop; its log: " + d);
+      }
+      Thread.sleep(50);
+    }
+    sh(
+        String.format(
+            "OVS_RUNDIR=%s OVS_LOGDIR=%s OVS_DBDIR=%s OVS_SYSCONFDIR=%s nsenter --net=/run/netns/%s"
+                + " --mount=%s ovs-vswitchd unix:%s/db.sock --pidfile=%s/ovs-vswitchd.pid"
+                + " --unixctl=%s/ovs-vswitchd.ctl --log-file=%s/ovs-vswitchd.log --detach",
+            d, d, d, d, ns(n), mountNs, d, d, d, d));
+    sh("ip -n " + ns(n) + " addr replace " + nodeIp(n) + "/24 dev br-phy");
+    sh("ip -n " + ns(n) + " link set br-phy up");
   }
 
   /** Starts a node's ovs-vswitchd (userspace datapath) on its database in {@code d}. */

@@ -62,6 +62,7 @@ class RealNodesIT {
               tb.ns(n),
               tb.nodeIp(n),
               "10.244." + i++ + ".0/24",
+              null,
               images,
               progress));
     }

@@ -46,6 +46,20 @@ final class LabCluster implements AutoCloseable {
     Assumptions.abort(msg);
   }
 
+  /** The cases of a conformance JSON report that did not pass, each as "name: evidence". */
+  static List<String> notPassed(Path jsonReport) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode c :
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(jsonReport.toFile())
+            .path("cases")) {
+      if (!c.path("result").asText().equals("pass")) {
+        out.add(c.path("name").asText() + ": " + c.path("evidence").asText());
+      }
+    }
+    return out;
+  }
+
   /** Runs the command line in process; returns its exit code and all it printed. */
   static Map.Entry<Integer, String> cli(String... args) {
     java.io.StringWriter out = new java.io.StringWriter();

@@ -2,6 +2,8 @@ package io.l2sm.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.l2sm.lab.ControlPlane;
 import io.l2sm.lab.Images;
 import io.l2sm.lab.Lab;
@@ -16,14 +18,19 @@ import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code l2sm lab up --kubernetes real}, as a user runs it: the command's output names the
  * kubeconfig; through it the real kubectl applies an L2S-M network in the paper's NAD form and two
- * pods of the probe image on two nodes, which the operator, the real Multus and the agents join;
- * {@code lab status} shows the parts, and {@code lab down} leaves nothing.
+ * pods of the probe image on two nodes, which L2S-M's parts (installed by helm from the chart, all
+ * of them containers on the nodes), the real Multus and kube-proxy join; RBAC refuses none of
+ * L2S-M's requests; {@code lab status} shows the parts, and {@code lab down} leaves nothing.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealLabE2E {
   static Path kubectl;
   static String upOutput;
@@ -47,7 +54,36 @@ class RealLabE2E {
   }
 
   static String kubectl(String args) {
-    return Testbed.sh(kubectl + " --kubeconfig " + Lab.dir().resolve("c1/kubeconfig") + " " + args);
+    return Testbed.sh(kubectlCommand() + " " + args);
+  }
+
+  static String kubectlCommand() {
+    return kubectl + " --kubeconfig " + Lab.dir().resolve("c1/kubeconfig");
+  }
+
+  /** The whole logs of the chart's pods this label selector picks, each line named by its pod. */
+  static String chartLogs(String selector) {
+    return kubectl(
+        "logs -n "
+            + Lab.CHART_NAMESPACE
+            + " -l "
+            + selector
+            + " --all-containers --prefix --tail=-1");
+  }
+
+  /** A pod of the probe image on {@code node} with one attachment to network red at {@code ip}. */
+  static void pod(String name, String node, String ip) {
+    kubectl(
+        "apply -f - <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: "
+            + name
+            + "\n  namespace: default\n  annotations:\n    k8s.v1.cni.cncf.io/networks: '[{\"name\":"
+            + " \"red\", \"ips\": [\""
+            + ip
+            + "/24\"]}]'\nspec:\n  nodeSelector: {kubernetes.io/hostname: "
+            + node
+            + "}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: probe\n    image: "
+            + Images.PROBE
+            + "\n    imagePullPolicy: Never\n    command: [sleep, infinity]\nEOF");
   }
 
   static long mountsUnderLab() throws Exception {
@@ -57,7 +93,8 @@ class RealLabE2E {
   }
 
   @Test
-  void podsOnTwoRealNodesJoinAnL2smNetworkAndLabDownLeavesNothing() throws Exception {
+  @Order(1)
+  void podsOnTwoRealNodesJoinAnL2smNetwork() throws Exception {
     assertThat(upOutput)
         .contains("Lab up in")
         .contains("kubeconfig " + Lab.dir().resolve("c1/kubeconfig"))
@@ -69,19 +106,8 @@ class RealLabE2E {
             + "metadata:\n  name: red\n  namespace: default\nspec:\n  config: '"
             + config
             + "'\nEOF");
-    for (String[] p : new String[][] {{"a", "n1", "10.1.0.1"}, {"b", "n2", "10.1.0.2"}}) {
-      kubectl(
-          "apply -f - <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: "
-              + p[0]
-              + "\n  namespace: default\n  annotations:\n    k8s.v1.cni.cncf.io/networks: '[{\"name\":"
-              + " \"red\", \"ips\": [\""
-              + p[2]
-              + "/24\"]}]'\nspec:\n  nodeSelector: {kubernetes.io/hostname: "
-              + p[1]
-              + "}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: probe\n    image: "
-              + Images.PROBE
-              + "\n    imagePullPolicy: Never\n    command: [sleep, infinity]\nEOF");
-    }
+    pod("a", "n1", "10.1.0.1");
+    pod("b", "n2", "10.1.0.2");
     kubectl("wait --for=condition=Ready pod/a pod/b --timeout=120s");
     // The operator made the L2Network from the NAD.
     Awaitility.await()
@@ -97,9 +123,120 @@ class RealLabE2E {
     String labPing = l2sm("lab exec b -- ping -c 2 -W 2 -I net1 10.1.0.1");
     assertThat(Testbed.received(labPing)).as(labPing).isEqualTo(2);
 
+    // RBAC as the chart grants it, enforced: the API server refused none of L2S-M's requests
+    // (its audit log, which holds every request with its user and code), and L2S-M's logs say
+    // they did their work without a refusal.
+    String sa = "system:serviceaccount:" + Lab.CHART_NAMESPACE + ":";
+    List<String> audit = Files.readAllLines(Lab.dir().resolve("c1/k8s/audit.log"));
+    assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-operator")))
+        .as("positive control: the operator's requests are audited")
+        .isNotEmpty();
+    assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-agent")))
+        .as("positive control: the agents' requests are audited")
+        .isNotEmpty();
+    assertThat(audit.stream().filter(l -> l.contains(sa) && l.contains("\"code\":403"))).isEmpty();
+    String logs = chartLogs("app.kubernetes.io/instance=l2sm");
+    assertThat(logs).contains("created from its NAD");
+    assertThat(logs).doesNotContainPattern("(?i)forbidden|code\\W{0,3}403\\b");
+
+    // A crash of each of the chart's parts (its pod deleted at once, as `lab restart` does on real
+    // Kubernetes): the network works again within a minute, with the pods untouched.
+    for (String part : List.of("agent-n2", "controller", "operator")) {
+      assertThat(l2sm("lab restart " + part)).contains(part + " of c1 restarted in");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  Testbed.received(
+                          Testbed.run(
+                                  kubectlCommand() + " exec a -- ping -c 1 -W 1 -I net1 10.1.0.2")
+                              .out())
+                      == 1);
+    }
+
+    // The new controller pod started from the state on its volume (the lab's values turn the
+    // chart's controller.persistence on, on a local PersistentVolume the lab offers) and kept the
+    // switches' flows; the restarted agent restored its pod's port; both agents are Ready, and a
+    // pod attached now reaches the others.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> l2sm("lab status"), st -> st.matches("(?s).*node n1 +ready.*node n2 +ready.*"));
+    assertThat(kubectl("get pvc -n " + Lab.CHART_NAMESPACE + " l2sm-controller")).contains("Bound");
+    String controllerLog = chartLogs("app.kubernetes.io/component=controller");
+    assertThat(controllerLog).containsPattern("controller up: .*\\(1 networks, 2 attachments\\)");
+    assertThat(controllerLog)
+        .containsPattern("reconciled in \\d+ ms: it held (\\d+) flows and 0 meters, now \\1 and");
+    assertThat(chartLogs("app.kubernetes.io/component=agent")).contains("restoring attachment");
+    pod("c", "n2", "10.1.0.3");
+    kubectl("wait --for=condition=Ready pod/c --timeout=120s");
+    String late = kubectl("exec a -- ping -c 3 -W 2 -I net1 10.1.0.3");
+    assertThat(Testbed.received(late)).as(late).isEqualTo(3);
+
     String status = l2sm("lab status");
     assertThat(status).contains("kube-apiserver").contains("running").contains("kubelet Ready");
+    assertThat(status).containsPattern("controller +running +pod l2sm-controller-");
 
+    // L2S-M came from helm install of the chart: its release is deployed, and every L2S-M process
+    // on the machine is a container of a node (in a node's cgroup), none started by the lab.
+    assertThat(kubectl("get secret -n " + Lab.CHART_NAMESPACE + " -o name"))
+        .contains("sh.helm.release.v1.l2sm.v1");
+    String javas = Testbed.sh("pgrep -f '[l]2sm-cli.jar (controller|operator|agent)' || true");
+    assertThat(Testbed.lines(javas)).as("controller, operator and two agents").hasSize(4);
+    for (String pid : Testbed.lines(javas)) {
+      assertThat(Files.readString(Path.of("/proc", pid.strip(), "cgroup")))
+          .as("process %s", pid)
+          .contains("/l2sm/" + Lab.PREFIX);
+    }
+  }
+
+  /**
+   * The conformance suite as a user runs it against a cluster with L2S-M installed by its chart:
+   * {@code l2sm conformance --kubeconfig K --image l2sm.local/probe:1}, a process of its own, the
+   * pods' commands through the API server's exec and the kubelets, the fault cases by deleting the
+   * chart's pods. Only the cases a cluster's API cannot cause are left out.
+   */
+  @Test
+  @Order(2)
+  void theConformanceSuiteIsGreenOnTheRealCluster() throws Exception {
+    Path json = Lab.dir().resolve("real-conformance.json");
+    Testbed.Result run =
+        Testbed.run(
+            String.join(" ", Testbed.program())
+                + " conformance --kubeconfig "
+                + Lab.dir().resolve("c1/kubeconfig")
+                + " --image "
+                + Images.PROBE
+                + " --quick --report "
+                + json
+                + " 2>&1");
+    System.out.println(run.out());
+    assertThat(LabCluster.notPassed(json)).isEmpty();
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(run.exit()).as(run.out()).isZero();
+    // Every group that one cluster has ran, the fault cases on the chart's pods among them.
+    assertThat(report.path("cases").findValuesAsText("name"))
+        .hasSize(22)
+        .contains(
+            "controller-killed-traffic-flows",
+            "agent-killed-traffic-flows",
+            "operator-killed-networks-still-made",
+            "no-frame-reaches-a-non-member",
+            "pods-attach-at-once");
+    List<String> leftOut = new ArrayList<>();
+    report.path("summary").path("leftOut").forEach(n -> leftOut.add(n.asText()));
+    assertThat(leftOut)
+        .as("what a cluster's API cannot cause")
+        .hasSize(2)
+        .anyMatch(l -> l.startsWith("faults/node-lost-others-unaffected"))
+        .anyMatch(l -> l.startsWith("faults/switch-killed-traffic-recovers"));
+  }
+
+  @Test
+  @Order(3)
+  void labDownLeavesNothing() throws Exception {
     // Positive controls for what lab down must remove: the parts run, their namespaces are mounted.
     assertThat(Testbed.run("pgrep -f '[k]ube-apiserver'").exit()).isZero();
     assertThat(mountsUnderLab()).isPositive();
