@@ -345,24 +345,28 @@ public final class Testbed implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    sh(
-        String.format(
-            "OVS_RUNDIR=%s OVS_LOGDIR=%s OVS_DBDIR=%s OVS_SYSCONFDIR=%s nsenter --net=/run/netns/%s"
-                + " --mount=%s ovs-vswitchd unix:%s/db.sock --pidfile=%s/ovs-vswitchd.pid"
-                + " --unixctl=%s/ovs-vswitchd.ctl --log-file=%s/ovs-vswitchd.log --detach",
-            d, d, d, d, ns(n), mountNs, d, d, d, d));
+    startSwitchDaemon(ns(n), d, mountNs);
     sh("ip -n " + ns(n) + " addr replace " + nodeIp(n) + "/24 dev br-phy");
     sh("ip -n " + ns(n) + " link set br-phy up");
   }
 
   /** Starts a node's ovs-vswitchd (userspace datapath) on its database in {@code d}. */
   static void startSwitchDaemon(String ns, Path d) {
+    startSwitchDaemon(ns, d, null);
+  }
+
+  /** The same, inside mount namespace {@code mountNs} too (null: the host's). */
+  static void startSwitchDaemon(String ns, Path d, Path mountNs) {
+    String enter =
+        mountNs == null
+            ? "ip netns exec " + ns
+            : "nsenter --net=/run/netns/" + ns + " --mount=" + mountNs;
     sh(
         String.format(
-            "OVS_RUNDIR=%s OVS_LOGDIR=%s OVS_DBDIR=%s OVS_SYSCONFDIR=%s ip netns exec %s"
+            "OVS_RUNDIR=%s OVS_LOGDIR=%s OVS_DBDIR=%s OVS_SYSCONFDIR=%s %s"
                 + " ovs-vswitchd unix:%s/db.sock --pidfile=%s/ovs-vswitchd.pid"
                 + " --unixctl=%s/ovs-vswitchd.ctl --log-file=%s/ovs-vswitchd.log --detach",
-            d, d, d, d, ns, d, d, d, d));
+            d, d, d, d, enter, d, d, d, d));
   }
 
   /** Starts (or restarts) the controller and waits until it answers on /readyz. */

@@ -237,7 +237,7 @@ public final class NodeAgent implements AutoCloseable {
     synchronized (plumbing) {
       for (var it = ports.entrySet().iterator(); it.hasNext(); ) {
         var e = it.next();
-        if (!linkExists(e.getValue().name())) {
+        if (podGone(e.getValue())) {
           LOG.warn("attachment {} lost its pod without a DEL: removing", e.getKey());
           remove(e.getKey(), e.getValue());
           it.remove();
