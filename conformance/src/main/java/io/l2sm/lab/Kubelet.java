@@ -57,6 +57,9 @@ public final class Kubelet implements AutoCloseable {
   static final String NETNS_PREFIX = "l2lp";
   static final long RETRY_MS = 1_000;
 
+  /** How long a CNI call may take before it is stopped (a runtime's request deadline). */
+  static final long CNI_TIMEOUT_S = 30;
+
   /** One interface the kubelet attached through CNI. */
   public record Iface(String name, String network, String config, List<String> ips, String mac) {}
 
@@ -444,8 +447,22 @@ public final class Kubelet implements AutoCloseable {
       Process p = pb.start();
       p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor();
+      java.util.concurrent.CompletableFuture<byte[]> read =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                  return new byte[0];
+                }
+              });
+      if (!p.waitFor(CNI_TIMEOUT_S, TimeUnit.SECONDS)) {
+        // As a runtime's request deadline does: the plugin is stopped and the pod retried.
+        p.destroyForcibly();
+        throw new CniFailure(
+            "CNI " + command + " " + ifName + ": no answer in " + CNI_TIMEOUT_S + " s (stopped)");
+      }
+      String out = new String(read.join(), StandardCharsets.UTF_8);
       JsonNode reply = out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
       if (p.exitValue() != 0) {
         throw new CniFailure(

@@ -642,6 +642,86 @@ class DataPlaneIT {
     assertThat(ping(pa1, "10.10.0.2", 3)).isEqualTo(3);
   }
 
+  /** The controller's events from now on, gathered until the returned stream's deadline. */
+  static List<io.l2sm.api.grpc.v1.WatchEvent> watch(Duration howLong) {
+    List<io.l2sm.api.grpc.v1.WatchEvent> events =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    var stream =
+        lab.grpc()
+            .withDeadlineAfter(howLong.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .watch(io.l2sm.api.grpc.v1.WatchRequest.getDefaultInstance());
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                stream.forEachRemaining(events::add);
+              } catch (StatusRuntimeException e) {
+                // the deadline ends it
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty()); // snapshot
+    return events;
+  }
+
+  static boolean saw(List<io.l2sm.api.grpc.v1.WatchEvent> events, String name, String action) {
+    synchronized (events) {
+      return events.stream()
+          .anyMatch(
+              e ->
+                  e.getKind().equals("attachment")
+                      && e.getName().equals(name)
+                      && e.getAction().equals(action));
+    }
+  }
+
+  @Test
+  @Order(14)
+  @DisplayName(
+      "an ADD that fails after the controller stored its attachment leaves no attachment behind"
+          + " and its port serves the next pod")
+  void anAddWhoseAttachmentWasStoredButNotConfirmedIsTakenBack() throws Exception {
+    String before = lab.footprint();
+    String p = lab.pod("unconfirmed");
+    String id = "ctr-" + p + "/net1";
+    var events = watch(Duration.ofSeconds(90));
+    // n3's switch stops answering: the controller stores the attachment, pushes its flows and
+    // waits for n3's confirmation, which does not come: the ADD fails after the controller took it.
+    String vswitchd = Testbed.sh("cat " + lab.ovsDir("n3") + "/ovs-vswitchd.pid").strip();
+    Testbed.sh("kill -STOP " + vswitchd);
+    Cni add;
+    try {
+      add = lab.cni("ADD", "n2", p, "net1", Testbed.netConf("a", "10.10.0.41/24", null));
+    } finally {
+      Testbed.sh("kill -CONT " + vswitchd);
+    }
+    assertThat(add.exit()).as("ADD while a member's switch does not confirm").isNotZero();
+    assertThat(add.stdout()).containsAnyOf("DEADLINE_EXCEEDED", "did not confirm");
+    // Positive control: the controller did take it, so there was something to take back.
+    assertThat(saw(events, id, "added")).as("the controller stored %s: %s", id, events).isTrue();
+    long t0 = System.nanoTime();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !attachmentIds().contains(id));
+    System.out.printf(
+        "attachment of the failed ADD gone %d ms after the ADD returned%n",
+        (System.nanoTime() - t0) / 1_000_000);
+    assertThat(saw(events, id, "removed")).isTrue();
+    // Its port is free for the next pod on n2, which is attached and reaches n1.
+    String q = lab.pod("after-unconfirmed");
+    lab.attach("n2", q, "a", "10.10.0.42/24", null);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> lab.tryIn(q, "ping -c 1 -W 1 10.10.0.1") == 0);
+    Cni del = lab.cni("DEL", "n2", q, "net1", Testbed.netConf("a", "10.10.0.42/24", null));
+    assertThat(del.exit()).as(del.stdout()).isZero();
+    lab.deletePod(q);
+    lab.deletePod(p);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(lab::footprint, f -> f.equals(before));
+  }
+
   static String withoutCounters(String status) {
     return status.replaceAll("flow_mods: \\d+", "");
   }

@@ -87,6 +87,15 @@ public final class NodeAgent implements AutoCloseable {
   /** OpenFlow port numbers in use on the bridge. Guarded by {@code plumbing}. */
   private final Set<Integer> usedOfports = new HashSet<>();
 
+  /**
+   * Attachments whose ADD failed after the controller may have taken them (its answer never came:
+   * it was killed or cut off after storing the attachment, or the agent could not take it back):
+   * detached by the next recovery round unless an ADD made them real since. Without this, the
+   * controller would keep an attachment on a port the agent then gives to another pod, and refuse
+   * that pod (ALREADY_EXISTS) for as long as the stale one lived. Guarded by {@code plumbing}.
+   */
+  private final Set<String> doubtful = new HashSet<>();
+
   public NodeAgent(AgentConfig config) {
     this.config = config;
     this.ovs = new Ovs(config.ovsDb());
@@ -160,6 +169,7 @@ public final class NodeAgent implements AutoCloseable {
         () -> {
           try {
             reapOrphans();
+            settleDoubtful();
             recoverLostState();
           } catch (RuntimeException e) {
             LOG.warn("checking the controller's state failed: {}", e.toString());
@@ -207,7 +217,7 @@ public final class NodeAgent implements AutoCloseable {
    * controller that kept its state sees no change, and one that lost it gets it back.
    */
   private void reattach() {
-    reattach(id -> true);
+    reattach(id -> true, true);
   }
 
   /** Whether the pod of an attachment port is gone: its veth went with the pod's namespace. */
@@ -239,9 +249,45 @@ public final class NodeAgent implements AutoCloseable {
         var e = it.next();
         if (podGone(e.getValue())) {
           LOG.warn("attachment {} lost its pod without a DEL: removing", e.getKey());
-          remove(e.getKey(), e.getValue());
+          if (!detachNow(e.getKey())) {
+            return; // the controller is not answering: the next round tries again
+          }
+          ovs.vsctl("--if-exists", "del-port", config.bridge(), e.getValue().name());
+          usedOfports.remove(e.getValue().ofport());
           it.remove();
         }
+      }
+    }
+  }
+
+  /**
+   * Whether a failed attach call may still have been applied: its answer was lost (deadline,
+   * connection cut, the controller killed while working on it), unlike a refusal.
+   */
+  private static boolean maybeTaken(Throwable t) {
+    if (!(t instanceof StatusRuntimeException e)) {
+      return false;
+    }
+    return switch (e.getStatus().getCode()) {
+      case DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, UNKNOWN, INTERNAL -> true;
+      default -> false;
+    };
+  }
+
+  /** Detaches the {@link #doubtful} attachments that no ADD made real since. */
+  void settleDoubtful() {
+    synchronized (plumbing) {
+      for (var it = doubtful.iterator(); it.hasNext(); ) {
+        String id = it.next();
+        if (ports.containsKey(id)) {
+          it.remove();
+          continue;
+        }
+        if (!detachNow(id)) {
+          return; // the controller is not answering: the next round tries again
+        }
+        LOG.info("attachment {} of a failed ADD detached", id);
+        it.remove();
       }
     }
   }
@@ -286,31 +332,55 @@ public final class NodeAgent implements AutoCloseable {
         p ->
             confirmed.contains(p.externalIds().get(ID))
                 && !known.contains(p.externalIds().get(ID))
-                && networks.contains(p.externalIds().getOrDefault(NETWORK, "")));
+                && networks.contains(p.externalIds().getOrDefault(NETWORK, "")),
+        false);
   }
 
-  private void reattach(java.util.function.Predicate<Ovs.Port> which) {
+  /**
+   * Tells the controller about the ports {@code which} selects. The calls are made outside {@code
+   * plumbing}, so CNI requests are not held behind a controller that is slow or gone; a port
+   * removed meanwhile (a DEL) is detached again, so the controller never keeps an attachment whose
+   * pod is gone. {@code patient}: each call waits up to 10 s for the controller (at start-up);
+   * otherwise a round stops at the first controller that does not answer within 2 s.
+   */
+  private void reattach(java.util.function.Predicate<Ovs.Port> which, boolean patient) {
+    List<Ovs.Port> chosen;
     synchronized (plumbing) {
-      for (Ovs.Port p : ports.values()) {
-        if (!which.test(p)) {
-          continue;
+      chosen = ports.values().stream().filter(which).toList();
+    }
+    for (Ovs.Port p : chosen) {
+      Map<String, String> ids = p.externalIds();
+      String id = ids.get(ID);
+      LOG.info("restoring attachment {} in {}", id, ids.getOrDefault(NETWORK, ""));
+      var stub =
+          patient
+              ? controller.withWaitForReady().withDeadlineAfter(10, TimeUnit.SECONDS)
+              : controller.withDeadlineAfter(2, TimeUnit.SECONDS);
+      try {
+        stub.attach(
+            AttachRequest.newBuilder()
+                .setId(id)
+                .setNetwork(ids.getOrDefault(NETWORK, ""))
+                .setNode(config.node())
+                .setPort(p.ofport())
+                .setMac(ids.getOrDefault("attached-mac", ""))
+                .build());
+      } catch (StatusRuntimeException e) {
+        LOG.warn("attachment {} could not be restored: {}", id, e.getStatus());
+        Status.Code c = e.getStatus().getCode();
+        if (!patient && (c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED)) {
+          return; // the next round tries again
         }
-        Map<String, String> ids = p.externalIds();
-        LOG.info("restoring attachment {} in {}", ids.get(ID), ids.getOrDefault(NETWORK, ""));
-        try {
-          controller
-              .withWaitForReady()
-              .withDeadlineAfter(10, TimeUnit.SECONDS)
-              .attach(
-                  AttachRequest.newBuilder()
-                      .setId(ids.get(ID))
-                      .setNetwork(ids.getOrDefault(NETWORK, ""))
-                      .setNode(config.node())
-                      .setPort(p.ofport())
-                      .setMac(ids.getOrDefault("attached-mac", ""))
-                      .build());
-        } catch (StatusRuntimeException e) {
-          LOG.warn("attachment {} could not be restored: {}", ids.get(ID), e.getStatus());
+        continue;
+      }
+      synchronized (plumbing) {
+        if (!ports.containsKey(id)) {
+          // Its pod went while it was being restored: take back what was just declared.
+          try {
+            detachQuietly(id);
+          } catch (CniException e) {
+            LOG.warn("attachment {} of a pod that went could not be detached: {}", id, e);
+          }
         }
       }
     }
@@ -789,8 +859,9 @@ public final class NodeAgent implements AutoCloseable {
       Throwable flowError = failure(flows);
       tOvs = System.nanoTime();
       if (podError != null || ovsError != null || flowError != null) {
-        if (flowError == null) {
-          detachQuietly(id);
+        if ((flowError == null || maybeTaken(flowError)) && !detachNow(id)) {
+          doubtful.add(id);
+          LOG.warn("attachment {} may be held by the controller: detaching it later", id);
         }
         undo(host);
         if (flowError instanceof StatusRuntimeException e) {
@@ -807,6 +878,7 @@ public final class NodeAgent implements AutoCloseable {
             CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
       }
       given = addresses.join();
+      doubtful.remove(id);
       ports.put(
           id,
           new Ovs.Port(host, port, Map.of(ID, id, NETWORK, network, "attached-mac", mac), null));
@@ -863,6 +935,7 @@ public final class NodeAgent implements AutoCloseable {
     synchronized (plumbing) {
       Ovs.Port p = ports.get(id);
       detachQuietly(id);
+      doubtful.remove(id);
       if (p != null) {
         ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
         undo(p.name());
@@ -907,6 +980,21 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   // ---- helpers ----
+
+  /**
+   * Detaches without waiting for a controller that is not connected (2 s at most, for callers that
+   * hold {@code plumbing}); false if it could not be done now.
+   */
+  private boolean detachNow(String id) {
+    try {
+      controller
+          .withDeadlineAfter(2, TimeUnit.SECONDS)
+          .detach(DetachRequest.newBuilder().setId(id).build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+    }
+  }
 
   private void detachQuietly(String id) {
     try {
