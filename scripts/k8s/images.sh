@@ -65,6 +65,8 @@ if [ ! -s "$out/probe.tar" ]; then
     >"$work/debootstrap.log" 2>&1 || { echo "images: error: debootstrap failed; its log:" >&2; tail -20 "$work/debootstrap.log" >&2; exit 1; }
   rm -rf "$work"/rootfs/usr/share/{doc,man,info,locale} "$work"/rootfs/var/cache/apt/* \
     "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/log/*
+  # Upstream L2S-M's examples run /bin/ash (Alpine's shell): Debian's dash is the same Almquist shell.
+  ln -s dash "$work/rootfs/usr/bin/ash"
   umoci init --layout "$work/probe-oci"
   umoci new --image "$work/probe-oci:1"
   umoci unpack --image "$work/probe-oci:1" "$work/bundle" >/dev/null

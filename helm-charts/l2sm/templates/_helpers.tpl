@@ -78,3 +78,39 @@ Agents: "agents", one Secret with NODE.crt and NODE.key for every node.
     secretName: {{ include "l2sm.credentialsSecret" . }}
     defaultMode: 0400
 {{- end -}}
+
+{{/*
+The pod admission webhook's configuration, trusting the CA in caBundle (base64 PEM):
+(dict "ctx" $ "caBundle" B64). Only pods labelled l2sm: "true" are sent to it, at creation.
+*/}}
+{{- define "l2sm.podWebhook" -}}
+{{- $fullname := include "l2sm.fullname" .ctx -}}
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: {{ $fullname }}-{{ .ctx.Release.Namespace }}-pods
+  labels:
+    {{- include "l2sm.labels" .ctx | nindent 4 }}
+webhooks:
+  - name: pods.l2sm.l2sm.k8s.local
+    admissionReviewVersions: ["v1"]
+    sideEffects: None
+    failurePolicy: {{ .ctx.Values.operator.webhook.failurePolicy }}
+    timeoutSeconds: 5
+    objectSelector:
+      matchLabels:
+        l2sm: "true"
+    rules:
+      - apiGroups: [""]
+        apiVersions: ["v1"]
+        operations: ["CREATE"]
+        resources: ["pods"]
+        scope: Namespaced
+    clientConfig:
+      caBundle: {{ .caBundle }}
+      service:
+        name: {{ $fullname }}-operator
+        namespace: {{ .ctx.Release.Namespace }}
+        path: /mutate-v1-pod
+        port: 443
+{{- end -}}

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.l2sm.operator.GrpcControllerClient;
 import io.l2sm.operator.NetworkReconciler;
 import io.l2sm.operator.OverlayReconciler;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -98,6 +99,24 @@ public class OperatorCommand implements Callable<Integer> {
               + " controller is reachable) (default: ${DEFAULT-VALUE}).")
   String http;
 
+  @Option(
+      names = "--webhook",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve the pod admission webhook over HTTPS here (path "
+              + io.l2sm.operator.PodWebhook.PATH
+              + "): it writes a pod's upstream l2sm/networks requests into"
+              + " k8s.v1.cni.cncf.io/networks, which Multus reads. Needs --webhook-tls.")
+  String webhook;
+
+  @Option(
+      names = "--webhook-tls",
+      paramLabel = "DIR",
+      description =
+          "The webhook's certificate: a folder with tls.crt (naming the webhook's Service),"
+              + " tls.key and ca.crt.")
+  Path webhookTls;
+
   /** The first problem named, or null. */
   static String first(String... problems) {
     for (String p : problems) {
@@ -122,7 +141,27 @@ public class OperatorCommand implements Callable<Integer> {
     } else {
       config = Config.autoConfigure(null);
     }
-    try (io.l2sm.api.grpc.Credentials credentials = controllerCredentials.load(spec);
+    if ((webhook == null) != (webhookTls == null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--webhook and --webhook-tls go together: give both or neither");
+    }
+    InetSocketAddress webhookAddress =
+        webhook == null ? null : Daemons.address(spec, "--webhook", webhook);
+    io.l2sm.api.grpc.Credentials loaded = null;
+    if (webhookTls != null) {
+      try {
+        loaded = io.l2sm.api.grpc.Credentials.load(webhookTls);
+      } catch (RuntimeException e) {
+        throw new ParameterException(spec.commandLine(), "--webhook-tls: " + e.getMessage());
+      }
+    }
+    try (io.l2sm.api.grpc.Credentials webhookCredentials = loaded;
+        io.l2sm.api.grpc.Credentials credentials = controllerCredentials.load(spec);
+        io.l2sm.operator.PodWebhook pods =
+            webhookAddress == null
+                ? null
+                : io.l2sm.operator.PodWebhook.start(
+                    webhookAddress, webhookCredentials.serverContext());
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         GrpcControllerClient grpc = new GrpcControllerClient(controller, credentials);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());

@@ -56,6 +56,8 @@ class HelmChartTest {
     out.add(Map.of("operator.providerTokenSecret", "idco-token"));
     out.add(Map.of("networkPolicy.nodeCidrs[0]", "10.0.0.0/24"));
     out.add(Map.of("networkPolicy.enabled", false));
+    out.add(Map.of("operator.webhook.enabled", false));
+    out.add(Map.of("operator.webhook.failurePolicy", "Ignore", "operator.webhook.port", 8443));
     out.add(
         Map.of(
             "overlay.links[0].endpointA", "node-1",
@@ -76,7 +78,9 @@ class HelmChartTest {
           "tls.secrets.operator", "o-tls",
           "tls.secrets.adapter", "a-tls",
           "tls.secrets.idco", "i-tls",
-          "tls.secrets.agents", "agents-tls");
+          "tls.secrets.agents", "agents-tls",
+          "tls.secrets.webhook", "w-tls",
+          "operator.webhook.caBundle", "Q0E=");
 
   static List<HasMetadata> render(Map<String, Object> values) {
     TemplateCommand t = new Helm(CHART).template().withName("l2sm").withNamespace("l2sm-system");
@@ -262,6 +266,86 @@ class HelmChartTest {
   }
 
   @Test
+  void thePodWebhookSendsLabelledPodsAtCreationToTheOperatorOverTheCaItTrusts() {
+    List<HasMetadata> objects = render(Map.of());
+    var hooks =
+        objects.stream()
+            .filter(
+                o ->
+                    o
+                        instanceof
+                        io.fabric8.kubernetes.api.model.admissionregistration.v1
+                            .MutatingWebhookConfiguration)
+            .map(
+                o ->
+                    (io.fabric8.kubernetes.api.model.admissionregistration.v1
+                            .MutatingWebhookConfiguration)
+                        o)
+            .toList();
+    assertThat(hooks).hasSize(1);
+    var hook = hooks.get(0).getWebhooks().get(0);
+    assertThat(hook.getObjectSelector().getMatchLabels())
+        .containsExactly(Map.entry("l2sm", "true"));
+    assertThat(hook.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getOperations()).containsExactly("CREATE");
+              assertThat(r.getResources()).containsExactly("pods");
+            });
+    assertThat(hook.getFailurePolicy()).isEqualTo("Fail");
+    assertThat(hook.getSideEffects()).isEqualTo("None");
+    assertThat(hook.getClientConfig().getCaBundle()).isEqualTo("Q0E=");
+    var ref = hook.getClientConfig().getService();
+    // It names the operator's Service, whose port leads to the container port the operator serves
+    // the webhook on, with the path the operator serves.
+    assertThat(ref.getPath()).isEqualTo(io.l2sm.operator.PodWebhook.PATH);
+    io.fabric8.kubernetes.api.model.Service svc =
+        objects.stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service)
+            .map(o -> (io.fabric8.kubernetes.api.model.Service) o)
+            .filter(x -> x.getMetadata().getName().equals(ref.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(svc.getMetadata().getNamespace()).isEqualTo(ref.getNamespace());
+    var port =
+        svc.getSpec().getPorts().stream()
+            .filter(x -> x.getPort().equals(ref.getPort()))
+            .findFirst()
+            .orElseThrow();
+    PodSpec operator =
+        pods(objects).stream()
+            .filter(e -> e.getKey().equals("l2sm-operator"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    Container c = operator.getContainers().get(0);
+    var served =
+        c.getPorts().stream()
+            .filter(x -> x.getName().equals(port.getTargetPort().getStrVal()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(c.getArgs()).contains("--webhook=:" + served.getContainerPort());
+    assertThat(svc.getSpec().getSelector())
+        .isEqualTo(
+            objects.stream()
+                .filter(
+                    o ->
+                        o instanceof Deployment d
+                            && o.getMetadata().getName().equals("l2sm-operator"))
+                .map(o -> ((Deployment) o).getSpec().getTemplate().getMetadata().getLabels())
+                .findFirst()
+                .orElseThrow());
+    // Off: no webhook, no Service, no flag.
+    List<HasMetadata> off = render(Map.of("operator.webhook.enabled", false));
+    assertThat(off).noneMatch(o -> o.getKind().equals("MutatingWebhookConfiguration"));
+    assertThat(off)
+        .noneMatch(
+            o ->
+                o.getMetadata().getName().equals("l2sm-operator") && o.getKind().equals("Service"));
+  }
+
+  @Test
   void wrongValuesAreRefusedByTheSchemaWithTheirPath() {
     assertThatThrownBy(() -> render(Map.of("controler.grpcPort", 1)))
         .hasMessageContaining("controler");
@@ -277,5 +361,9 @@ class HelmChartTest {
         .hasMessageContaining("is required with tls.mode=secrets");
     assertThatThrownBy(() -> render(Map.of("networkPolicy.nodeCidrs[0]", "nodes")))
         .hasMessageContaining("networkPolicy.nodeCidrs");
+    assertThatThrownBy(() -> render(Map.of("operator.webhook.failurePolicy", "Sometimes")))
+        .hasMessageContaining("operator.webhook.failurePolicy");
+    assertThatThrownBy(() -> render(Map.of("operator.webhook.caBundle", "")))
+        .hasMessageContaining("operator.webhook.caBundle is required");
   }
 }

@@ -33,7 +33,10 @@ public final class ChartSettings {
           Map.entry("tls.secrets.operator", "lab-operator"),
           Map.entry("tls.secrets.adapter", "lab-adapter"),
           Map.entry("tls.secrets.idco", "lab-idco"),
-          Map.entry("tls.secrets.agents", "lab-agents"));
+          Map.entry("tls.secrets.agents", "lab-agents"),
+          // The mock API server calls no admission webhooks; the lab's kubelet reads
+          // l2sm/networks itself, as the webhook's result would have it.
+          Map.entry("operator.webhook.enabled", false));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

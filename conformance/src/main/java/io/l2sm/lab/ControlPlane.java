@@ -457,6 +457,10 @@ public final class ControlPlane implements AutoCloseable {
         // Kubelets are reached at their node's address: the lab has no DNS for node names.
         "--kubelet-preferred-address-types=InternalIP",
         "--allow-privileged=true",
+        // Admission webhooks (L2S-M's pod webhook) are called at their Service's endpoints, the
+        // pods' addresses, which this host routes to the nodes: it runs no kube-proxy, so a
+        // Service's cluster address leads nowhere from here (a control plane without kube-proxy).
+        "--enable-aggregator-routing=true",
         "--profiling=false",
         // Who did what, one JSON line per request (RBAC tests read which verbs each part used).
         "--audit-policy-file=" + dir.resolve("audit-policy.yaml"),

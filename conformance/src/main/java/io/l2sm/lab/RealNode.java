@@ -209,11 +209,13 @@ public final class RealNode implements AutoCloseable {
   /**
    * Routes each node's pod range through that node's address on every other node, and the rest (the
    * Services' addresses, which kube-proxy translates only after a route is found) through the
-   * control plane's host, as a node's default gateway.
+   * control plane's host, as a node's default gateway. The host routes each node's pod range
+   * through that node too: the API server calls admission webhooks at their pods' addresses.
    */
   public static void routeBetween(List<RealNode> nodes) {
     for (RealNode a : nodes) {
       Testbed.sh("ip -n " + a.netns + " route replace default via " + a.cp.apiHost());
+      Testbed.sh("ip route replace " + a.podCidr() + " via " + a.ip());
       for (RealNode b : nodes) {
         if (a != b) {
           a.route(b.podCidr(), b.ip());

@@ -193,13 +193,86 @@ class RealLabE2E {
   }
 
   /**
+   * Upstream L2S-M's ping-pong example as its users write it: an {@code L2Network} and two pods
+   * labelled {@code l2sm: "true"} asking for it with {@code l2sm/networks}, which Multus does not
+   * read; the chart's pod webhook writes the request where Multus reads it. Applied unchanged but
+   * for its image (the probe image, whose /bin/ash is Debian's dash), one pod at a time with the
+   * other node cordoned, so that they land on two nodes.
+   */
+  @Test
+  @Order(2)
+  void upstreamsPingPongExampleWorksUnchangedButForItsImage() throws Exception {
+    String[] docs =
+        LabE2E.UPSTREAM_EXAMPLE
+            .replace("image: alpine:latest", "image: " + Images.PROBE)
+            .split("(?m)^---\\n");
+    assertThat(docs).hasSize(3);
+    apply(docs[0]);
+    kubectl("cordon n2");
+    apply(docs[1]);
+    kubectl("uncordon n2");
+    kubectl("cordon n1");
+    apply(docs[2]);
+    kubectl("uncordon n1");
+    kubectl("wait --for=condition=Ready pod/ping-intra pod/pong-intra --timeout=120s");
+    assertThat(kubectl("get pod ping-intra -o 'jsonpath={.spec.nodeName}'").strip())
+        .isEqualTo("n1");
+    assertThat(kubectl("get pod pong-intra -o 'jsonpath={.spec.nodeName}'").strip())
+        .isEqualTo("n2");
+    // The webhook moved the request into the annotation Multus reads.
+    String annotations = kubectl("get pod ping-intra -o 'jsonpath={.metadata.annotations}'");
+    JsonNode a = new ObjectMapper().readTree(annotations);
+    assertThat(a.has("l2sm/networks")).isFalse();
+    assertThat(new ObjectMapper().readTree(a.path("k8s.v1.cni.cncf.io/networks").asText()))
+        .isEqualTo(
+            new ObjectMapper()
+                .readTree(
+                    "[{\"name\": \"ping-network-intra\", \"namespace\": \"default\","
+                        + " \"interface\": \"net1\", \"ips\": [\"10.0.0.1/24\"]}]"));
+    assertThat(chartLogs("app.kubernetes.io/component=operator"))
+        .contains("pod default/ping-intra: k8s.v1.cni.cncf.io/networks written from l2sm/networks")
+        .contains("pod default/pong-intra: k8s.v1.cni.cncf.io/networks written from l2sm/networks");
+    String ping = kubectl("exec ping-intra -- ping -c 3 -W 2 10.0.0.2");
+    assertThat(Testbed.received(ping)).as(ping).isEqualTo(3);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kubectl(
+                    "get l2network ping-network-intra -o 'jsonpath={.status.conditions[?(@.type==\"Ready\")].status}/{.status.connectedPodCount}'"),
+            v -> v.strip().equals("True/2"));
+    // A malformed request: the API server refuses the pod with the webhook's message.
+    Testbed.Result refused =
+        Testbed.run(
+            kubectlCommand()
+                + " apply -f - 2>&1 <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name:"
+                + " broken\n  labels: {l2sm: \"true\"}\n  annotations:\n    l2sm/networks:"
+                + " '[{\"name\": \"ping-network-intra\", \"ips\": \"10.0.0.9/24\"}]'\nspec:\n"
+                + "  containers:\n  - {name: c, image: "
+                + Images.PROBE
+                + ", command: [sleep, infinity]}\nEOF");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.out())
+        .contains(
+            "admission webhook \"pods.l2sm.l2sm.k8s.local\" denied the request: annotation"
+                + " l2sm/networks, element 1: ips must be a list of address/prefix");
+    assertThat(Testbed.run(kubectlCommand() + " get pod broken").exit()).isNotZero();
+    kubectl("delete pod ping-intra pong-intra --wait=true");
+    kubectl("delete l2network ping-network-intra");
+  }
+
+  static void apply(String yaml) {
+    kubectl("apply -f - <<'EOF'\n" + yaml + "\nEOF");
+  }
+
+  /**
    * The conformance suite as a user runs it against a cluster with L2S-M installed by its chart:
    * {@code l2sm conformance --kubeconfig K --image l2sm.local/probe:1}, a process of its own, the
    * pods' commands through the API server's exec and the kubelets, the fault cases by deleting the
    * chart's pods. Only the cases a cluster's API cannot cause are left out.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void theConformanceSuiteIsGreenOnTheRealCluster() throws Exception {
     Path json = Lab.dir().resolve("real-conformance.json");
     Testbed.Result run =
@@ -235,7 +308,7 @@ class RealLabE2E {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void labDownLeavesNothing() throws Exception {
     // Positive controls for what lab down must remove: the parts run, their namespaces are mounted.
     assertThat(Testbed.run("pgrep -f '[k]ube-apiserver'").exit()).isZero();
