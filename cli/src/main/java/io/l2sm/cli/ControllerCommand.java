@@ -70,6 +70,21 @@ public class ControllerCommand implements Callable<Integer> {
           "How long a change may wait for switches to confirm (default: ${DEFAULT-VALUE}).")
   long pushTimeoutMs;
 
+  /** The controller's and the IDCO's hold (see --hold-flows). */
+  static final long DEFAULT_HOLD_SECONDS = 30;
+
+  @Option(
+      names = "--hold-flows",
+      paramLabel = "SECONDS",
+      defaultValue = "" + DEFAULT_HOLD_SECONDS,
+      description =
+          "When the controller starts knowing no switch (its state lost: no persistent volume),"
+              + " how long it keeps the flows it finds on the switches while the agents and the"
+              + " operator declare them again; what is not declared again by then is removed. A"
+              + " held flow on a port given to a new attachment goes at once (0: nothing held;"
+              + " default: ${DEFAULT-VALUE}).")
+  long holdSeconds;
+
   @picocli.CommandLine.Mixin TlsOptions.Server tls = new TlsOptions.Server();
 
   @Override
@@ -77,6 +92,10 @@ public class ControllerCommand implements Callable<Integer> {
     Daemons.infoLogging(); // first: a class's logger made before it would fix the level
     tls.check(spec);
     int[] range = Daemons.vniRange(spec, vniRange);
+    if (holdSeconds < 0) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--hold-flows must be 0 or more seconds, not " + holdSeconds);
+    }
     int min = range[0];
     int max = range[1];
     ControllerDaemon.Config config =
@@ -88,6 +107,7 @@ public class ControllerCommand implements Callable<Integer> {
             min,
             max,
             Duration.ofMillis(pushTimeoutMs),
+            Duration.ofSeconds(holdSeconds),
             tls.dir,
             tls.allowUnauthenticated);
     try (ControllerDaemon d = daemon(config)) {

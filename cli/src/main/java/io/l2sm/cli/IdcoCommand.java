@@ -106,6 +106,7 @@ public class IdcoCommand implements Callable<Integer> {
             range[0],
             range[1],
             Duration.ofSeconds(10),
+            Duration.ofSeconds(ControllerCommand.DEFAULT_HOLD_SECONDS),
             tls.dir,
             tls.allowUnauthenticated);
     try (ControllerDaemon d = new ControllerDaemon(config);

@@ -371,6 +371,11 @@ public final class Testbed implements AutoCloseable {
 
   /** Starts (or restarts) the controller and waits until it answers on /readyz. */
   public void startController() throws InterruptedException {
+    startController(List.of());
+  }
+
+  /** The same, with {@code extra} options after the lab's own (e.g. {@code --hold-flows 8}). */
+  public void startController(List<String> extra) throws InterruptedException {
     List<String> cmd = self();
     List<String> command =
         extras.controllerCommand().isEmpty() ? List.of("controller") : extras.controllerCommand();
@@ -396,6 +401,7 @@ public final class Testbed implements AutoCloseable {
     if (extras.settings() == null) {
       cmd.addAll(List.of("--vni-range", vniRange));
     }
+    cmd.addAll(extra);
     commands.put("controller", List.copyOf(cmd));
     controller = start(cmd, "controller.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

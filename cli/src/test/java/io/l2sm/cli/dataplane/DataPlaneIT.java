@@ -174,6 +174,14 @@ class DataPlaneIT {
     return frames.stream().filter(f -> f.contains(needle)).count();
   }
 
+  /** {@code count} pings {@code interval} s apart from a pod, running until they are done. */
+  static Process pings(String fromNs, String ip, String interval, int count) throws Exception {
+    return new ProcessBuilder(
+            "ip", "netns", "exec", fromNs, "ping", "-i", interval, "-c", String.valueOf(count), ip)
+        .redirectErrorStream(true)
+        .start();
+  }
+
   static int ping(String fromNs, String ip, int count) {
     String out =
         Testbed.run("ip netns exec " + fromNs + " ping -c " + count + " -i 0.05 -W 1 " + ip).out();
@@ -518,11 +526,7 @@ class DataPlaneIT {
   @Order(9)
   void controllerKill9DuringAPingLosesNothingAndANewAttachmentWorksSoonAfterRestart()
       throws Exception {
-    Process ping =
-        new ProcessBuilder(
-                "ip", "netns", "exec", pa1, "ping", "-i", "0.01", "-c", "400", "10.10.0.2")
-            .redirectErrorStream(true)
-            .start();
+    Process ping = pings(pa1, "10.10.0.2", "0.01", 400);
     Thread.sleep(1000);
     lab.killController();
     Thread.sleep(1000);
@@ -616,11 +620,7 @@ class DataPlaneIT {
   @Order(13)
   void aDeadTunnelIsFoundByBfdAndRoutedAroundWithinASecond() throws Exception {
     assertThat(tunnelsRegistered("n1")).isEqualTo(2);
-    Process ping =
-        new ProcessBuilder(
-                "ip", "netns", "exec", pa1, "ping", "-i", "0.02", "-c", "250", "10.10.0.2")
-            .redirectErrorStream(true)
-            .start();
+    Process ping = pings(pa1, "10.10.0.2", "0.02", 250);
     Thread.sleep(1000);
     // The underlay loses n1's packets to n2 (dropped in n1's br-phy, which carries its tunnels).
     String brPhy = "unix:" + lab.ovsDir("n1") + "/br-phy.mgmt";
@@ -720,6 +720,78 @@ class DataPlaneIT {
     lab.deletePod(q);
     lab.deletePod(p);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(lab::footprint, f -> f.equals(before));
+  }
+
+  static int vni(String network) {
+    return lab.grpc().getNetwork(GetNetworkRequest.newBuilder().setName(network).build()).getVni();
+  }
+
+  static void declare(String network, int vni) {
+    lab.grpc()
+        .createNetwork(
+            CreateNetworkRequest.newBuilder()
+                .setName(network)
+                .setKind(NetworkKind.VNET)
+                .setVni(vni)
+                .build());
+  }
+
+  /** Last: the controller's state is lost here, as a pod without its volume loses it. */
+  @Test
+  @Order(15)
+  @DisplayName(
+      "a controller that lost its state keeps the switches' flows until its state is declared"
+          + " again, and drops what was not")
+  void aControllerThatLostItsStateKeepsForwardingWhileItsStateIsDeclaredAgain() throws Exception {
+    int vniA = vni("a");
+    int vniB = vni("b");
+    assertThat(ping(pb1, "10.10.0.12", 3)).as("positive control: b forwards").isEqualTo(3);
+    Process pings = pings(pa1, "10.10.0.2", "0.02", 750);
+    Thread.sleep(1000);
+    lab.killController();
+    Testbed.sh("rm -rf " + lab.controllerStateDir());
+    int holdSeconds = 12;
+    lab.startController(List.of("--hold-flows", String.valueOf(holdSeconds)));
+    long started = System.nanoTime();
+    // As the operator does on its resync: network a again, with the VNI its status records; b not.
+    declare("a", vniA);
+    // The agents register their switches and restore a's attachments in their next round.
+    List<String> aIds =
+        List.of("ctr-" + pa1 + "/net1", "ctr-" + pa2 + "/net1", "ctr-" + pa3 + "/net1");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(holdSeconds - 2))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> attachmentIds().containsAll(aIds));
+    System.out.printf(
+        "a's attachments restored %d ms after the controller started%n",
+        (System.nanoTime() - started) / 1_000_000);
+    // b is unknown to the controller, yet its flows are held: b1 still reaches b2.
+    assertThat(attachmentIds()).noneMatch(id -> id.contains(pb1));
+    assertThat(ping(pb1, "10.10.0.12", 3)).as("b during the hold").isEqualTo(3);
+    String out = new String(pings.getInputStream().readAllBytes());
+    pings.waitFor();
+    assertThat(out).as(out).contains("750 packets transmitted");
+    int lost = 750 - Testbed.received(out);
+    System.out.printf("pings a1 -> a2 across the loss, 20 ms apart: %d of 750 lost%n", lost);
+    assertThat(lost).as(out).isZero();
+    // The hold ends: b, never declared again, stops; a goes on.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(holdSeconds + 10))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> ping(pb1, "10.10.0.12", 1) == 0);
+    assertThat((System.nanoTime() - started) / 1_000_000_000.0)
+        .as("b stopped only once the hold was over")
+        .isGreaterThanOrEqualTo(holdSeconds - 2.0);
+    assertThat(ping(pa1, "10.10.0.2", 3)).as("a after the hold").isEqualTo(3);
+    assertThat(lab.log("controller.log"))
+        .contains("held for " + holdSeconds + " s")
+        .contains("the hold is over");
+    // b declared again: the agents restore its attachments and it forwards again.
+    declare("b", vniB);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> ping(pb1, "10.10.0.12", 1) == 1);
   }
 
   static String withoutCounters(String status) {

@@ -257,6 +257,24 @@ class RealLabE2E {
             "admission webhook \"pods.l2sm.l2sm.k8s.local\" denied the request: annotation"
                 + " l2sm/networks, element 1: ips must be a list of address/prefix");
     assertThat(Testbed.run(kubectlCommand() + " get pod broken").exit()).isNotZero();
+
+    // A pod whose image is not on its node: the kubelet's event says so in `lab get events`.
+    kubectl(
+        "run missing-image --image=l2sm.local/missing:1 --image-pull-policy=Never"
+            + " --overrides='{\"spec\": {\"nodeName\": \"n2\"}}' -- sleep infinity");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> l2sm("lab get events"),
+            ev ->
+                ev.lines()
+                    .anyMatch(
+                        l ->
+                            l.contains("Pod/missing-image")
+                                && l.contains("ErrImageNeverPull")
+                                && l.contains("l2sm.local/missing:1")));
+    kubectl("delete pod missing-image --wait=true");
     kubectl("delete pod ping-intra pong-intra --wait=true");
     kubectl("delete l2network ping-network-intra");
   }

@@ -43,6 +43,7 @@ public final class ControllerDaemon implements AutoCloseable {
       int vniMin,
       int vniMax,
       Duration pushTimeout,
+      Duration hold,
       Path credentials,
       boolean allowUnauthenticated) {
     public Config {
@@ -74,7 +75,12 @@ public final class ControllerDaemon implements AutoCloseable {
       throws IOException, InterruptedException {
     core =
         new ControllerService(
-            new StateStore(c.stateDir()), c.vniMin(), c.vniMax(), c.pushTimeout(), compiler);
+            new StateStore(c.stateDir()),
+            c.vniMin(),
+            c.vniMax(),
+            c.pushTimeout(),
+            c.hold(),
+            compiler);
     GrpcApi api = new GrpcApi(core);
     NettyServerBuilder gb;
     Authentication auth;

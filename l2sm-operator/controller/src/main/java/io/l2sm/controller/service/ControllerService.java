@@ -75,19 +75,26 @@ public final class ControllerService implements SwitchListener {
   private SortedMap<String, SwitchProgram> desired;
 
   public ControllerService(StateStore store, int vniMin, int vniMax, Duration pushTimeout) {
-    this(store, vniMin, vniMax, pushTimeout, new FlowCompiler()::compile);
+    this(store, vniMin, vniMax, pushTimeout, Duration.ZERO, new FlowCompiler()::compile);
   }
 
   /**
    * As above, with the function that turns the desired state into switch programs: the {@link
    * FlowCompiler}'s; another only in tests (a deliberately broken one proves the conformance suite
    * catches a broken build).
+   *
+   * @param hold when the state holds no switch (the controller lost it, or starts for the first
+   *     time), how long the flows found on switches are kept although nothing wants them yet (see
+   *     {@link SwitchSync}): the agents and the operator declare their switches, networks and
+   *     attachments again within seconds, and the traffic goes on meanwhile. VNIs those flows use
+   *     are not given to new networks meanwhile. Zero: nothing is held.
    */
   public ControllerService(
       StateStore store,
       int vniMin,
       int vniMax,
       Duration pushTimeout,
+      Duration hold,
       Function<DesiredState, SortedMap<String, SwitchProgram>> compiler) {
     this.compiler = compiler;
     if (vniMin < 1 || vniMax > VNI_MAX || vniMin > vniMax) {
@@ -100,6 +107,53 @@ public final class ControllerService implements SwitchListener {
     this.pushTimeout = pushTimeout;
     this.state = store.load();
     this.desired = compiler.apply(state);
+    if (state.switches().isEmpty() && hold.toMillis() > 0) {
+      holdUntil = System.nanoTime() + hold.toNanos();
+      LOG.info(
+          "no switch is known: flows found on the switches are held for {} s while the agents and"
+              + " the operator declare them again",
+          hold.toSeconds());
+      CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(this::endHold);
+    }
+  }
+
+  /** Until when (System.nanoTime) inherited flows are held; see the constructor. */
+  private volatile long holdUntil;
+
+  private volatile boolean held;
+
+  /** VNIs that held flows use: not given to a new network while the hold lasts. */
+  private final Set<Integer> heldVnis = ConcurrentHashMap.newKeySet();
+
+  boolean holding() {
+    return holdUntil != 0 && !held && System.nanoTime() - holdUntil < 0;
+  }
+
+  /** The hold is over: every switch loses the inherited flows nothing declared again. */
+  void endHold() {
+    held = true;
+    heldVnis.clear();
+    Map<SwitchSync, SwitchProgram> resync = new HashMap<>();
+    synchronized (this) {
+      for (SwitchState s : state.switches().values()) {
+        SwitchSync sync = syncs.get(s.dpid());
+        SwitchProgram rules = desired.get(s.node());
+        if (sync != null && rules != null) {
+          resync.put(sync, rules);
+        }
+      }
+    }
+    resync.forEach(
+        (sync, rules) ->
+            sync.submit(rules)
+                .whenComplete(
+                    (v, e) -> {
+                      if (e != null) {
+                        LOG.warn(
+                            "ending the hold on {} failed: {}", sync.connection(), e.toString());
+                      }
+                    }));
   }
 
   // ---- queries ----
@@ -339,6 +393,9 @@ public final class ControllerService implements SwitchListener {
   private int freeVni(DesiredState s) {
     BitSet used = new BitSet();
     s.networks().values().forEach(n -> used.set(n.vni()));
+    if (holding()) {
+      heldVnis.forEach(used::set);
+    }
     int v = used.nextClearBit(vniMin);
     if (v > vniMax) {
       throw new ControllerException(
@@ -837,7 +894,7 @@ public final class ControllerService implements SwitchListener {
         conn.close();
         return;
       }
-      sync = new SwitchSync(conn, node, flowMods);
+      sync = new SwitchSync(conn, node, flowMods, this::holding);
       SwitchSync old = syncs.put(conn.dpid(), sync);
       if (old != null) {
         old.connection().close();
@@ -845,6 +902,10 @@ public final class ControllerService implements SwitchListener {
       rules = node == null ? null : desired.get(node);
     }
     emit(new Event("switch", node == null ? conn.dpidHex() : node, "connected"));
+    if (node == null && holding()) {
+      // A switch of the state that was lost: the VNIs its flows use stay out of new networks.
+      conn.flowStats().thenAccept(entries -> heldVnis.addAll(SwitchSync.vnis(entries)));
+    }
     if (rules != null) {
       sync.submit(rules)
           .whenComplete(

@@ -16,6 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
+import org.projectfloodlight.openflow.protocol.action.OFActionSetField;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteMetadata;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxmTunnelId;
+import org.projectfloodlight.openflow.types.OFMetadata;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +35,15 @@ import org.slf4j.LoggerFactory;
  * once (flow and meter readback; flows are recognised by cookie), then sends only what changes, in
  * an order that never leaves a gap: new and changed meters, new flows, removed flows, removed
  * meters, then a barrier. Requests are applied one after the other; the table is never flushed.
+ *
+ * <p>While {@code holding} says so (the controller started knowing no switch: it lost its state,
+ * which the agents and the operator are declaring again), the flows and meters it finds on the
+ * switch and does not want are inherited: kept, so that the traffic they carry goes on until the
+ * state is back, and removed by the first request once the hold is over. When a port the held flows
+ * classify for an attachment is given to another one (another MAC or network), every held flow
+ * naming that port (in_port or output) goes at once: a port given to another pod never receives or
+ * classifies the old pod's traffic. Flows the controller installed, or wanted, itself are never
+ * held.
  */
 final class SwitchSync {
   private static final Logger LOG = LoggerFactory.getLogger(SwitchSync.class);
@@ -31,14 +51,107 @@ final class SwitchSync {
   private final SwitchConnection conn;
   private final String node;
   private final AtomicLong flowMods;
+  private final java.util.function.BooleanSupplier holding;
   private Set<Long> installed;
+
+  /** Inherited flows by cookie. */
+  private final Map<Long, Held> inheritedFlows = new HashMap<>();
+
+  private final Set<Long> inheritedMeters = new HashSet<>();
   private Map<Long, Long> meters;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  SwitchSync(SwitchConnection conn, String node, AtomicLong flowMods) {
+  SwitchSync(
+      SwitchConnection conn,
+      String node,
+      AtomicLong flowMods,
+      java.util.function.BooleanSupplier holding) {
     this.conn = conn;
     this.node = node;
     this.flowMods = flowMods;
+    this.holding = holding;
+  }
+
+  /**
+   * An inherited flow: the ports it names (in_port, outputs), and the attachment port it classifies
+   * frames of (table 0, from a port not a tunnel), or null.
+   */
+  record Held(Set<Integer> ports, Integer classifies) {
+    static Held of(OFFlowStatsEntry e) {
+      OFPort in = e.getMatch().get(MatchField.IN_PORT);
+      boolean classify =
+          e.getTableId().getValue() == io.l2sm.controller.flow.FlowCompiler.TABLE_CLASSIFY
+              && in != null
+              && e.getMatch().get(MatchField.TUNNEL_ID) == null;
+      return new Held(SwitchSync.ports(e), classify ? in.getPortNumber() : null);
+    }
+  }
+
+  /** Whether a cookie is an L2S-M controller's (its top byte). */
+  static boolean ours(long cookie) {
+    return (cookie & ~((1L << 56) - 1)) == FlowRule.COOKIE_TAG;
+  }
+
+  /** The ports a flow names: its in_port and the ports it outputs to. */
+  static Set<Integer> ports(OFFlowStatsEntry e) {
+    Set<Integer> out = new HashSet<>();
+    OFPort in = e.getMatch().get(MatchField.IN_PORT);
+    if (in != null) {
+      out.add(in.getPortNumber());
+    }
+    for (OFInstruction i : e.getInstructions()) {
+      if (i instanceof OFInstructionApplyActions apply) {
+        for (OFAction a : apply.getActions()) {
+          if (a instanceof OFActionOutput o) {
+            out.add(o.getPort().getPortNumber());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The VNIs flows name (tunnel ids matched or set, and the metadata, which holds the VNI). */
+  static Set<Integer> vnis(List<OFFlowStatsEntry> entries) {
+    Set<Integer> out = new HashSet<>();
+    for (OFFlowStatsEntry e : entries) {
+      if (!ours(e.getCookie().getValue())) {
+        continue;
+      }
+      U64 tun = e.getMatch().get(MatchField.TUNNEL_ID);
+      if (tun != null) {
+        out.add((int) tun.getValue());
+      }
+      OFMetadata md = e.getMatch().get(MatchField.METADATA);
+      if (md != null) {
+        out.add((int) md.getValue().getValue());
+      }
+      for (OFInstruction i : e.getInstructions()) {
+        if (i instanceof OFInstructionApplyActions apply) {
+          for (OFAction a : apply.getActions()) {
+            if (a instanceof OFActionSetField f && f.getField() instanceof OFOxmTunnelId t) {
+              out.add((int) t.getValue().getValue());
+            }
+          }
+        } else if (i instanceof OFInstructionWriteMetadata w) {
+          out.add((int) w.getMetadata().getValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The attachment ports a program holds: in_port of its classification flows not from tunnels. */
+  static Set<Integer> attachmentPorts(SwitchProgram program) {
+    Set<Integer> out = new HashSet<>();
+    for (FlowRule r : program.flows()) {
+      if (r.table() == io.l2sm.controller.flow.FlowCompiler.TABLE_CLASSIFY
+          && r.match().inPort() != null
+          && r.match().tunnelId() == null) {
+        out.add(r.match().inPort());
+      }
+    }
+    return out;
   }
 
   SwitchConnection connection() {
@@ -75,6 +188,16 @@ final class SwitchSync {
               Map<Long, Long> m = (Map<Long, Long>) read[1];
               Set<Long> cookies = new HashSet<>();
               entries.forEach(e -> cookies.add(e.getCookie().getValue()));
+              if (holding.getAsBoolean()) {
+                synchronized (this) {
+                  for (OFFlowStatsEntry e : entries) {
+                    if (ours(e.getCookie().getValue())) {
+                      inheritedFlows.put(e.getCookie().getValue(), Held.of(e));
+                    }
+                  }
+                  inheritedMeters.addAll(m.keySet());
+                }
+              }
               return diff(program, cookies, m)
                   .thenRun(
                       () ->
@@ -97,6 +220,38 @@ final class SwitchSync {
     program.flows().forEach(r -> want.put(r.cookie(), r));
     Map<Long, Long> wantMeters = new HashMap<>();
     program.meters().forEach((id, kbps) -> wantMeters.put((long) id, kbps));
+    // What is held this time: inherited, not wanted (once wanted, a flow is the controller's own),
+    // and on no port given to another attachment than the one the held flows classify for there.
+    Set<Long> keepFlows = new HashSet<>();
+    Set<Long> keepMeters = new HashSet<>();
+    synchronized (this) {
+      inheritedFlows.keySet().removeAll(want.keySet());
+      inheritedMeters.removeAll(wantMeters.keySet());
+      if (holding.getAsBoolean()) {
+        Set<Integer> taken = attachmentPorts(program);
+        Set<Integer> reassigned = new HashSet<>();
+        inheritedFlows
+            .values()
+            .forEach(
+                h -> {
+                  if (h.classifies() != null && taken.contains(h.classifies())) {
+                    reassigned.add(h.classifies());
+                  }
+                });
+        inheritedFlows.values().removeIf(h -> h.ports().stream().anyMatch(reassigned::contains));
+        keepFlows.addAll(inheritedFlows.keySet());
+        keepMeters.addAll(inheritedMeters);
+      } else if (!inheritedFlows.isEmpty() || !inheritedMeters.isEmpty()) {
+        LOG.info(
+            "switch {} ({}): the hold is over; the inherited flows nothing declared again go",
+            conn.dpidHex(),
+            node);
+        inheritedFlows.clear();
+        inheritedMeters.clear();
+      }
+    }
+    keepFlows.retainAll(haveFlows);
+    keepMeters.retainAll(haveMeters.keySet());
     List<OFMessage> msgs = new ArrayList<>();
     wantMeters.forEach(
         (id, kbps) -> {
@@ -114,17 +269,22 @@ final class SwitchSync {
           }
         });
     for (long cookie : haveFlows) {
-      if (!want.containsKey(cookie)) {
+      if (!want.containsKey(cookie) && !keepFlows.contains(cookie)) {
         msgs.add(OfMessages.flowDeleteByCookie(cookie));
       }
     }
     for (long id : haveMeters.keySet()) {
-      if (!wantMeters.containsKey(id)) {
+      if (!wantMeters.containsKey(id) && !keepMeters.contains(id)) {
         msgs.add(OfMessages.meterDelete(id));
       }
     }
+    Set<Long> nowFlows = new HashSet<>(want.keySet());
+    nowFlows.addAll(keepFlows);
+    Map<Long, Long> nowMeters = new HashMap<>();
+    keepMeters.forEach(id -> nowMeters.put(id, haveMeters.get(id)));
+    nowMeters.putAll(wantMeters);
     if (msgs.isEmpty()) {
-      record(want.keySet(), wantMeters);
+      record(nowFlows, nowMeters);
       return CompletableFuture.completedFuture(null);
     }
     flowMods.addAndGet(msgs.size());
@@ -132,7 +292,7 @@ final class SwitchSync {
         .whenComplete(
             (v, e) -> {
               if (e == null) {
-                record(want.keySet(), wantMeters);
+                record(nowFlows, nowMeters);
               } else {
                 record(null, null);
               }

@@ -337,4 +337,103 @@ class ControllerServiceTest {
         .as("a detached address is given out again")
         .containsExactly("10.1.0.4/24");
   }
+
+  /** The ports a flow on a fake switch names (in_port, outputs). */
+  static java.util.Set<Integer> ports(OFFlowAdd f) {
+    return SwitchSync.ports(
+        io.l2sm.controller.openflow.OfMessages.OF13
+            .buildFlowStatsEntry()
+            .setCookie(f.getCookie())
+            .setTableId(f.getTableId())
+            .setMatch(f.getMatch())
+            .setInstructions(f.getInstructions())
+            .build());
+  }
+
+  /**
+   * A controller that lost its state (a new one over an empty folder, as a pod without a volume
+   * starts) holds what it finds on the switches: the agents' registrations and the operator's
+   * networks (with their recorded VNIs) take nothing away; a network not declared again keeps
+   * forwarding until the hold ends; its VNI is not given to a new network meanwhile; and a held
+   * flow on a port given to a new attachment goes at once.
+   */
+  @Test
+  void aControllerThatLostItsStateHoldsTheFlowsItFindsUntilItsStateIsBack(@TempDir Path empty)
+      throws Exception {
+    int vniA = done(core.createNetwork("a", Kind.VNET, 0)).vni();
+    int vniB = done(core.createNetwork("b", Kind.VNET, 0)).vni();
+    done(core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
+    done(core.attach("a2", "a", "n2", 1, "02:00:00:00:00:02"));
+    done(core.attach("b1", "b", "n1", 2, "02:00:00:00:00:03"));
+    done(core.attach("b2", "b", "n2", 2, "02:00:00:00:00:04"));
+    java.util.Set<Long> before = s1.flows().keySet();
+    java.util.Set<Long> onPort2 = new java.util.HashSet<>();
+    s1.flows()
+        .forEach(
+            (c, f) -> {
+              if (ports(f).contains(2)) {
+                onPort2.add(c);
+              }
+            });
+    assertThat(onPort2).as("positive control: b1's flows name its port").isNotEmpty();
+    s1.takeMods();
+
+    ControllerService lost =
+        new ControllerService(
+            new StateStore(empty),
+            100,
+            103,
+            Duration.ofMillis(500),
+            Duration.ofMinutes(5),
+            new io.l2sm.controller.flow.FlowCompiler()::compile);
+    lost.connected(s1.connect());
+    lost.connected(s2.connect());
+    // The agents register their switches, the operator declares network a with its VNI, and the
+    // agents restore a's attachments: nothing is taken away, b's flows included.
+    done(lost.registerSwitch("n1", 0x11, Map.of("n2", 7L)));
+    done(lost.registerSwitch("n2", 0x22, Map.of("n1", 7L)));
+    done(lost.createNetwork("a", Kind.VNET, vniA));
+    done(lost.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
+    done(lost.attach("a2", "a", "n2", 1, "02:00:00:00:00:02"));
+    // (It may replace a flow it installed itself since: a's flood rule grows as members return.)
+    assertThat(s1.takeMods())
+        .noneMatch(m -> m instanceof OFFlowDelete d && before.contains(d.getCookie().getValue()));
+    assertThat(s1.flows().keySet()).containsAll(before);
+    // A new network does not get b's VNI while b's flows are held.
+    assertThat(done(lost.createNetwork("c", Kind.VNET, 0)).vni()).isNotIn(vniA, vniB);
+    // Port 2 of n1 goes to a new attachment: b1's held flows on it go at once, the others stay.
+    done(lost.attach("c1", "c", "n1", 2, "02:00:00:00:00:05"));
+    assertThat(s1.flows().keySet()).doesNotContainAnyElementsOf(onPort2);
+    java.util.Set<Long> heldStill = new java.util.HashSet<>(before);
+    heldStill.removeAll(onPort2);
+    heldStill.removeAll(
+        lost.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+    assertThat(heldStill).as("b's other flows, still held").isNotEmpty();
+    assertThat(s1.flows().keySet()).containsAll(heldStill);
+    // The hold ends: what nothing declared again goes; each switch holds exactly its program.
+    lost.endHold();
+    assertThat(s1.flows().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            lost.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+    assertThat(s2.flows().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            lost.desiredPrograms().get("n2").flows().stream().map(FlowRule::cookie).toList());
+  }
+
+  /** The same loss without a hold (--hold-flows 0): the first registration takes b's flows away. */
+  @Test
+  void withoutAHoldARegistrationRemovesWhatTheNewStateLacks(@TempDir Path empty) {
+    done(core.createNetwork("b", Kind.VNET, 0));
+    done(core.attach("b1", "b", "n1", 2, "02:00:00:00:00:03"));
+    done(core.attach("b2", "b", "n2", 2, "02:00:00:00:00:04"));
+    int had = s1.flows().size();
+    ControllerService lost =
+        new ControllerService(new StateStore(empty), 100, 103, Duration.ofMillis(500));
+    lost.connected(s1.connect());
+    done(lost.registerSwitch("n1", 0x11, Map.of("n2", 7L)));
+    assertThat(s1.flows().size()).isLessThan(had);
+    assertThat(s1.flows().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            lost.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+  }
 }
