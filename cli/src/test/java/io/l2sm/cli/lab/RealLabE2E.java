@@ -261,7 +261,8 @@ class RealLabE2E {
     // A pod whose image is not on its node: the kubelet's event says so in `lab get events`.
     kubectl(
         "run missing-image --image=l2sm.local/missing:1 --image-pull-policy=Never"
-            + " --overrides='{\"spec\": {\"nodeName\": \"n2\"}}' -- sleep infinity");
+            + " --overrides='{\"apiVersion\": \"v1\", \"spec\": {\"nodeName\": \"n2\"}}'"
+            + " -- sleep infinity");
     Awaitility.await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofSeconds(1))
