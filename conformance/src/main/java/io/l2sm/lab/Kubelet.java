@@ -447,22 +447,14 @@ public final class Kubelet implements AutoCloseable {
       Process p = pb.start();
       p.getOutputStream().write(config.getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
-      java.util.concurrent.CompletableFuture<byte[]> read =
-          java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return p.getInputStream().readAllBytes();
-                } catch (IOException e) {
-                  return new byte[0];
-                }
-              });
+      // A CNI result is a few hundred bytes: the pipe holds it until the plugin has exited.
       if (!p.waitFor(CNI_TIMEOUT_S, TimeUnit.SECONDS)) {
         // As a runtime's request deadline does: the plugin is stopped and the pod retried.
         p.destroyForcibly();
         throw new CniFailure(
             "CNI " + command + " " + ifName + ": no answer in " + CNI_TIMEOUT_S + " s (stopped)");
       }
-      String out = new String(read.join(), StandardCharsets.UTF_8);
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       JsonNode reply = out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
       if (p.exitValue() != 0) {
         throw new CniFailure(

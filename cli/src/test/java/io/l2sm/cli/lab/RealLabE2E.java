@@ -101,11 +101,11 @@ class RealLabE2E {
         .contains("node n2 registered");
     assertThat(kubectl("get nodes -o name")).contains("node/n1").contains("node/n2");
     String config = LabObjects.unnamedNad("red", "vnet").getSpec().getConfig();
-    kubectl(
-        "apply -f - <<'EOF'\napiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
+    apply(
+        "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
             + "metadata:\n  name: red\n  namespace: default\nspec:\n  config: '"
             + config
-            + "'\nEOF");
+            + "'");
     pod("a", "n1", "10.1.0.1");
     pod("b", "n2", "10.1.0.2");
     kubectl("wait --for=condition=Ready pod/a pod/b --timeout=120s");

@@ -228,6 +228,11 @@ public final class NodeAgent implements AutoCloseable {
   /** Detaches an attachment from the controller and removes its port (under {@code plumbing}). */
   private void remove(String id, Ovs.Port p) {
     detachQuietly(id);
+    removePort(p);
+  }
+
+  /** Removes an attachment's port from the bridge and frees its number (under {@code plumbing}). */
+  private void removePort(Ovs.Port p) {
     ovs.vsctl("--if-exists", "del-port", config.bridge(), p.name());
     usedOfports.remove(p.ofport());
   }
@@ -252,8 +257,7 @@ public final class NodeAgent implements AutoCloseable {
           if (!detachNow(e.getKey())) {
             return; // the controller is not answering: the next round tries again
           }
-          ovs.vsctl("--if-exists", "del-port", config.bridge(), e.getValue().name());
-          usedOfports.remove(e.getValue().ofport());
+          removePort(e.getValue());
           it.remove();
         }
       }

@@ -97,6 +97,10 @@ class PodWebhookTest {
     JsonNode none = PodWebhook.review(review("{}")).path("response");
     assertThat(none.path("allowed").asBoolean()).isTrue();
     assertThat(none.has("patch")).isFalse();
+    // Positive control: the same review with l2sm/networks is patched.
+    assertThat(
+            PodWebhook.review(review("{\"l2sm/networks\": \"red\"}")).path("response").has("patch"))
+        .isTrue();
   }
 
   @Test

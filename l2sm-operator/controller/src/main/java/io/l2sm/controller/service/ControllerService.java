@@ -118,21 +118,20 @@ public final class ControllerService implements SwitchListener {
     }
   }
 
-  /** Until when (System.nanoTime) inherited flows are held; see the constructor. */
+  /** Until when (System.nanoTime) inherited flows are held, 0 for no hold; see the constructor. */
   private volatile long holdUntil;
-
-  private volatile boolean held;
 
   /** VNIs that held flows use: not given to a new network while the hold lasts. */
   private final Set<Integer> heldVnis = ConcurrentHashMap.newKeySet();
 
   boolean holding() {
-    return holdUntil != 0 && !held && System.nanoTime() - holdUntil < 0;
+    long until = holdUntil;
+    return until != 0 && System.nanoTime() - until < 0;
   }
 
   /** The hold is over: every switch loses the inherited flows nothing declared again. */
   void endHold() {
-    held = true;
+    holdUntil = 0;
     heldVnis.clear();
     Map<SwitchSync, SwitchProgram> resync = new HashMap<>();
     synchronized (this) {

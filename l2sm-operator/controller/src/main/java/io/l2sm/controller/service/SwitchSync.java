@@ -87,11 +87,6 @@ final class SwitchSync {
     }
   }
 
-  /** Whether a cookie is an L2S-M controller's (its top byte). */
-  static boolean ours(long cookie) {
-    return (cookie & ~((1L << 56) - 1)) == FlowRule.COOKIE_TAG;
-  }
-
   /** The ports a flow names: its in_port and the ports it outputs to. */
   static Set<Integer> ports(OFFlowStatsEntry e) {
     Set<Integer> out = new HashSet<>();
@@ -115,7 +110,7 @@ final class SwitchSync {
   static Set<Integer> vnis(List<OFFlowStatsEntry> entries) {
     Set<Integer> out = new HashSet<>();
     for (OFFlowStatsEntry e : entries) {
-      if (!ours(e.getCookie().getValue())) {
+      if (!FlowRule.isOurs(e.getCookie().getValue())) {
         continue;
       }
       U64 tun = e.getMatch().get(MatchField.TUNNEL_ID);
@@ -191,7 +186,7 @@ final class SwitchSync {
               if (holding.getAsBoolean()) {
                 synchronized (this) {
                   for (OFFlowStatsEntry e : entries) {
-                    if (ours(e.getCookie().getValue())) {
+                    if (FlowRule.isOurs(e.getCookie().getValue())) {
                       inheritedFlows.put(e.getCookie().getValue(), Held.of(e));
                     }
                   }
