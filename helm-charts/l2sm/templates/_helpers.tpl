@@ -32,6 +32,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* Restricted pod security for every part but the agent. */}}
+{{/* The label of the node an edge device runs on (value "true"). */}}
+{{- define "l2sm.edgeDeviceLabel" -}}
+l2sm.l2sm.k8s.local/edge-device
+{{- end -}}
+
 {{- define "l2sm.restrictedPod" -}}
 runAsNonRoot: true
 runAsUser: 65532
@@ -113,4 +118,41 @@ webhooks:
         namespace: {{ .ctx.Release.Namespace }}
         path: /mutate-v1-pod
         port: 443
+{{- end -}}
+
+{{/*
+With agent.ovs.mode bundled: Open vSwitch's two daemons as containers beside the part that drives
+them (the agents, the edge device), sharing its ovs-run volume.
+*/}}
+{{- define "l2sm.bundledOvs" -}}
+{{- if eq .Values.agent.ovs.mode "bundled" }}
+{{- range (list "ovsdb-server" "ovs-vswitchd") }}
+- name: {{ ternary "ovsdb" "vswitchd" (eq . "ovsdb-server") }}
+  image: {{ include "l2sm.image" $ }}
+  imagePullPolicy: {{ $.Values.image.pullPolicy }}
+  command: ["/usr/share/l2sm/ovs-bundled.sh", {{ . | quote }}]
+  securityContext:
+    privileged: true
+  volumeMounts:
+    - {name: ovs-run, mountPath: /var/run/openvswitch}
+    - {name: ovs-db, mountPath: /etc/openvswitch}
+    {{- if eq . "ovs-vswitchd" }}
+    - {name: modules, mountPath: /lib/modules, readOnly: true}
+    {{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The volumes of Open vSwitch's socket (the host's or the bundled daemons') and their state. */}}
+{{- define "l2sm.ovsVolumes" -}}
+- name: ovs-run
+{{- if eq .Values.agent.ovs.mode "bundled" }}
+  emptyDir: {}
+- name: ovs-db
+  emptyDir: {}
+- name: modules
+  hostPath: {path: /lib/modules, type: Directory}
+{{- else }}
+  hostPath: {path: {{ .Values.agent.ovs.hostRunDir }}, type: Directory}
+{{- end }}
 {{- end -}}

@@ -211,13 +211,23 @@ public class AgentCommand implements Callable<Integer> {
     if (installCni != null) {
       installShim(installCni.resolve("l2sm"));
     }
+    // The probes answer from the start: registering with a controller that is itself starting
+    // (a new cluster, a busy node) can take longer than a liveness probe's patience, and is not
+    // a reason to restart the agent; readiness says what it waits for.
+    var serving = new java.util.concurrent.atomic.AtomicReference<AgentSocketServer>();
     try (NodeAgent agent = new NodeAgent(config);
-        AgentSocketServer server =
-            startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
-        AutoCloseable overlays = follow(agent);
         io.l2sm.api.health.HealthServer health =
             io.l2sm.api.health.HealthServer.start(
-                Daemons.address(spec, "--http", http), server::notServing, agent::notReady)) {
+                Daemons.address(spec, "--http", http),
+                () -> serving.get() == null ? null : serving.get().notServing(),
+                () ->
+                    serving.get() == null
+                        ? "starting: registering the switch with the controller"
+                        : agent.notReady());
+        AgentSocketServer server =
+            startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
+        AutoCloseable overlays = follow(agent)) {
+      serving.set(server);
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

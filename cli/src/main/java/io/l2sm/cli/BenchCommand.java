@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
       BenchDataplaneCommand.class,
       BenchControlplaneCommand.class,
       BenchLabCommand.class,
+      BenchKubernetesCommand.class,
       BenchInterclusterCommand.class,
       BenchOsmCommand.class,
       BenchCdnCommand.class

@@ -180,7 +180,9 @@ public class LabCommand implements Runnable {
         description =
             "mock (default): the lab's own API server and kubelet; real: etcd, kube-apiserver,"
                 + " controller-manager, scheduler, containerd and a kubelet per node, Multus"
-                + " (built by scripts/k8s/build.sh the first time; one cluster for now).")
+                + " (built by scripts/k8s/build.sh the first time), L2S-M by helm install;"
+                + " with 2 clusters or more also each one's edge device and the IDCO from the"
+                + " chart (no --sites).")
     String kubernetes;
 
     @Override
@@ -194,9 +196,10 @@ public class LabCommand implements Runnable {
                     spec.commandLine(),
                     "--kubernetes must be mock or real, not '" + kubernetes + "'");
           };
-      if (kind == Lab.Kubernetes.REAL && (clusters != 1 || sites != 0)) {
+      if (kind == Lab.Kubernetes.REAL && sites != 0) {
         throw new ParameterException(
-            spec.commandLine(), "--kubernetes real has one cluster and no sites for now");
+            spec.commandLine(),
+            "--sites needs --kubernetes mock: a site without Kubernetes joins the mock lab only");
       }
       if (clusters < 1 || clusters > 8) {
         throw new ParameterException(spec.commandLine(), "--clusters must be 1-8");
@@ -273,20 +276,33 @@ public class LabCommand implements Runnable {
       }
       LabInfo idco = Lab.idco();
       if (idco != null) {
+        // On real Kubernetes the IDCO is a pod of c1's release and each NED one of its cluster's.
+        boolean real = Lab.onRealKubernetes(Lab.clusters().get(0));
+        String idcoPod = real ? chartPods(Lab.clusters().get(0)).get("idco") : null;
         rows.add(
             new String[] {
               "idco",
               "idco",
-              Lab.running(idco, "idco") ? "running" : "DOWN",
-              "REST " + idco.apiUrl() + ", provider " + io.l2sm.lab.InterDomain.PROVIDER
+              (real ? idcoPod != null : Lab.running(idco, "idco")) ? "running" : "DOWN",
+              (idcoPod == null ? "" : idcoPod + ", ")
+                  + "REST "
+                  + idco.apiUrl()
+                  + ", provider "
+                  + io.l2sm.lab.InterDomain.PROVIDER
             });
         for (LabInfo.Node n : idco.nodes()) {
+          String nedPod =
+              real && n.name().startsWith("ned-c")
+                  ? chartPods(Lab.cluster(n.name().substring(4))).get("edge-device")
+                  : null;
           rows.add(
               new String[] {
                 "idco",
                 "ned " + n.name(),
-                Lab.running(idco, "agent-" + n.name()) ? "ready" : "NO AGENT",
-                n.ip()
+                (real ? nedPod != null : Lab.running(idco, "agent-" + n.name()))
+                    ? "ready"
+                    : "NO AGENT",
+                n.ip() + (nedPod == null ? "" : ", " + nedPod)
               });
         }
         for (io.l2sm.lab.InterDomain.WanLink l : io.l2sm.lab.InterDomain.wan(idco)) {

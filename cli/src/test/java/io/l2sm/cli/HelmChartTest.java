@@ -54,6 +54,7 @@ class HelmChartTest {
             "adapter.service.type", "LoadBalancer"));
     out.add(Map.of("idco.enabled", true, "idco.tokensSecret", "idco-tokens"));
     out.add(Map.of("operator.providerTokenSecret", "idco-token"));
+    out.add(EDGE_DEVICE);
     out.add(Map.of("networkPolicy.nodeCidrs[0]", "10.0.0.0/24"));
     out.add(Map.of("networkPolicy.enabled", false));
     out.add(Map.of("operator.webhook.enabled", false));
@@ -66,6 +67,21 @@ class HelmChartTest {
             "image.tag", "0.1.0-test"));
     return out;
   }
+
+  /** A cluster that holds its edge device and the IDCO, reached at a node's ports. */
+  static final Map<String, Object> EDGE_DEVICE =
+      Map.ofEntries(
+          Map.entry("edgeDevice.enabled", true),
+          Map.entry("edgeDevice.object", "default/ned-c1"),
+          Map.entry("edgeDevice.idco.grpc", "10.0.0.5:30660"),
+          Map.entry("edgeDevice.idco.openflow", "10.0.0.5:30663"),
+          Map.entry("idco.enabled", true),
+          Map.entry("idco.tokensSecret", "idco-tokens"),
+          Map.entry("idco.service.type", "NodePort"),
+          Map.entry("idco.service.nodePorts.grpc", 30660),
+          Map.entry("idco.service.nodePorts.openflow", 30663),
+          Map.entry("idco.externalAddresses[0]", "10.0.0.5"),
+          Map.entry("agent.ovs.mode", "bundled"));
 
   /**
    * Credentials as Secrets the user made (tls.mode=secrets): the Helm library renders as a client
@@ -161,12 +177,65 @@ class HelmChartTest {
     }
   }
 
+  @Test
+  void theEdgeDeviceRunsAloneOnItsNodeUnderTheIdcoAndTheAgentsStayOff() {
+    List<HasMetadata> objects = render(EDGE_DEVICE);
+    Map<String, PodSpec> pods = new LinkedHashMap<>();
+    pods(objects).forEach(e -> pods.put(e.getKey(), e.getValue()));
+    String label = io.l2sm.api.v1.Annotations.EDGE_DEVICE_NODE_LABEL;
+    PodSpec ned = pods.get("l2sm-edge-device");
+    assertThat(ned).as(pods.keySet().toString()).isNotNull();
+    assertThat(ned.getNodeSelector()).containsExactly(Map.entry(label, "true"));
+    assertThat(ned.getTolerations()).anyMatch(t -> label.equals(t.getKey()));
+    Container c = ned.getContainers().get(0);
+    assertThat(c.getArgs())
+        .contains(
+            "--edge-device=default/ned-c1",
+            "--controller=10.0.0.5:30660",
+            "--openflow-target=ssl:10.0.0.5:30663",
+            "--kubeconfig=in-cluster");
+    // Its credentials are the agents' (agent:NODE, its node's), and its Open vSwitch the bundled
+    // one.
+    assertThat(ned.getVolumes())
+        .anyMatch(
+            v ->
+                v.getName().equals("credentials")
+                    && v.getSecret().getSecretName().equals("agents-tls"));
+    assertThat(ned.getContainers()).extracting(Container::getName).contains("ovsdb", "vswitchd");
+    // The node agents' DaemonSet never lands on a device's node.
+    var terms =
+        pods.get("l2sm-agent")
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    assertThat(terms)
+        .allMatch(
+            term ->
+                term.getMatchExpressions().stream()
+                    .anyMatch(
+                        e -> e.getKey().equals(label) && e.getOperator().equals("DoesNotExist")));
+    // The IDCO's ports are the fixed node ports the devices of other clusters dial.
+    io.fabric8.kubernetes.api.model.Service idco =
+        objects.stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service)
+            .map(o -> (io.fabric8.kubernetes.api.model.Service) o)
+            .filter(s -> s.getMetadata().getName().equals("l2sm-idco"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(idco.getSpec().getType()).isEqualTo("NodePort");
+    assertThat(idco.getSpec().getPorts())
+        .extracting(p -> p.getName() + "=" + p.getNodePort())
+        .containsExactly("openflow=30663", "grpc=30660", "rest=null");
+  }
+
   @ParameterizedTest
   @MethodSource("combinations")
-  void onlyTheAgentIsPrivilegedAndSecretsAreNeverLiterals(Map<String, Object> values) {
+  void onlyTheAgentsArePrivilegedAndSecretsAreNeverLiterals(Map<String, Object> values) {
     List<HasMetadata> objects = render(values);
     for (var pod : pods(objects)) {
-      boolean agent = pod.getKey().endsWith("-agent");
+      // The node agents and the edge device (an agent in its edge role) drive Open vSwitch.
+      boolean agent = pod.getKey().endsWith("-agent") || pod.getKey().endsWith("-edge-device");
       for (Container c : pod.getValue().getContainers()) {
         boolean privileged =
             c.getSecurityContext() != null
@@ -365,5 +434,18 @@ class HelmChartTest {
         .hasMessageContaining("operator.webhook.failurePolicy");
     assertThatThrownBy(() -> render(Map.of("operator.webhook.caBundle", "")))
         .hasMessageContaining("operator.webhook.caBundle is required");
+    assertThatThrownBy(() -> render(Map.of("edgeDevice.enabled", true)))
+        .hasMessageContaining("edgeDevice");
+    assertThatThrownBy(
+            () ->
+                render(
+                    Map.of(
+                        "edgeDevice.enabled", true,
+                        "edgeDevice.object", "ned-c1",
+                        "edgeDevice.idco.grpc", "idco:1",
+                        "edgeDevice.idco.openflow", "10.0.0.1:2")))
+        .hasMessageContaining("edgeDevice.object");
+    assertThatThrownBy(() -> render(Map.of("idco.service.nodePorts.grpc", 70000)))
+        .hasMessageContaining("idco.service.nodePorts.grpc");
   }
 }

@@ -14,9 +14,11 @@ class LabUpOptionsTest {
   }
 
   @Test
-  void realKubernetesHasOneClusterForNow() {
-    CliRun r = CliRun.of("lab", "up", "--kubernetes", "real", "--clusters", "2");
+  void sitesWithoutKubernetesAreRefusedOnRealKubernetes() {
+    CliRun r = CliRun.of("lab", "up", "--kubernetes", "real", "--clusters", "2", "--sites", "1");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--kubernetes real has one cluster and no sites for now");
+    assertThat(r.err())
+        .contains(
+            "--sites needs --kubernetes mock: a site without Kubernetes joins the mock lab only");
   }
 }

@@ -230,6 +230,7 @@ public final class Suite {
       remote.client().resources(L2Network.class).inNamespace(NS).delete();
     }
     interClusterUp = false;
+    interClusterBroken = null;
     k().pods().inNamespace(NS).delete();
     await("pods removed", 60_000, () -> k().pods().inNamespace(NS).list().getItems().isEmpty());
     k().resources(NetworkAttachmentDefinition.class).inNamespace(NS).delete();
@@ -1037,10 +1038,27 @@ public final class Suite {
 
   private boolean interClusterUp;
 
+  /** Why the inter-cluster fixtures did not come up, once they failed (null: not failed). */
+  private String interClusterBroken;
+
   void interClusterFixtures() throws Exception {
     if (interClusterUp) {
       return;
     }
+    if (interClusterBroken != null) {
+      // The next cases fail for the same reason instead of tripping over the half-made fixtures.
+      throw new IllegalStateException(
+          "the inter-cluster fixtures did not come up: " + interClusterBroken);
+    }
+    try {
+      makeInterClusterFixtures();
+    } catch (Exception | Error e) {
+      interClusterBroken = String.valueOf(e.getMessage());
+      throw e;
+    }
+  }
+
+  private void makeInterClusterFixtures() throws Exception {
     remote
         .client()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -1053,14 +1071,46 @@ public final class Suite {
     pod(remote, image, "xb", remote.nodes().get(0), "conf-x", "10.215.0.2");
     pod(target, image, "ya", target.nodes().get(0), "conf-y", "10.215.0.11");
     pod(remote, image, "yb", remote.nodes().get(0), "conf-y", "10.215.0.12");
-    await(
-        "inter-cluster pods Running",
-        60_000,
-        () ->
-            runningIn(target, "xa")
-                && runningIn(remote, "xb")
-                && runningIn(target, "ya")
-                && runningIn(remote, "yb"));
+    try {
+      await(
+          "inter-cluster pods Running",
+          60_000,
+          () ->
+              runningIn(target, "xa")
+                  && runningIn(remote, "xb")
+                  && runningIn(target, "ya")
+                  && runningIn(remote, "yb"));
+    } catch (AssertionError e) {
+      // Say what is missing: the pods not Running and their networks' Ready conditions.
+      List<String> seen = new ArrayList<>();
+      for (Target t : List.of(target, remote)) {
+        for (String pod : t == target ? List.of("xa", "ya") : List.of("xb", "yb")) {
+          if (!runningIn(t, pod)) {
+            Pod p = t.client().pods().inNamespace(NS).withName(pod).get();
+            seen.add(
+                pod
+                    + " "
+                    + (p == null || p.getStatus() == null ? "absent" : p.getStatus().getPhase()));
+          }
+        }
+        for (String net : List.of("conf-x", "conf-y")) {
+          L2Network n = t.client().resources(L2Network.class).inNamespace(NS).withName(net).get();
+          var c =
+              n == null || n.getStatus() == null
+                  ? null
+                  : Conditions.find(n.getStatus().getConditions(), "Ready");
+          if (c == null || !"True".equals(c.getStatus())) {
+            seen.add(
+                net
+                    + " on "
+                    + t.describe()
+                    + ": "
+                    + (c == null ? "no Ready condition" : c.getReason() + " " + c.getMessage()));
+          }
+        }
+      }
+      throw new AssertionError(e.getMessage() + " (" + String.join("; ", seen) + ")", e);
+    }
     interClusterUp = true;
   }
 

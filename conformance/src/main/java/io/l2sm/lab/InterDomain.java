@@ -312,17 +312,26 @@ public final class InterDomain {
    * of a site, with its WAN neighbours.
    */
   static NetworkEdgeDevice edgeDevice(String c, LabInfo cluster, LabInfo idco, List<WanLink> wan) {
+    return cluster == null
+        ? edgeDevice(c, null, null, null, wan)
+        : edgeDevice(
+            c, cluster.nodes().get(0).name(), idco.node("ned-" + c).ip(), idco.apiUrl(), wan);
+  }
+
+  /**
+   * The same from its parts: {@code gateway} the cluster's node that keeps the tunnel to the device
+   * at {@code nedIp}, {@code apiUrl} the IDCO's REST address (all null for a site).
+   */
+  static NetworkEdgeDevice edgeDevice(
+      String c, String gateway, String nedIp, String apiUrl, List<WanLink> wan) {
     NetworkEdgeDevice d = new NetworkEdgeDevice();
     d.getMetadata().setNamespace("default");
     d.getMetadata().setName("ned-" + c);
     d.getSpec()
-        .setProvider(new ProviderSpec(PROVIDER, idco == null ? List.of() : List.of(idco.apiUrl())));
-    if (cluster != null) {
+        .setProvider(new ProviderSpec(PROVIDER, apiUrl == null ? List.of() : List.of(apiUrl)));
+    if (gateway != null) {
       d.getSpec().setClusterName(c);
-      d.getSpec()
-          .setNodeConfig(
-              new NetworkEdgeDeviceSpec.NodeConfig(
-                  cluster.nodes().get(0).name(), idco.node("ned-" + c).ip()));
+      d.getSpec().setNodeConfig(new NetworkEdgeDeviceSpec.NodeConfig(gateway, nedIp));
     }
     List<NetworkEdgeDeviceSpec.Neighbor> neighbours = new ArrayList<>();
     for (WanLink l : wan) {
@@ -349,40 +358,80 @@ public final class InterDomain {
    */
   private static void awaitInterDomain(Testbed tb, List<LabInfo> clusters, List<WanLink> wan)
       throws InterruptedException {
+    await(
+        () -> {
+          List<String> gaps =
+              gaps(tb.grpc().getStatus(GetStatusRequest.getDefaultInstance()), clusters, wan);
+          for (LabInfo c : clusters) {
+            if (!gatewayHasEdge(c)) {
+              gaps.add(c.cluster() + "'s gateway tunnel to ned-" + c.cluster());
+            }
+          }
+          return gaps;
+        });
+  }
+
+  /** The same for an IDCO reached at {@code target}, as the lab's admin. */
+  private static void awaitWan(String target, List<LabInfo> clusters, List<WanLink> wan)
+      throws InterruptedException {
+    await(
+        () -> {
+          var channel = Lab.channel(target);
+          try {
+            return gaps(
+                io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .getStatus(GetStatusRequest.getDefaultInstance()),
+                clusters,
+                wan);
+          } catch (io.grpc.StatusRuntimeException e) {
+            return new ArrayList<>(List.of("the IDCO at " + target + " (" + e.getStatus() + ")"));
+          } finally {
+            channel.shutdownNow();
+          }
+        });
+  }
+
+  /** Polls {@code gaps} until it is empty, for up to 60 s. */
+  private static void await(java.util.function.Supplier<List<String>> gaps)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String missing = "";
     while (System.nanoTime() < deadline) {
-      List<String> gaps = new ArrayList<>();
-      var status = tb.grpc().getStatus(GetStatusRequest.getDefaultInstance());
-      Map<String, List<String>> tunnels = new TreeMap<>();
-      status
-          .getSwitchesList()
-          .forEach(
-              s ->
-                  tunnels.put(
-                      s.getNode(), s.getTunnelsList().stream().map(t -> t.getPeerNode()).toList()));
-      for (WanLink l : wan) {
-        if (!tunnels.getOrDefault("ned-" + l.a(), List.of()).contains("ned-" + l.b())
-            || !tunnels.getOrDefault("ned-" + l.b(), List.of()).contains("ned-" + l.a())) {
-          gaps.add("WAN " + l.name());
-        }
-      }
-      for (LabInfo c : clusters) {
-        if (!tunnels.getOrDefault("ned-" + c.cluster(), List.of()).contains(c.cluster())) {
-          gaps.add("cluster link of ned-" + c.cluster());
-        }
-        if (!gatewayHasEdge(c)) {
-          gaps.add(c.cluster() + "'s gateway tunnel to ned-" + c.cluster());
-        }
-      }
-      missing = String.join(", ", gaps);
-      if (gaps.isEmpty()) {
+      List<String> now = gaps.get();
+      if (now.isEmpty()) {
         return;
       }
+      missing = String.join(", ", now);
       Thread.sleep(100);
     }
     throw new IllegalStateException(
         "the inter-domain links did not come up within 60 s: " + missing);
+  }
+
+  /** What the IDCO's status lacks: WAN links not up at both ends, devices without their cluster. */
+  private static List<String> gaps(
+      io.l2sm.api.grpc.v1.Status status, List<LabInfo> clusters, List<WanLink> wan) {
+    Map<String, List<String>> tunnels = new TreeMap<>();
+    status
+        .getSwitchesList()
+        .forEach(
+            s ->
+                tunnels.put(
+                    s.getNode(), s.getTunnelsList().stream().map(t -> t.getPeerNode()).toList()));
+    List<String> gaps = new ArrayList<>();
+    for (WanLink l : wan) {
+      if (!tunnels.getOrDefault("ned-" + l.a(), List.of()).contains("ned-" + l.b())
+          || !tunnels.getOrDefault("ned-" + l.b(), List.of()).contains("ned-" + l.a())) {
+        gaps.add("WAN " + l.name());
+      }
+    }
+    for (LabInfo c : clusters) {
+      if (!tunnels.getOrDefault("ned-" + c.cluster(), List.of()).contains(c.cluster())) {
+        gaps.add("cluster link of ned-" + c.cluster());
+      }
+    }
+    return gaps;
   }
 
   private static boolean gatewayHasEdge(LabInfo c) {
@@ -401,5 +450,137 @@ public final class InterDomain {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  /** The IDCO's node ports on a lab of real clusters (the chart's idco.service.nodePorts). */
+  static final int REAL_OPENFLOW_PORT = 30663;
+
+  static final int REAL_GRPC_PORT = 30660;
+  static final int REAL_REST_PORT = 30808;
+
+  /**
+   * The edge devices' nodes of a lab of real clusters ({@code ned-c1}..): namespaces with their
+   * Open vSwitch on the underlay from number {@code firstNode}. Each becomes a Kubernetes node of
+   * its cluster ({@link #joinReal}), where the chart's edgeDevice part runs the device.
+   */
+  static Testbed realNodes(int clusters, int firstNode, List<Testbed> built, PrintWriter out)
+      throws Exception {
+    prepare();
+    out.println("Inter-domain: " + clusters + " edge device node(s) (namespaces, Open vSwitch)...");
+    out.flush();
+    List<String> names = new ArrayList<>();
+    for (int k = 1; k <= clusters; k++) {
+      names.add("ned-c" + k);
+    }
+    Testbed tb =
+        new Testbed(
+            Lab.PREFIX,
+            // Made before the clusters, it makes the underlay they join.
+            new Testbed.Placement(dir(), "x", firstNode, true, Lab.dir().resolve("pki")),
+            new Testbed.Extras(names, Map.of(), Map.of(), List.of()).nodesOnly(),
+            Lab.SUBNET,
+            "16-4095",
+            clusters,
+            List.of());
+    built.add(tb);
+    return tb;
+  }
+
+  /**
+   * Makes a real cluster's release hold its edge device, and cluster c1's the IDCO too: labels and
+   * taints the device's node (so only the device runs there), creates the Secrets (the lab's CA,
+   * which the joined clusters share; the operators' token and the CA they check the IDCO with; in
+   * c1 the IDCO's tokens), the CRDs and the cluster's NetworkEdgeDevice, and writes the values file
+   * that enables the chart's parts.
+   *
+   * @param idcoHost the address of c1's first node, where the IDCO's node ports are
+   * @param gateway the cluster's node that keeps the tunnel to the device
+   * @param clusters how many clusters the lab has (the WAN's shape)
+   * @return the values file, for {@code helm install} after the lab's own
+   */
+  static Path joinReal(
+      ControlPlane cp,
+      String cluster,
+      String namespace,
+      String idcoHost,
+      String gateway,
+      String nedIp,
+      int clusters,
+      Path dir)
+      throws IOException {
+    String ned = "ned-" + cluster;
+    String label = io.l2sm.api.v1.Annotations.EDGE_DEVICE_NODE_LABEL;
+    cp.kubectl("label node " + ned + " " + label + "=true");
+    cp.kubectl("taint node " + ned + " " + label + "=true:NoSchedule");
+    cp.kubectl("create namespace " + namespace);
+    String in = "-n " + namespace + " create secret ";
+    Path pki = Lab.dir().resolve("pki");
+    cp.kubectl(in + "tls lab-ca --cert=" + Pki.caCertificate(pki) + " --key=" + Pki.caKey(pki));
+    cp.kubectl(in + "generic lab-idco-token --from-file=token=" + operatorToken());
+    cp.kubectl(in + "generic lab-idco-ca --from-file=ca.crt=" + Lab.caFile());
+    boolean hostsIdco = cluster.equals("c1");
+    if (hostsIdco) {
+      cp.kubectl(in + "generic lab-idco-tokens --from-file=tokens=" + dir().resolve("tokens"));
+    }
+    cp.kubectl("apply -f " + ChartSettings.chart().resolve("crds"));
+    String apiUrl = "https://" + idcoHost + ":" + REAL_REST_PORT;
+    NetworkEdgeDevice d = edgeDevice(cluster, gateway, nedIp, apiUrl, wan(clusters, 0));
+    Path object = dir.resolve(ned + ".yaml");
+    Files.writeString(object, io.fabric8.kubernetes.client.utils.Serialization.asYaml(d));
+    cp.kubectl("apply -f " + object);
+    StringBuilder v = new StringBuilder();
+    v.append("# l2sm lab: cluster ").append(cluster).append("'s part of the inter-domain lab\n");
+    v.append("tls:\n  caSecret: lab-ca\n");
+    v.append("operator:\n  providerTokenSecret: lab-idco-token\n  providerCaSecret: lab-idco-ca\n");
+    v.append("edgeDevice:\n  enabled: true\n");
+    v.append("  object: default/").append(ned).append('\n');
+    v.append("  idco:\n    grpc: \"").append(idcoHost).append(':').append(REAL_GRPC_PORT);
+    v.append("\"\n    openflow: \"").append(idcoHost).append(':').append(REAL_OPENFLOW_PORT);
+    v.append("\"\n");
+    if (hostsIdco) {
+      v.append("idco:\n  enabled: true\n  tokensSecret: lab-idco-tokens\n");
+      v.append("  service:\n    type: NodePort\n    nodePorts: {openflow: ");
+      v.append(REAL_OPENFLOW_PORT).append(", grpc: ").append(REAL_GRPC_PORT);
+      v.append(", rest: ").append(REAL_REST_PORT).append("}\n");
+      v.append("  externalAddresses: [\"").append(idcoHost).append("\"]\n");
+    }
+    Path values = dir.resolve("inter-domain-values.yaml");
+    Files.writeString(values, v.toString());
+    return values;
+  }
+
+  /**
+   * The inter-domain part of a lab of real clusters, once every release is installed: the WAN links
+   * between the edge devices' nodes, then a wait until the IDCO (in c1, at its node ports) sees
+   * every WAN link and every device's link to its cluster.
+   */
+  static LabInfo upReal(List<LabInfo> clusters, Testbed neds, double wanMbit, PrintWriter out)
+      throws Exception {
+    List<WanLink> wan = wan(clusters.size(), 0);
+    out.println(
+        "Inter-domain: " + wan.size() + " WAN link(s), waiting for the IDCO to see them...");
+    out.flush();
+    for (WanLink l : wan) {
+      wanLink(neds, l, wanMbit);
+    }
+    String idcoHost = clusters.get(0).nodes().get(0).ip();
+    List<LabInfo.Node> nodes = new ArrayList<>();
+    for (LabInfo c : clusters) {
+      String ned = "ned-" + c.cluster();
+      nodes.add(new LabInfo.Node(ned, neds.ns(ned), neds.nodeIp(ned), "", "", ""));
+    }
+    LabInfo idco =
+        new LabInfo(
+            NAME,
+            dir().toString(),
+            "https://" + idcoHost + ":" + REAL_REST_PORT,
+            "",
+            idcoHost + ":" + REAL_GRPC_PORT,
+            "",
+            nodes,
+            Map.of());
+    idco.write(dir());
+    awaitWan(idco.controllerGrpc(), clusters, wan);
+    return idco;
   }
 }

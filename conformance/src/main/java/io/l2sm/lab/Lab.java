@@ -261,10 +261,9 @@ public final class Lab {
       Kubernetes kubernetes,
       PrintWriter progress)
       throws Exception {
-    if (kubernetes == Kubernetes.REAL && clusters > 1) {
+    if (kubernetes == Kubernetes.REAL && sites > 0) {
       throw new IllegalArgumentException(
-          "a lab on real Kubernetes has one cluster for now (--clusters 1); the inter-cluster"
-              + " parts run on the mock one");
+          "sites without Kubernetes join a lab on the mock Kubernetes only (--kubernetes mock)");
     }
     if (sites > 0 && clusters < 2) {
       throw new IllegalArgumentException(
@@ -287,19 +286,33 @@ public final class Lab {
     try {
       List<LabInfo> out = new ArrayList<>();
       boolean interDomain = clusters > 1;
-      if (interDomain) {
+      boolean real = kubernetes == Kubernetes.REAL;
+      // On real Kubernetes each edge device is a node of its cluster, where the chart runs it.
+      Testbed neds =
+          interDomain && real
+              ? InterDomain.realNodes(clusters, clusters * nodes + 1, built, progress)
+              : null;
+      if (interDomain && !real) {
         InterDomain.prepare();
       }
+      // The Kubernetes parts and the images, built or checked once for every cluster.
+      Path bin = real ? ControlPlane.binaries(progress) : null;
+      List<Images.Image> images = real ? Images.make(true, progress) : List.of();
       for (int k = 1; k <= clusters; k++) {
         out.add(
-            kubernetes == Kubernetes.REAL
-                ? realCluster(k, nodes, built, progress)
+            real
+                ? realCluster(
+                    k, nodes, new RealPeers(clusters, neds, out, bin, images), built, progress)
                 : cluster(k, nodes, interDomain, built, progress));
       }
       ObjectNode index = LabInfo.JSON.createObjectNode();
       out.forEach(c -> index.withArray("clusters").add(c.cluster()));
       if (interDomain) {
-        InterDomain.up(out, sites, clusters * nodes + 1, wanMbit, built, progress);
+        if (real) {
+          InterDomain.upReal(out, neds, wanMbit, progress);
+        } else {
+          InterDomain.up(out, sites, clusters * nodes + 1, wanMbit, built, progress);
+        }
         index.put("idco", InterDomain.NAME);
       }
       LabInfo.JSON.writeValue(file().toFile(), index);
@@ -459,13 +472,21 @@ public final class Lab {
    * values of resource {@code real-values.yaml} from L2S-M's image made from this checkout. The
    * processes outlive this call; {@link #down} finds them by the lab's folder.
    */
-  private static LabInfo realCluster(int k, int nodes, List<Testbed> built, PrintWriter progress)
+  /**
+   * What a real cluster joins: the lab's number of clusters, the edge devices' nodes (null for one
+   * cluster), the clusters built before it, the Kubernetes parts' folder and the nodes' images.
+   */
+  private record RealPeers(
+      int clusters, Testbed neds, List<LabInfo> before, Path bin, List<Images.Image> images) {}
+
+  private static LabInfo realCluster(
+      int k, int nodes, RealPeers peers, List<Testbed> built, PrintWriter progress)
       throws Exception {
     String name = "c" + k;
     Path dir = dir().resolve(name);
     int first = (k - 1) * nodes + 1;
-    Path bin = ControlPlane.binaries(progress);
-    List<Images.Image> images = Images.make(true, progress);
+    Path bin = peers.bin();
+    List<Images.Image> images = peers.images();
     Path kubeconfig = dir.resolve("kubeconfig");
     progress.println(
         "Cluster " + name + ": building " + nodes + " node(s) (namespaces, Open vSwitch)...");
@@ -473,7 +494,8 @@ public final class Lab {
     Testbed tb =
         new Testbed(
             PREFIX,
-            new Testbed.Placement(dir, name, first, k == 1, dir().resolve("pki")),
+            new Testbed.Placement(
+                dir, name, first, k == 1 && peers.neds() == null, dir().resolve("pki")),
             Testbed.Extras.NONE.nodesOnly(),
             SUBNET,
             "4096-16777215",
@@ -513,10 +535,37 @@ public final class Lab {
               cidr,
               "10." + (100 + number) + ".0.1"));
     }
+    String ned = "ned-" + name;
+    if (peers.neds() != null) {
+      int number = peers.clusters() * nodes + k;
+      real.add(
+          RealNode.start(
+              cp,
+              bin,
+              dir.resolve("node-" + ned),
+              ned,
+              peers.neds().ns(ned),
+              peers.neds().nodeIp(ned),
+              "10." + (100 + number) + ".0.0/16",
+              peers.neds().ovsDir(ned),
+              images,
+              progress));
+      peers.neds().moveSwitchInto(ned, real.get(real.size() - 1).mountNamespace());
+    }
     RealNode.routeBetween(real);
+    // The clusters' nodes share the underlay; their pods reach another cluster's node ports (the
+    // IDCO's), whose replies come back straight to the pod's node: the host does not forward.
+    for (LabInfo other : peers.before()) {
+      for (LabInfo.Node b : other.nodes()) {
+        for (RealNode a : real) {
+          a.route(b.podCidr(), b.ip());
+          Testbed.sh("ip -n " + b.netns() + " route replace " + a.podCidr() + " via " + a.ip());
+        }
+      }
+    }
     progress.println("Cluster " + name + ": installing Multus...");
     progress.flush();
-    cp.installMultus(nodes);
+    cp.installMultus(real.size());
     // The controller's state on a volume (the chart's controller.persistence), so that a new
     // controller pod starts from it and its switches keep forwarding.
     cp.offerLocalVolume(
@@ -528,6 +577,21 @@ public final class Lab {
     try (var in = Lab.class.getResourceAsStream("real-values.yaml")) {
       Files.write(values, in.readAllBytes());
     }
+    String more = "";
+    if (peers.neds() != null) {
+      String idcoHost = k == 1 ? tb.nodeIp("n1") : peers.before().get(0).nodes().get(0).ip();
+      more =
+          " --values "
+              + InterDomain.joinReal(
+                  cp,
+                  name,
+                  CHART_NAMESPACE,
+                  idcoHost,
+                  "n1",
+                  peers.neds().nodeIp(ned),
+                  peers.clusters(),
+                  dir);
+    }
     cp.helm(
         "install l2sm "
             + ChartSettings.chart()
@@ -535,6 +599,7 @@ public final class Lab {
             + CHART_NAMESPACE
             + " --create-namespace --values "
             + values
+            + more
             + " --wait --timeout 300s");
     LabInfo lab =
         new LabInfo(

@@ -40,7 +40,7 @@ class RealLabE2E {
     LabCluster.requireLab();
     Lab.down();
     kubectl = ControlPlane.binaries(new PrintWriter(System.err, true)).resolve("kubectl");
-    upOutput = l2sm("lab up --kubernetes real --nodes 2");
+    upOutput = l2sm("lab up --kubernetes real --clusters 2 --nodes 2");
   }
 
   @AfterAll
@@ -127,14 +127,18 @@ class RealLabE2E {
     // (its audit log, which holds every request with its user and code), and L2S-M's logs say
     // they did their work without a refusal.
     String sa = "system:serviceaccount:" + Lab.CHART_NAMESPACE + ":";
-    List<String> audit = Files.readAllLines(Lab.dir().resolve("c1/k8s/audit.log"));
-    assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-operator")))
-        .as("positive control: the operator's requests are audited")
-        .isNotEmpty();
-    assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-agent")))
-        .as("positive control: the agents' requests are audited")
-        .isNotEmpty();
-    assertThat(audit.stream().filter(l -> l.contains(sa) && l.contains("\"code\":403"))).isEmpty();
+    for (String c : List.of("c1", "c2")) {
+      List<String> audit = Files.readAllLines(Lab.dir().resolve(c + "/k8s/audit.log"));
+      assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-operator")))
+          .as("positive control: the operator's requests are audited in " + c)
+          .isNotEmpty();
+      assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-agent")))
+          .as("positive control: the agents' (and the edge device's) requests are audited in " + c)
+          .isNotEmpty();
+      assertThat(audit.stream().filter(l -> l.contains(sa) && l.contains("\"code\":403")))
+          .as(c)
+          .isEmpty();
+    }
     String logs = chartLogs("app.kubernetes.io/instance=l2sm");
     assertThat(logs).contains("created from its NAD");
     assertThat(logs).doesNotContainPattern("(?i)forbidden|code\\W{0,3}403\\b");
@@ -178,13 +182,22 @@ class RealLabE2E {
     String status = l2sm("lab status");
     assertThat(status).contains("kube-apiserver").contains("running").contains("kubelet Ready");
     assertThat(status).containsPattern("controller +running +pod l2sm-controller-");
+    // The inter-domain part, from the chart's optional parts: the IDCO in c1, each cluster's edge
+    // device on its node, the WAN between them; the IDCO's switches in the endpoint table.
+    assertThat(status)
+        .containsPattern("idco +idco +running +pod l2sm-idco-")
+        .containsPattern("ned ned-c1 +ready +\\S+, pod l2sm-edge-device-")
+        .containsPattern("ned ned-c2 +ready +\\S+, pod l2sm-edge-device-")
+        .containsPattern("wan c1~c2 +up");
 
     // L2S-M came from helm install of the chart: its release is deployed, and every L2S-M process
     // on the machine is a container of a node (in a node's cgroup), none started by the lab.
     assertThat(kubectl("get secret -n " + Lab.CHART_NAMESPACE + " -o name"))
         .contains("sh.helm.release.v1.l2sm.v1");
-    String javas = Testbed.sh("pgrep -f '[l]2sm-cli.jar (controller|operator|agent)' || true");
-    assertThat(Testbed.lines(javas)).as("controller, operator and two agents").hasSize(4);
+    String javas = Testbed.sh("pgrep -f '[l]2sm-cli.jar (controller|operator|agent|idco)' || true");
+    assertThat(Testbed.lines(javas))
+        .as("in each cluster a controller, an operator, two agents and the edge device; the IDCO")
+        .hasSize(11);
     for (String pid : Testbed.lines(javas)) {
       assertThat(Files.readString(Path.of("/proc", pid.strip(), "cgroup")))
           .as("process %s", pid)
@@ -292,13 +305,15 @@ class RealLabE2E {
    */
   @Test
   @Order(3)
-  void theConformanceSuiteIsGreenOnTheRealCluster() throws Exception {
+  void theConformanceSuiteIsGreenOnTheRealClusters() throws Exception {
     Path json = Lab.dir().resolve("real-conformance.json");
     Testbed.Result run =
         Testbed.run(
             String.join(" ", Testbed.program())
                 + " conformance --kubeconfig "
                 + Lab.dir().resolve("c1/kubeconfig")
+                + " --kubeconfig "
+                + Lab.dir().resolve("c2/kubeconfig")
                 + " --image "
                 + Images.PROBE
                 + " --quick --report "
@@ -308,22 +323,27 @@ class RealLabE2E {
     assertThat(LabCluster.notPassed(json)).isEmpty();
     JsonNode report = new ObjectMapper().readTree(json.toFile());
     assertThat(run.exit()).as(run.out()).isZero();
-    // Every group that one cluster has ran, the fault cases on the chart's pods among them.
+    // Every group ran, the fault cases on the chart's pods and the intercluster group through
+    // the chart's edge devices and IDCO among them.
     assertThat(report.path("cases").findValuesAsText("name"))
-        .hasSize(22)
+        .hasSize(25)
         .contains(
             "controller-killed-traffic-flows",
             "agent-killed-traffic-flows",
             "operator-killed-networks-still-made",
             "no-frame-reaches-a-non-member",
-            "pods-attach-at-once");
+            "pods-attach-at-once",
+            "vnet-across-clusters",
+            "other-inter-cluster-network-isolated",
+            "idco-killed-traffic-flows");
     List<String> leftOut = new ArrayList<>();
     report.path("summary").path("leftOut").forEach(n -> leftOut.add(n.asText()));
     assertThat(leftOut)
         .as("what a cluster's API cannot cause")
-        .hasSize(2)
+        .hasSize(3)
         .anyMatch(l -> l.startsWith("faults/node-lost-others-unaffected"))
-        .anyMatch(l -> l.startsWith("faults/switch-killed-traffic-recovers"));
+        .anyMatch(l -> l.startsWith("faults/switch-killed-traffic-recovers"))
+        .anyMatch(l -> l.startsWith("intercluster/wan-cut-recovers"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.l2sm.api.k8s.Conditions;
+import io.l2sm.api.v1.Annotations;
 import io.l2sm.api.v1.Overlay;
 import io.l2sm.api.v1.OverlaySpec;
 import io.l2sm.api.v1.OverlayStatus;
@@ -116,7 +117,11 @@ public final class OverlayReconciler implements AutoCloseable {
                   }
 
                   @Override
-                  public void onUpdate(Node a, Node b) {}
+                  public void onUpdate(Node a, Node b) {
+                    if (isEdgeDevice(a) != isEdgeDevice(b)) {
+                      all();
+                    }
+                  }
 
                   @Override
                   public void onDelete(Node n, boolean unknown) {
@@ -142,6 +147,12 @@ public final class OverlayReconciler implements AutoCloseable {
   static boolean isDefault(Overlay o) {
     Map<String, String> a = o.getMetadata().getAnnotations();
     return a != null && OPERATOR.equals(a.get(MANAGED_BY));
+  }
+
+  /** Whether a node is an edge device's, which the cluster's overlay leaves out. */
+  static boolean isEdgeDevice(Node n) {
+    Map<String, String> labels = n.getMetadata().getLabels();
+    return labels != null && "true".equals(labels.get(Annotations.EDGE_DEVICE_NODE_LABEL));
   }
 
   /** The default topology: every pair of nodes linked, in name order. */
@@ -174,7 +185,11 @@ public final class OverlayReconciler implements AutoCloseable {
       return;
     }
     OverlaySpec.Topology want =
-        mesh(nodes.getStore().list().stream().map(n -> n.getMetadata().getName()).toList());
+        mesh(
+            nodes.getStore().list().stream()
+                .filter(n -> !isEdgeDevice(n))
+                .map(n -> n.getMetadata().getName())
+                .toList());
     Overlay current =
         defaults.stream()
             .filter(

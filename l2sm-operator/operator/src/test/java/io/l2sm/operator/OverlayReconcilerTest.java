@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.l2sm.api.v1.Annotations;
 import io.l2sm.api.v1.Overlay;
 import io.l2sm.api.v1.OverlaySpec;
 import java.nio.file.Files;
@@ -180,5 +181,42 @@ class OverlayReconcilerTest {
         .containsExactly("line");
     client.resources(Overlay.class).inNamespace("default").withName("line").delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> defaultOverlay() != null);
+  }
+
+  @Test
+  void anEdgeDevicesNodeIsLeftOutOfTheMeshAndJoinsItWhenItsLabelGoes() {
+    client
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("ned-c1")
+                .addToLabels(Annotations.EDGE_DEVICE_NODE_LABEL, "true")
+                .endMetadata()
+                .build())
+        .create();
+    // Positive control: a plain node added at the same time joins the mesh.
+    client
+        .resource(new NodeBuilder().withNewMetadata().withName("n4").endMetadata().build())
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(defaultOverlay().getSpec().getTopology().getNodes())
+                    .containsExactly("n1", "n2", "n3", "n4"));
+    client
+        .nodes()
+        .withName("ned-c1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().remove(Annotations.EDGE_DEVICE_NODE_LABEL);
+              return n;
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(defaultOverlay().getSpec().getTopology().getNodes())
+                    .containsExactly("n1", "n2", "n3", "n4", "ned-c1"));
   }
 }

@@ -25,6 +25,18 @@ public final class EventRecorder {
     this.reporter = reporter;
   }
 
+  /**
+   * The API's MicroTime: always six fractional digits (kube-apiserver refuses an Event whose time
+   * has nanoseconds, as {@link Instant#toString} gives them).
+   */
+  static MicroTime microTime(Instant at) {
+    return new MicroTime(MICROS.format(at));
+  }
+
+  private static final java.time.format.DateTimeFormatter MICROS =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
+          .withZone(java.time.ZoneOffset.UTC);
+
   /** Records an Event; a failure to record is logged, never fatal. */
   public void emit(HasMetadata about, boolean warning, String reason, String message) {
     String ns = about.getMetadata().getNamespace();
@@ -34,7 +46,7 @@ public final class EventRecorder {
             .withGenerateName(about.getMetadata().getName() + ".")
             .withNamespace(ns)
             .endMetadata()
-            .withEventTime(new MicroTime(Instant.now().toString()))
+            .withEventTime(microTime(Instant.now()))
             .withReportingController(reporter)
             .withReportingInstance(reporter)
             .withAction("Reconcile")

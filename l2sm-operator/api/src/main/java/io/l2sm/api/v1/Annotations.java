@@ -20,6 +20,12 @@ public final class Annotations {
   /** Annotation on a translated inter-cluster network: the clusters it spans, comma-separated. */
   public static final String CLUSTERS_ANNOTATION = "l2sm.l2sm.k8s.local/clusters";
 
+  /**
+   * Label of a node that is an edge device (value {@code "true"}): its own agent joins the cluster
+   * to the IDCO's WAN, so the cluster's overlay leaves it out.
+   */
+  public static final String EDGE_DEVICE_NODE_LABEL = "l2sm.l2sm.k8s.local/edge-device";
+
   /** Standard label naming the tool that manages an object. */
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 
