@@ -223,7 +223,9 @@ public class AgentCommand implements Callable<Integer> {
                 () ->
                     serving.get() == null
                         ? "starting: registering the switch with the controller"
-                        : agent.notReady());
+                        : agent.notReady(),
+                // An agent pod replaced at once: its predecessor may hold the port a moment.
+                java.time.Duration.ofSeconds(30));
         AgentSocketServer server =
             startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
         AutoCloseable overlays = follow(agent)) {

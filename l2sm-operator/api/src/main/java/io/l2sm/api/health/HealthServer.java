@@ -29,7 +29,38 @@ public final class HealthServer implements AutoCloseable {
    */
   public static HealthServer start(
       InetSocketAddress bind, Supplier<String> live, Supplier<String> ready) throws IOException {
-    HttpServer s = HttpServer.create(bind, 8);
+    return start(bind, live, ready, java.time.Duration.ZERO);
+  }
+
+  /**
+   * The same, waiting up to {@code wait} for the port to be free: a part on the host's network (a
+   * node's agent) replaced at once shares the port with its predecessor until that one has gone.
+   */
+  public static HealthServer start(
+      InetSocketAddress bind,
+      Supplier<String> live,
+      Supplier<String> ready,
+      java.time.Duration wait)
+      throws IOException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    HttpServer s;
+    while (true) {
+      try {
+        s = HttpServer.create(bind, 8);
+        break;
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() > deadline) {
+          throw new java.net.BindException(
+              "the probes' port " + bind + " is taken: " + e.getMessage());
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException i) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
     s.setExecutor(
         Executors.newSingleThreadExecutor(
             r -> {
