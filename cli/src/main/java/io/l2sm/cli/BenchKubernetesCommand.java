@@ -78,18 +78,24 @@ public class BenchKubernetesCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     BenchReport report = new BenchReport();
-    Map<String, Double> mock = measure(Lab.Kubernetes.MOCK);
-    Map<String, Double> real = measure(Lab.Kubernetes.REAL);
-    for (var e : mock.entrySet()) {
-      String unit = unit(e.getKey());
-      report.reference(new Figure("mock_" + e.getKey(), e.getValue(), unit, 1, 0, 0));
+    Map<String, Figure> mockFigures = measure(Lab.Kubernetes.MOCK);
+    Map<String, Figure> realFigures = measure(Lab.Kubernetes.REAL);
+    Map<String, Double> mock = new java.util.LinkedHashMap<>();
+    Map<String, Double> real = new java.util.LinkedHashMap<>();
+    for (var e : mockFigures.entrySet()) {
+      report.reference(named("mock_" + e.getKey(), e.getValue()));
+      mock.put(e.getKey(), e.getValue().value());
     }
     StringBuilder ratios = new StringBuilder("Real / mock:");
-    for (var e : real.entrySet()) {
-      report.figure(new Figure("real_" + e.getKey(), e.getValue(), unit(e.getKey()), 1, 0, 0));
+    for (var e : realFigures.entrySet()) {
+      report.figure(named("real_" + e.getKey(), e.getValue()));
+      real.put(e.getKey(), e.getValue().value());
       ratios.append(
           String.format(
-              Locale.ROOT, "%n  %-28s %.1fx", e.getKey(), e.getValue() / mock.get(e.getKey())));
+              Locale.ROOT,
+              "%n  %-28s %.1fx",
+              e.getKey(),
+              e.getValue().value() / mock.get(e.getKey())));
     }
     out.println();
     out.println(ratios);
@@ -107,8 +113,13 @@ public class BenchKubernetesCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static String unit(String key) {
-    return key.endsWith("_s") ? "s" : key.endsWith("_mib") ? "MiB" : "ms";
+  private static Figure named(String name, Figure f) {
+    return new Figure(name, f.value(), f.unit(), f.runs(), f.min(), f.max());
+  }
+
+  /** One measurement taken once. */
+  private static Figure once(double v, String unit) {
+    return new Figure("", Math.round(v * 100.0) / 100.0, unit, 1, v, v);
   }
 
   private void progress(String s) {
@@ -117,9 +128,9 @@ public class BenchKubernetesCommand implements Callable<Integer> {
   }
 
   /** One kind's figures, in a stable order. */
-  private Map<String, Double> measure(Lab.Kubernetes kind) throws Exception {
+  private Map<String, Figure> measure(Lab.Kubernetes kind) throws Exception {
     String name = kind.name().toLowerCase(Locale.ROOT);
-    Map<String, Double> f = new java.util.LinkedHashMap<>();
+    Map<String, Figure> f = new java.util.LinkedHashMap<>();
     PrintWriter quiet = new PrintWriter(java.io.OutputStream.nullOutputStream(), true);
     if (kind == Lab.Kubernetes.REAL) {
       // What a lab up would build the first time, before anything is timed.
@@ -130,26 +141,28 @@ public class BenchKubernetesCommand implements Callable<Integer> {
     Testbed.sh("sync && echo 3 > /proc/sys/vm/drop_caches");
     long t0 = System.nanoTime();
     Lab.up(1, 2, 0, 0, kind, quiet);
-    f.put("up_cold_s", (System.nanoTime() - t0) / 1e9);
+    f.put("up_cold_s", once((System.nanoTime() - t0) / 1e9, "s"));
     Lab.down();
     long idle = memAvailableKib();
     progress(name + ": warm lab up...");
     t0 = System.nanoTime();
     LabInfo lab = Lab.up(1, 2, 0, 0, kind, quiet).get(0);
-    f.put("up_warm_s", (System.nanoTime() - t0) / 1e9);
+    f.put("up_warm_s", once((System.nanoTime() - t0) / 1e9, "s"));
     try (KubernetesClient c = LabCommand.client(lab)) {
       Thread.sleep(5_000); // the parts settle
-      f.put("memory_mib", (idle - memAvailableKib()) / 1024.0);
+      f.put("memory_mib", once((idle - memAvailableKib()) / 1024.0, "MiB"));
       double[][] times = pods(c, lab, kind);
-      f.put("pod_running_p50_ms", Figure.percentile("", times[0], 50).value());
-      f.put("pod_running_p99_ms", Figure.percentile("", times[0], 99).value());
-      f.put("pod_first_ping_p50_ms", Figure.percentile("", times[1], 50).value());
-      f.put("pod_first_ping_p99_ms", Figure.percentile("", times[1], 99).value());
-      f.put("memory_with_pods_mib", (idle - memAvailableKib()) / 1024.0);
+      f.put("pod_running_p50_ms", Figure.percentile("", times[0], 50));
+      f.put("pod_running_p99_ms", Figure.percentile("", times[0], 99));
+      f.put("pod_first_ping_p50_ms", Figure.percentile("", times[1], 50));
+      f.put("pod_first_ping_p99_ms", Figure.percentile("", times[1], 99));
+      f.put("memory_with_pods_mib", once((idle - memAvailableKib()) / 1024.0, "MiB"));
     } finally {
       Lab.down();
     }
-    progress(name + ": " + f);
+    f.forEach(
+        (k, v) ->
+            progress(String.format(Locale.ROOT, "  %s %s: %.2f %s", name, k, v.value(), v.unit())));
     return f;
   }
 

@@ -21,4 +21,11 @@ class LabUpOptionsTest {
         .contains(
             "--sites needs --kubernetes mock: a site without Kubernetes joins the mock lab only");
   }
+
+  @Test
+  void theSideBySideBenchRefusesAPodCountOutOfRangeBeforeBuildingAnything() {
+    CliRun r = CliRun.of("bench", "kubernetes", "--pods", "1");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(r.err()).contains("kubernetes: error: --pods must be 2-500");
+  }
 }
