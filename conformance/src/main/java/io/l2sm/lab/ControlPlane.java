@@ -375,11 +375,26 @@ public final class ControlPlane implements AutoCloseable {
     return out;
   }
 
-  private static String kubeconfigText(String url, String ca, String user, String auth) {
+  /**
+   * The name of the cluster and of the context in its kubeconfigs: the lab cluster's folder name
+   * (the control plane's folder is its {@code k8s}), so two clusters' kubeconfigs say which is
+   * which.
+   */
+  private String contextName() {
+    Path cluster = dir.toAbsolutePath().getParent();
+    return cluster == null || cluster.getFileName() == null
+        ? "lab"
+        : "lab-" + cluster.getFileName();
+  }
+
+  private String kubeconfigText(String url, String ca, String user, String auth) {
+    String name = contextName();
     return "apiVersion: v1\n"
         + "kind: Config\n"
         + "clusters:\n"
-        + "- name: lab\n"
+        + "- name: "
+        + name
+        + "\n"
         + "  cluster:\n"
         + "    server: "
         + url
@@ -396,13 +411,19 @@ public final class ControlPlane implements AutoCloseable {
         + auth
         + "\n"
         + "contexts:\n"
-        + "- name: lab\n"
+        + "- name: "
+        + name
+        + "\n"
         + "  context:\n"
-        + "    cluster: lab\n"
+        + "    cluster: "
+        + name
+        + "\n"
         + "    user: "
         + user
         + "\n"
-        + "current-context: lab\n";
+        + "current-context: "
+        + name
+        + "\n";
   }
 
   private static String base64(Path f) throws IOException {
