@@ -862,7 +862,7 @@ public class LabCommand implements Runnable {
       name = "restart",
       mixinStandardHelpOptions = true,
       description =
-          "kill -9 a part of the lab (controller, operator, kubelet, apiserver, agent-<node>) and start it again; on real Kubernetes (controller, operator, agent-<node>): delete its pod at once and wait for the new one to be Ready.")
+          "kill -9 a part of the lab (controller, operator, kubelet, apiserver, agent-<node>) and start it again; on real Kubernetes, L2S-M's parts (controller, operator, agent-<node>): delete its pod at once and wait for the new one to be Ready; Kubernetes' own (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, coredns, containerd-<node>, kubelet-<node>, kube-proxy-<node>): kill -9 and start again.")
   static class Restart implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -875,9 +875,20 @@ public class LabCommand implements Runnable {
     public Integer call() throws Exception {
       LabInfo lab = requireUp(cluster.cluster);
       if (Lab.onRealKubernetes(lab)) {
+        long t0 = System.nanoTime();
+        var kubernetesParts = io.l2sm.lab.RealParts.parts(lab);
+        if (kubernetesParts.containsKey(part)) {
+          // Kubernetes itself: a process killed and started again, as its supervisor would.
+          String up = io.l2sm.lab.RealParts.restart(lab, part);
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  "%s of %s restarted in %.1f s (killed -9 and started again; %s)%n",
+                  part, lab.cluster(), (System.nanoTime() - t0) / 1e9, up);
+          return ExitCodes.OK;
+        }
         // The chart's parts are pods: deleted at once (as a crash) and replaced by their
         // controllers, as the conformance suite's fault cases do it.
-        long t0 = System.nanoTime();
         boolean known;
         try (var target = new io.l2sm.conformance.KubeTarget(lab.client(), lab.cluster())) {
           known = target.restart(part);
@@ -887,6 +898,8 @@ public class LabCommand implements Runnable {
               spec.commandLine(),
               "PART must be controller, operator or agent-<node> (a node of "
                   + lab.cluster()
+                  + ") or one of Kubernetes' parts ("
+                  + String.join(", ", kubernetesParts.keySet())
                   + ") on real Kubernetes, not '"
                   + part
                   + "'");

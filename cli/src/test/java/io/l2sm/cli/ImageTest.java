@@ -89,9 +89,15 @@ class ImageTest {
 
   @Test
   void theChartRunsTheImagesLauncherAndItsBundledOvsScript() throws Exception {
-    String agent = Files.readString(ROOT.resolve("helm-charts/l2sm/templates/agent.yaml"));
+    Path templates = ROOT.resolve("helm-charts/l2sm/templates");
+    // The agents (and the edge device) get the bundled Open vSwitch containers from one helper.
+    assertThat(Files.readString(templates.resolve("agent.yaml")))
+        .contains("include \"l2sm.bundledOvs\"");
+    assertThat(Files.readString(templates.resolve("edge-device.yaml")))
+        .contains("include \"l2sm.bundledOvs\"");
     List<String> ins = instructions();
-    assertThat(agent).contains("/usr/share/l2sm/ovs-bundled.sh");
+    assertThat(Files.readString(templates.resolve("_helpers.tpl")))
+        .contains("command: [\"/usr/share/l2sm/ovs-bundled.sh\"");
     assertThat(ins).contains("COPY images/ovs-bundled.sh /usr/share/l2sm/ovs-bundled.sh");
     String launcher = Files.readString(ROOT.resolve("images/l2sm"));
     assertThat(launcher).contains("-jar /opt/l2sm/l2sm-cli.jar \"$@\"");

@@ -1,6 +1,5 @@
 package io.l2sm.lab;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -201,14 +200,14 @@ public final class ControlPlane implements AutoCloseable {
           bind %s
           errors
           kubernetes cluster.local in-addr.arpa ip6.arpa {
-            kubeconfig %s lab
+            kubeconfig %s %s
             pods insecure
             fallthrough in-addr.arpa ip6.arpa
           }
           cache 5
         }
         """
-            .formatted(ip, kubeconfig));
+            .formatted(ip, kubeconfig, contextName()));
     start("coredns", List.of(bin.resolve("coredns").toString(), "-conf", corefile.toString()));
     await("coredns", () -> API_SERVICE_IP.equals(resolve("kubernetes.default.svc.cluster.local")));
   }
@@ -539,14 +538,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private void start(String part, List<String> cmd) throws IOException {
-    Path log = dir.resolve(part + ".log");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    processes.put(part, p);
+    processes.put(part, RealParts.launch(dir, part, cmd));
   }
 
   private void await(String part, java.util.function.BooleanSupplier ready)

@@ -1,6 +1,5 @@
 package io.l2sm.lab;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -419,6 +418,16 @@ public final class RealNode implements AutoCloseable {
             "--node-ip=" + ip,
             "--v=1"));
     await("kubelet", () -> cp.tryKubectl("get node " + name + " -o name").exit() == 0, 90);
+    // The node's pod range, as a controller-manager allocating ranges would record it (this one
+    // allocates none: the lab gives each node its range); set once, as the field allows.
+    cp.kubectl(
+        "patch node "
+            + name
+            + " --type merge -p '{\"spec\":{\"podCIDR\":\""
+            + podCidr
+            + "\",\"podCIDRs\":[\""
+            + podCidr
+            + "\"]}}'");
   }
 
   /**
@@ -457,14 +466,7 @@ public final class RealNode implements AutoCloseable {
         new ArrayList<>(
             List.of("nsenter", "--net=/run/netns/" + netns, "--mount=" + mountNamespace()));
     full.addAll(cmd);
-    Path log = dir.resolve(part + ".log");
-    Process p =
-        new ProcessBuilder(full)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    processes.add(p);
+    processes.add(RealParts.launch(dir, part, full));
   }
 
   private void await(String part, java.util.function.BooleanSupplier ready, int seconds)

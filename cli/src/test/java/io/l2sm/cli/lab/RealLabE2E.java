@@ -100,6 +100,11 @@ class RealLabE2E {
         .contains("kubeconfig " + Lab.dir().resolve("c1/kubeconfig"))
         .contains("node n2 registered");
     assertThat(kubectl("get nodes -o name")).contains("node/n1").contains("node/n2");
+    // Each Node records the pod range the lab routes to it.
+    for (var n : Lab.cluster("c1").nodes()) {
+      assertThat(kubectl("get node " + n.name() + " -o jsonpath='{.spec.podCIDR}'"))
+          .isEqualTo(n.podCidr());
+    }
     String config = LabObjects.unnamedNad("red", "vnet").getSpec().getConfig();
     apply(
         "apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\n"
@@ -174,6 +179,25 @@ class RealLabE2E {
     assertThat(controllerLog)
         .containsPattern("reconciled in \\d+ ms: it held (\\d+) flows and 0 meters, now \\1 and");
     assertThat(chartLogs("app.kubernetes.io/component=agent")).contains("restoring attachment");
+    // Kubernetes' own parts killed -9 and started again, as their supervisor would: the API
+    // server (L2S-M's parts resume their watches without restarting themselves), and n2's kubelet
+    // and containerd (its running pods keep their networks; the next pod there starts).
+    for (String part : List.of("kube-apiserver", "kubelet-n2", "containerd-n2")) {
+      assertThat(l2sm("lab restart " + part)).contains(part + " of c1 restarted in");
+    }
+    Testbed.Result unknown =
+        Testbed.run(String.join(" ", Testbed.program()) + " lab restart kubelet-n9 2>&1");
+    assertThat(unknown.exit()).as(unknown.out()).isEqualTo(2);
+    assertThat(unknown.out()).contains("or one of Kubernetes' parts (").contains("kubelet-n2");
+    assertThat(
+            kubectl(
+                "get pods -n "
+                    + Lab.CHART_NAMESPACE
+                    + " -o jsonpath='{.items[*].status.containerStatuses[*].restartCount}'"))
+        .as("no L2S-M container restarted")
+        .matches("[0 ]+");
+    String after = kubectl("exec a -- ping -c 3 -W 2 -I net1 10.1.0.2");
+    assertThat(Testbed.received(after)).as(after).isEqualTo(3);
     pod("c", "n2", "10.1.0.3");
     kubectl("wait --for=condition=Ready pod/c --timeout=120s");
     String late = kubectl("exec a -- ping -c 3 -W 2 -I net1 10.1.0.3");
