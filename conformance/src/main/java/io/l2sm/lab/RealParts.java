@@ -83,7 +83,10 @@ public final class RealParts {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!pidsOf(cmd).isEmpty()) {
+    // Gone means exited with its files closed: an exiting process's command line reads empty
+    // before its sockets are released (the kernel frees its memory first), and a part started
+    // again at once would find its port still taken.
+    while (pids.stream().anyMatch(RealParts::exiting) || !pidsOf(cmd).isEmpty()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(part + " did not stop within 10 s of kill -9");
       }
@@ -108,6 +111,17 @@ public final class RealParts {
             part + " did not come up within 90 s of its restart; its log: " + log);
       }
       Thread.sleep(100);
+    }
+  }
+
+  /** Whether a process still exists and has not yet become a zombie (whose files are closed). */
+  static boolean exiting(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // pid (comm) STATE ...: comm may hold spaces and parentheses, the state follows the last ')'.
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException gone) {
+      return false;
     }
   }
 
