@@ -224,8 +224,9 @@ public class AgentCommand implements Callable<Integer> {
                     serving.get() == null
                         ? "starting: registering the switch with the controller"
                         : agent.notReady(),
-                // An agent pod replaced at once: its predecessor may hold the port a moment.
-                java.time.Duration.ofSeconds(30));
+                // An agent pod replaced at once: its predecessor may hold the port a while. Waiting
+                // beats exiting, whose restarts the kubelet spaces out ever longer.
+                java.time.Duration.ofMinutes(5));
         AgentSocketServer server =
             startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
         AutoCloseable overlays = follow(agent)) {

@@ -220,7 +220,51 @@ public final class KubeTarget implements Target {
       Thread.sleep(200);
     }
     throw new IllegalStateException(
-        part + ": no new Ready pod within 180 s of deleting " + old.size() + " pod(s)");
+        part
+            + ": no new Ready pod within 180 s of deleting "
+            + old.size()
+            + " pod(s); now: "
+            + describe(
+                parts(component, node).stream()
+                    .filter(p -> !oldUids.contains(p.getMetadata().getUid()))
+                    .toList()));
+  }
+
+  /**
+   * What keeps pods from being Ready: each one's phase, and each container's state, restarts and
+   * last termination (reason, exit code), as {@code kubectl describe} would show them.
+   */
+  static String describe(List<Pod> pods) {
+    if (pods.isEmpty()) {
+      return "no new pod";
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (Pod p : pods) {
+      StringBuilder s = new StringBuilder(p.getMetadata().getName());
+      if (p.getStatus() == null) {
+        out.add(s.append(" (no status)").toString());
+        continue;
+      }
+      s.append(' ').append(p.getStatus().getPhase());
+      for (var c : p.getStatus().getContainerStatuses()) {
+        s.append(", ").append(c.getName()).append(c.getReady() ? " ready" : " not ready");
+        var state = c.getState();
+        if (state != null && state.getWaiting() != null) {
+          s.append(" waiting ").append(state.getWaiting().getReason());
+        }
+        s.append(", ").append(c.getRestartCount()).append(" restart(s)");
+        var last = c.getLastState() == null ? null : c.getLastState().getTerminated();
+        if (last != null) {
+          s.append(", last ended ")
+              .append(last.getReason())
+              .append(" (exit ")
+              .append(last.getExitCode())
+              .append(")");
+        }
+      }
+      out.add(s.toString());
+    }
+    return String.join("; ", out);
   }
 
   private List<Pod> parts(String component, String node) {

@@ -236,4 +236,38 @@ class KubeTargetTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void aPodThatIsNotReadySaysWhyInTheRestartError() {
+    Pod crashing =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("l2sm-agent-x")
+            .endMetadata()
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewContainerStatus()
+            .withName("agent")
+            .withReady(false)
+            .withRestartCount(3)
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .endState()
+            .withNewLastState()
+            .withNewTerminated()
+            .withReason("Error")
+            .withExitCode(1)
+            .endTerminated()
+            .endLastState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    assertThat(KubeTarget.describe(java.util.List.of(crashing)))
+        .isEqualTo(
+            "l2sm-agent-x Running, agent not ready waiting CrashLoopBackOff, 3 restart(s),"
+                + " last ended Error (exit 1)");
+    assertThat(KubeTarget.describe(java.util.List.of())).isEqualTo("no new pod");
+  }
 }

@@ -44,7 +44,7 @@ public final class HealthServer implements AutoCloseable {
       throws IOException {
     long deadline = System.nanoTime() + wait.toNanos();
     HttpServer s;
-    while (true) {
+    for (int attempt = 0; ; attempt++) {
       try {
         s = HttpServer.create(bind, 8);
         break;
@@ -52,6 +52,10 @@ public final class HealthServer implements AutoCloseable {
         if (System.nanoTime() > deadline) {
           throw new java.net.BindException(
               "the probes' port " + bind + " is taken: " + e.getMessage());
+        }
+        if (attempt % 50 == 0) {
+          org.slf4j.LoggerFactory.getLogger(HealthServer.class)
+              .warn("the probes' port {} is taken; waiting for it (up to {})", bind, wait);
         }
         try {
           Thread.sleep(200);
