@@ -97,12 +97,14 @@ public final class RealParts {
     String log = cmdFile.resolveSibling(name + ".log").toString();
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     long alive = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    // Found once, not on every poll (finding it runs the parts' build script).
+    Path kubectl = part.equals("kube-apiserver") || part.equals("etcd") ? kubectl() : null;
     while (true) {
       if (!p.isAlive()) {
         throw new IllegalStateException(
             part + " exited (" + p.exitValue() + ") after its restart; its log: " + log);
       }
-      String up = up(lab, part);
+      String up = up(lab, part, kubectl);
       if (up != null && System.nanoTime() > alive) {
         return up;
       }
@@ -126,9 +128,8 @@ public final class RealParts {
   }
 
   /** What shows the part is up, or null while it is not. */
-  private static String up(LabInfo lab, String part) {
-    if (part.equals("kube-apiserver") || part.equals("etcd")) {
-      Path kubectl = kubectl();
+  private static String up(LabInfo lab, String part, Path kubectl) {
+    if (kubectl != null) {
       String check = part.equals("etcd") ? "/readyz/etcd" : "/readyz";
       return Testbed.run(kubectl + " --kubeconfig " + lab.kubeconfig() + " get --raw " + check)
                   .exit()

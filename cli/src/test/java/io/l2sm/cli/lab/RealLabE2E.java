@@ -57,6 +57,16 @@ class RealLabE2E {
     return Testbed.sh(kubectlCommand() + " " + args);
   }
 
+  /** Waits up to a minute, trying each second, until the kubectl ping gets {@code n} replies. */
+  static void awaitReplies(String kubectlPing, int n) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () -> Testbed.received(Testbed.run(kubectlCommand() + " " + kubectlPing).out()) == n);
+  }
+
   static String kubectlCommand() {
     return kubectl + " --kubeconfig " + Lab.dir().resolve("c1/kubeconfig");
   }
@@ -152,17 +162,7 @@ class RealLabE2E {
     // Kubernetes): the network works again within a minute, with the pods untouched.
     for (String part : List.of("agent-n2", "controller", "operator")) {
       assertThat(l2sm("lab restart " + part)).contains(part + " of c1 restarted in");
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofSeconds(1))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  Testbed.received(
-                          Testbed.run(
-                                  kubectlCommand() + " exec a -- ping -c 1 -W 1 -I net1 10.1.0.2")
-                              .out())
-                      == 1);
+      awaitReplies("exec a -- ping -c 1 -W 1 -I net1 10.1.0.2", 1);
     }
 
     // The new controller pod started from the state on its volume (the lab's values turn the
@@ -366,16 +366,7 @@ class RealLabE2E {
         Testbed.run(String.join(" ", Testbed.program()) + " lab restart kubelet-n9 2>&1");
     assertThat(unknown.exit()).as(unknown.out()).isEqualTo(2);
     assertThat(unknown.out()).contains("or one of Kubernetes' parts (").contains("kubelet-n2");
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .until(
-            () ->
-                Testbed.received(
-                        Testbed.run(kubectlCommand() + " exec a -- ping -c 3 -W 2 -I net1 10.1.0.2")
-                            .out())
-                    == 3);
+    awaitReplies("exec a -- ping -c 3 -W 2 -I net1 10.1.0.2", 3);
     pod("d", "n2", "10.1.0.4");
     kubectl("wait --for=condition=Ready pod/d --timeout=120s");
     String reached = kubectl("exec a -- ping -c 3 -W 2 -I net1 10.1.0.4");
