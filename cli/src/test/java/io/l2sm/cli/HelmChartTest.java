@@ -173,6 +173,13 @@ class HelmChartTest {
         CommandLine.ParseResult parsed = cli.parseArgs(argv.toArray(String[]::new));
         assertThat(parsed.hasSubcommand()).as(argv.toString()).isTrue();
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(c.getArgs().get(0));
+        // Every part says when it is alive and ready; those the data plane waits for (all but
+        // the adapter) are probed every 2 s, so a replaced one is back in its Service quickly.
+        assertThat(c.getLivenessProbe()).as(pod.getKey()).isNotNull();
+        assertThat(c.getReadinessProbe()).as(pod.getKey()).isNotNull();
+        if (!"adapter".equals(c.getArgs().get(0))) {
+          assertThat(c.getReadinessProbe().getPeriodSeconds()).as(pod.getKey()).isEqualTo(2);
+        }
       }
     }
   }

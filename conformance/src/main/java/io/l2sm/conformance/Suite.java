@@ -171,6 +171,73 @@ public final class Suite {
     }
   }
 
+  /**
+   * Waits until these pods of the suite's namespace are Running; when they are not in time, the
+   * error says for each pod that is not what it is doing: its phase, each container's state and the
+   * last Events about it (a failed CNI ADD reads there as FailedCreatePodSandBox with the plugin's
+   * message).
+   */
+  void awaitRunning(String what, long ms, List<String> pods) throws InterruptedException {
+    try {
+      await(what, ms, () -> pods.stream().allMatch(this::running));
+    } catch (AssertionError e) {
+      List<String> why = new ArrayList<>();
+      for (String pod : pods) {
+        if (!running(pod)) {
+          why.add(whyNotRunning(target.client(), pod));
+        }
+      }
+      throw new AssertionError(e.getMessage() + " (" + String.join("; ", why) + ")", e);
+    }
+  }
+
+  /** A pod's phase, its containers' states and the last three Events about it, on one line. */
+  static String whyNotRunning(KubernetesClient k, String pod) {
+    Pod p = k.pods().inNamespace(NS).withName(pod).get();
+    if (p == null) {
+      return pod + " absent";
+    }
+    StringBuilder b = new StringBuilder(pod).append(' ');
+    b.append(p.getStatus() == null ? "no status" : p.getStatus().getPhase());
+    if (p.getSpec() != null && p.getSpec().getNodeName() != null) {
+      b.append(" on ").append(p.getSpec().getNodeName());
+    }
+    if (p.getStatus() != null) {
+      for (var c : p.getStatus().getContainerStatuses()) {
+        var st = c.getState();
+        if (st != null && st.getWaiting() != null) {
+          b.append(", ")
+              .append(c.getName())
+              .append(" waiting ")
+              .append(st.getWaiting().getReason());
+        } else if (st != null && st.getTerminated() != null) {
+          b.append(", ")
+              .append(c.getName())
+              .append(" terminated ")
+              .append(st.getTerminated().getReason());
+        }
+      }
+    }
+    List<String> events;
+    try {
+      events =
+          k.v1().events().inNamespace(NS).list().getItems().stream()
+              .filter(ev -> pod.equals(ev.getInvolvedObject().getName()))
+              .sorted(
+                  java.util.Comparator.comparing(
+                      ev ->
+                          ev.getLastTimestamp() != null
+                              ? ev.getLastTimestamp()
+                              : String.valueOf(ev.getEventTime())))
+              .map(ev -> ev.getReason() + ": " + ev.getMessage())
+              .toList();
+    } catch (RuntimeException e) {
+      events = List.of("events not readable: " + e.getMessage());
+    }
+    List<String> last = events.subList(Math.max(0, events.size() - 3), events.size());
+    return b + (last.isEmpty() ? ", no events" : ", events: " + String.join(" | ", last));
+  }
+
   boolean running(String pod) {
     Pod p = k().pods().inNamespace(NS).withName(pod).get();
     return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
@@ -210,12 +277,8 @@ public final class Suite {
     pod("p1", node(0), P, "10.212.0.1");
     pod("p2", node(1), P, "10.212.0.2");
     pod("x1", node(0), null, null); // no L2S-M network: the flat eth0 side
-    await(
-        "fixture pods Running",
-        60_000,
-        () ->
-            List.of("a1", "a2", "a3", "b1", "b2", "p1", "p2", "x1").stream()
-                .allMatch(this::running));
+    awaitRunning(
+        "fixture pods Running", 60_000, List.of("a1", "a2", "a3", "b1", "b2", "p1", "p2", "x1"));
     stagedProbe = target.stage(NS, "a1", probe);
   }
 
@@ -790,7 +853,7 @@ public final class Suite {
       nad("conf-l", "vnet");
     }
     pod("l1", node(1), "conf-l", "10.213.0.1");
-    await("l1 Running", 30_000, () -> running("l1"));
+    awaitRunning("l1 Running", 30_000, List.of("l1"));
     String status =
         k().pods()
             .inNamespace(NS)
@@ -821,7 +884,7 @@ public final class Suite {
     nad("conf-h", "vnet");
     await("conf-h Ready", 20_000, () -> ready("conf-h"));
     pod("h1", node(0), "conf-h", "10.214.0.1");
-    await("h1 Running", 30_000, () -> running("h1"));
+    awaitRunning("h1 Running", 30_000, List.of("h1"));
     k().resources(NetworkAttachmentDefinition.class).inNamespace(NS).withName("conf-h").delete();
     k().resources(L2Network.class).inNamespace(NS).withName("conf-h").delete();
     await(
@@ -887,7 +950,9 @@ public final class Suite {
     // And the part works again: a new pod on that network is reached.
     String name = "f" + Math.abs(part.hashCode() % 1000);
     pod(name, node(1), A, "10.210.0." + (100 + Math.abs(part.hashCode() % 100)));
-    await(name + " Running", 30_000, () -> running(name));
+    long created = System.nanoTime();
+    awaitRunning(name + " Running", 30_000, List.of(name));
+    long runningMs = (System.nanoTime() - created) / 1_000_000;
     int after = ping("a1", ips.get(name));
     k().pods().inNamespace(NS).withName(name).delete();
     expect(after == 3, "after the restart, a new pod got " + after + "/3 replies");
@@ -899,7 +964,9 @@ public final class Suite {
         + " of "
         + sent
         + " pings (20 ms apart, from before the kill to 5 s after it was back) lost; a pod"
-        + " attached afterwards: 3/3 replies";
+        + " attached afterwards Running in "
+        + runningMs
+        + " ms: 3/3 replies";
   }
 
   /** Replies to pings sent every 20 ms, as a future, for {@code count} pings. */
@@ -1086,11 +1153,7 @@ public final class Suite {
       for (Target t : List.of(target, remote)) {
         for (String pod : t == target ? List.of("xa", "ya") : List.of("xb", "yb")) {
           if (!runningIn(t, pod)) {
-            Pod p = t.client().pods().inNamespace(NS).withName(pod).get();
-            seen.add(
-                pod
-                    + " "
-                    + (p == null || p.getStatus() == null ? "absent" : p.getStatus().getPhase()));
+            seen.add(whyNotRunning(t.client(), pod));
           }
         }
         for (String net : List.of("conf-x", "conf-y")) {
@@ -1238,7 +1301,7 @@ public final class Suite {
       names.add(name);
       pod(name, node(i % target.nodes().size()), A, "10.210.1." + (i + 1));
     }
-    await(n + " pods Running", 120_000, () -> names.stream().allMatch(this::running));
+    awaitRunning(n + " pods Running", 120_000, names);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     int got = ping("m0", "10.210.1." + n);
     expect(got == 3, "m0 -> m" + (n - 1) + ": " + got + "/3");
@@ -1271,7 +1334,7 @@ public final class Suite {
     String last = names.get(n - 1);
     pod("nl1", node(0), last, "10.213.0.1");
     pod("nl2", node(1), last, "10.213.0.2");
-    await("pods on " + last + " Running", 60_000, () -> running("nl1") && running("nl2"));
+    awaitRunning("pods on " + last + " Running", 60_000, List.of("nl1", "nl2"));
     int got = ping("nl1", "10.213.0.2");
     k().pods().inNamespace(NS).withName("nl1").delete();
     k().pods().inNamespace(NS).withName("nl2").delete();

@@ -114,7 +114,7 @@ public final class ControlPlane implements AutoCloseable {
    */
   public static ControlPlane start(Path dir, Path bin, String ip, PrintWriter progress)
       throws IOException, InterruptedException {
-    ControlPlane cp = new ControlPlane(dir, bin, ip, freePort(), freePort(), freePort());
+    ControlPlane cp = new ControlPlane(dir, bin, ip, Ports.free(), Ports.free(), Ports.free());
     try {
       cp.credentials();
       cp.startEtcd();
@@ -649,12 +649,6 @@ public final class ControlPlane implements AutoCloseable {
 
   private String kubectlCommand() {
     return bin.resolve("kubectl") + " --kubeconfig " + adminKubeconfig();
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

@@ -144,7 +144,7 @@ public final class InterDomain {
             + PROVIDER
             + ")...");
     out.flush();
-    String rest = Testbed.ip(Lab.SUBNET, 254) + ":" + Testbed.freePort();
+    String rest = Testbed.ip(Lab.SUBNET, 254) + ":" + Ports.free();
     // A cluster's edge device follows its NetworkEdgeDevice object in the cluster; a site's
     // follows a file in the same form.
     List<String> names = new ArrayList<>();

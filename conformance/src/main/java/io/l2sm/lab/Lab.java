@@ -367,7 +367,7 @@ public final class Lab {
         "--controller-credentials",
         tb.credentials("operator").toString(),
         "--http",
-        "127.0.0.1:" + freePort());
+        "127.0.0.1:" + Ports.free());
   }
 
   private static LabInfo cluster(
@@ -417,7 +417,7 @@ public final class Lab {
         "Cluster " + name + ": starting the API server, the operator and the kubelet...");
     progress.flush();
     // On the underlay's root address, so the agents reach it from their node namespaces.
-    String apiUrl = "http://" + tb.controllerIp() + ":" + freePort();
+    String apiUrl = "http://" + tb.controllerIp() + ":" + Ports.free();
     String grpc = "127.0.0.1:" + tb.grpcPort();
     Map<String, List<String>> processes = new TreeMap<>(tb.commands());
     // Its command line names the lab's folder (the kubeconfig it writes), so `lab down`
@@ -831,12 +831,6 @@ public final class Lab {
   /** Takes a node off the underlay (its NIC down) or puts it back: a node lost and found. */
   public static void setNodeLinked(LabInfo lab, String node, boolean linked) {
     Testbed.sh("ip -n " + lab.node(node).netns() + " link set eth-ul " + (linked ? "up" : "down"));
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Removes the lab: processes, pods, Open vSwitch instances, namespaces, links, files. */

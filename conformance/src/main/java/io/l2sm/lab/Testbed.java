@@ -5,7 +5,6 @@ import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.GetStatusRequest;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -227,9 +226,9 @@ public final class Testbed implements AutoCloseable {
       destroy(prefix); // a testbed on its own; a lab clears its folder itself
     }
     Files.createDirectories(dir);
-    ofPort = freePort();
-    grpcPort = freePort();
-    httpPort = freePort();
+    ofPort = Ports.free();
+    grpcPort = Ports.free();
+    httpPort = Ports.free();
     for (int i = 1; i <= nodeCount; i++) {
       String name = extras.nodeNames().isEmpty() ? "n" + i : extras.nodeNames().get(i - 1);
       nodes.put(name, where.firstNode() + i - 1);
@@ -815,12 +814,6 @@ public final class Testbed implements AutoCloseable {
           .append(run("ovs-vsctl --db=unix:" + ovsDir(n) + "/db.sock list-ports br-l2sm").out());
     }
     return b.toString();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private void cleanLeftovers() {

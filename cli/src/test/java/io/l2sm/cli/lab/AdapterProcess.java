@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import io.l2sm.lab.Testbed;
 import io.l2sm.osm.vpls.OnosVplsClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,14 +24,8 @@ final class AdapterProcess implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.log = log;
-    this.port = freePort();
-    this.grpcPort = freePort();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    this.port = io.l2sm.lab.Ports.free();
+    this.grpcPort = io.l2sm.lab.Ports.free();
   }
 
   /** Starts it (again, after {@link #kill}) and waits until it answers. */
