@@ -9,10 +9,11 @@
 #   multus.tar  l2sm.local/multus:1  probe's layer plus Multus's thick daemon and shim, as
 #                                    scripts/k8s/build.sh built them (MULTUS_VERSION)
 #   l2sm.tar    l2sm.local/l2sm:1    probe's layer plus the CLI's jar, libraries and launcher
-#                                    (made with --l2sm after `mvn install`, every time: it changes
-#                                    with the code)
+#                                    (made with --l2sm after `mvn install`, again whenever
+#                                    they change)
 # Output: $L2SM_CACHE/images/<key>/ (default /var/cache/l2sm), keyed by this script, pause.c and
-# Debian's suite and the versions; reused by later clones. l2sm.tar goes next to the others, replaced each time.
+# Debian's suite and the versions; reused by later clones. l2sm.tar goes next to the others, made
+# again when the jar, its libraries or the launcher scripts change (l2sm.key holds their digest).
 #   scripts/k8s/images.sh [--l2sm]   make what is missing, print the folder last
 #   scripts/k8s/images.sh --print    print the folder only
 set -euo pipefail
@@ -95,6 +96,13 @@ fi
 if [ "${1:-}" = "--l2sm" ]; then
   jar=$repo/cli/target/l2sm-cli.jar
   [ -s "$jar" ] || { echo "images: error: no $jar; run first: mvn -B install -DskipTests" >&2; exit 1; }
+  # Made again only when what goes into it changed (each lab up asks; one build, many labs).
+  l2smkey=$(sha256sum "$jar" "$repo"/cli/target/lib/*.jar "$repo/images/l2sm" \
+    "$repo/images/ovs-bundled.sh" "$out/probe.tar" | awk '{print $1}' | sha256sum | cut -c1-16)
+fi
+if [ "${1:-}" = "--l2sm" ] && [ -s "$out/l2sm.tar" ] && [ "$(cat "$out/l2sm.key" 2>/dev/null)" = "$l2smkey" ]; then
+  echo "images: l2sm.local/l2sm:1 is up to date with $jar" >&2
+elif [ "${1:-}" = "--l2sm" ]; then
   echo "images: making l2sm.local/l2sm:1 from $jar..." >&2
   mkdir -p "$work/l2sm-oci"
   (cd "$work/l2sm-oci" && tar -xf "$out/probe.tar")
@@ -108,6 +116,7 @@ if [ "${1:-}" = "--l2sm" ]; then
   umoci insert --image "$work/l2sm-oci:1" "$work/bin/ovs-bundled.sh" /usr/share/l2sm/ovs-bundled.sh
   umoci config --image "$work/l2sm-oci:1" --config.entrypoint l2sm --clear config.cmd --config.cmd=--help
   tarball "$work/l2sm-oci" "$out/l2sm.tar"
+  echo "$l2smkey" >"$out/l2sm.key"
 fi
 du -sh "$out"/*.tar | sed 's/^/images: /' >&2
 echo "$out"

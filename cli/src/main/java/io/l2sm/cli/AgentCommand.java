@@ -216,8 +216,8 @@ public class AgentCommand implements Callable<Integer> {
     // a reason to restart the agent; readiness says what it waits for.
     var serving = new java.util.concurrent.atomic.AtomicReference<AgentSocketServer>();
     try (NodeAgent agent = new NodeAgent(config);
-        io.l2sm.api.health.HealthServer health =
-            io.l2sm.api.health.HealthServer.start(
+        HealthServer health =
+            HealthServer.start(
                 Daemons.address(spec, "--http", http),
                 () -> serving.get() == null ? null : serving.get().notServing(),
                 () ->

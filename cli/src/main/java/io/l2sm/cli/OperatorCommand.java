@@ -166,8 +166,8 @@ public class OperatorCommand implements Callable<Integer> {
         GrpcControllerClient grpc = new GrpcControllerClient(controller, credentials);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());
         OverlayReconciler overlays = new OverlayReconciler(client);
-        io.l2sm.api.health.HealthServer health =
-            io.l2sm.api.health.HealthServer.start(
+        HealthServer health =
+            HealthServer.start(
                 Daemons.address(spec, "--http", http),
                 () -> first(networks.notLive(), overlays.notLive()),
                 () -> first(networks.notReady(), overlays.notReady(), grpc.unreachable()))) {

@@ -176,6 +176,13 @@ class HelmChartTest {
         // Every part says when it is alive and ready; those the data plane waits for (all but
         // the adapter) are probed every 2 s, so a replaced one is back in its Service quickly.
         assertThat(c.getLivenessProbe()).as(pod.getKey()).isNotNull();
+        assertThat(c.getLivenessProbe().getTimeoutSeconds()).as(pod.getKey()).isEqualTo(5);
+        // A slow start is not a failure: liveness counts once the start-up probe has passed.
+        assertThat(c.getStartupProbe()).as(pod.getKey()).isNotNull();
+        assertThat(
+                c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+            .as(pod.getKey())
+            .isGreaterThanOrEqualTo(120);
         assertThat(c.getReadinessProbe()).as(pod.getKey()).isNotNull();
         if (!"adapter".equals(c.getArgs().get(0))) {
           assertThat(c.getReadinessProbe().getPeriodSeconds()).as(pod.getKey()).isEqualTo(2);

@@ -22,6 +22,7 @@ class ShippedCodeTest {
           Path.of("../l2sm-operator/agent/target/classes"),
           Path.of("../l2sm-operator/operator/target/classes"),
           Path.of("../l2sm-operator/api/target/classes"),
+          Path.of("../l2sm-operator/controller-client/target/classes"),
           Path.of("../osm-adapter/target/classes"),
           Path.of("../conformance/target/classes"),
           Path.of("../descriptor-translator/target/classes"));

@@ -209,12 +209,13 @@ public final class KubeTarget implements Target {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
-      long fresh =
+      List<Pod> fresh =
           parts(component, node).stream()
               .filter(p -> !oldUids.contains(p.getMetadata().getUid()))
               .filter(KubeTarget::ready)
-              .count();
-      if (fresh >= old.size()) {
+              .toList();
+      if (fresh.size() >= old.size()) {
+        reportRestarts(part, fresh);
         return true;
       }
       Thread.sleep(200);
@@ -228,6 +229,44 @@ public final class KubeTarget implements Target {
                 parts(component, node).stream()
                     .filter(p -> !oldUids.contains(p.getMetadata().getUid()))
                     .toList()));
+  }
+
+  /**
+   * A replacement that got Ready only after its own containers failed is worth knowing (each
+   * failure costs the kubelet's back-off): says so on standard error, with the end of the failed
+   * container's log.
+   */
+  private void reportRestarts(String part, List<Pod> fresh) {
+    for (Pod p : fresh) {
+      for (var c : p.getStatus().getContainerStatuses()) {
+        if (c.getRestartCount() == 0) {
+          continue;
+        }
+        String log;
+        try {
+          log =
+              client
+                  .pods()
+                  .inNamespace(p.getMetadata().getNamespace())
+                  .withName(p.getMetadata().getName())
+                  .inContainer(c.getName())
+                  .terminated()
+                  .tailingLines(20)
+                  .getLog();
+        } catch (RuntimeException e) {
+          log = "(its previous log is not readable: " + e.getMessage() + ")";
+        }
+        System.err.println(
+            "conformance: "
+                + part
+                + "'s new pod was Ready only after its containers restarted: "
+                + describe(List.of(p))
+                + "; the end of "
+                + c.getName()
+                + "'s previous log:\n"
+                + log.strip());
+      }
+    }
   }
 
   /**

@@ -257,9 +257,14 @@ public final class ControlPlane implements AutoCloseable {
    * Asks the cluster's DNS for the address of {@code name}; returns it, or null when it gives none.
    */
   public String resolve(String name) {
+    return resolveAt(ip, name);
+  }
+
+  /** The A record of {@code name} as the DNS server at {@code server} answers it; null for none. */
+  public static String resolveAt(String server, String name) {
     var env = new java.util.Hashtable<String, String>();
     env.put(javax.naming.Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-    env.put(javax.naming.Context.PROVIDER_URL, "dns://" + ip);
+    env.put(javax.naming.Context.PROVIDER_URL, "dns://" + server);
     env.put("com.sun.jndi.dns.timeout.initial", "500");
     env.put("com.sun.jndi.dns.timeout.retries", "1");
     try {

@@ -32,7 +32,8 @@ public final class Images {
   /**
    * Makes what is missing (the first time: a Debian root file system with debootstrap, about a
    * minute) and returns the images; with {@code withL2sm}, L2S-M's own image too, from the
-   * checkout's {@code cli/target} (made again every time: it follows the code).
+   * checkout's {@code cli/target} (made again whenever the jar, its libraries or the launcher
+   * scripts changed).
    */
   public static List<Image> make(boolean withL2sm, PrintWriter progress)
       throws IOException, InterruptedException {

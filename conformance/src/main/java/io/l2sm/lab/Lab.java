@@ -505,7 +505,12 @@ public final class Lab {
     progress.println(
         "Cluster " + name + ": starting etcd, the Kubernetes control plane and CoreDNS...");
     progress.flush();
-    ControlPlane cp = ControlPlane.start(dir.resolve("k8s"), bin, tb.controllerIp(), progress);
+    // Each cluster's control plane on an address of its own: CoreDNS answers on port 53 of it,
+    // and two clusters' CoreDNS bound to one address share its queries (SO_REUSEPORT), each
+    // answering with its own cluster's Services: half of a name's look-ups in one cluster got the
+    // other cluster's ClusterIP (an agent then could not reach its controller for a minute).
+    String controlPlaneIp = k == 1 ? tb.controllerIp() : tb.rootAddress(254 - (k - 1));
+    ControlPlane cp = ControlPlane.start(dir.resolve("k8s"), bin, controlPlaneIp, progress);
     Files.copy(cp.adminKubeconfig(), kubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     List<RealNode> real = new ArrayList<>();
     List<LabInfo.Node> info = new ArrayList<>();

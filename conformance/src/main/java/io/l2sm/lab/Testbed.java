@@ -276,6 +276,18 @@ public final class Testbed implements AutoCloseable {
     return ip(subnet, 254);
   }
 
+  /**
+   * Another address of the root namespace on the underlay ({@code 10.99.SUBNET.host}), added once:
+   * for a second cluster's control plane, whose CoreDNS needs port 53 of an address of its own.
+   */
+  public String rootAddress(int host) {
+    String ip = ip(subnet, host);
+    if (!sh("ip -o addr show dev " + ul()).contains(" " + ip + "/")) {
+      sh("ip addr add " + ip + "/24 dev " + ul());
+    }
+    return ip;
+  }
+
   /** An address on the underlay 10.99.SUBNET.0/24. */
   static String ip(int subnet, int host) {
     return "10.99." + subnet + "." + host;

@@ -26,7 +26,8 @@ final class FakeFabric implements Fabric {
   }
 
   @Override
-  public synchronized Outcome apply(String name, Kind kind, List<Endpoint> members) {
+  public synchronized Outcome apply(
+      String name, io.l2sm.api.v1.NetworkKind kind, List<Endpoint> members) {
     if (down) {
       throw new FabricException("cluster c1: UNAVAILABLE: io exception");
     }

@@ -110,6 +110,30 @@ class RealLabE2E {
         .contains("kubeconfig " + Lab.dir().resolve("c1/kubeconfig"))
         .contains("node n2 registered");
     assertThat(kubectl("get nodes -o name")).contains("node/n1").contains("node/n2");
+    // Each cluster's DNS answers with its own cluster's Services, every time: two clusters'
+    // CoreDNS once shared one address, and the kernel spread the queries between them.
+    java.util.Map<String, String> controllerIps = new java.util.TreeMap<>();
+    for (String c : List.of("c1", "c2")) {
+      String svc =
+          Testbed.sh(
+              kubectl
+                  + " --kubeconfig "
+                  + Lab.dir().resolve(c + "/kubeconfig")
+                  + " -n "
+                  + Lab.CHART_NAMESPACE
+                  + " get svc l2sm-controller -o jsonpath='{.spec.clusterIP}'");
+      String dns = java.net.URI.create(Lab.cluster(c).apiUrl()).getHost();
+      for (int i = 0; i < 20; i++) {
+        assertThat(
+                ControlPlane.resolveAt(
+                    dns, "l2sm-controller." + Lab.CHART_NAMESPACE + ".svc.cluster.local"))
+            .as("%s's DNS at %s, look-up %d", c, dns, i + 1)
+            .isEqualTo(svc);
+      }
+      controllerIps.put(c, svc);
+    }
+    // The look-ups could tell the clusters apart: their controllers' Services differ.
+    assertThat(controllerIps.get("c1")).isNotBlank().isNotEqualTo(controllerIps.get("c2"));
     // Each Node records the pod range the lab routes to it.
     for (var n : Lab.cluster("c1").nodes()) {
       assertThat(kubectl("get node " + n.name() + " -o jsonpath='{.spec.podCIDR}'"))
@@ -371,13 +395,32 @@ class RealLabE2E {
     kubectl("wait --for=condition=Ready pod/d --timeout=120s");
     String reached = kubectl("exec a -- ping -c 3 -W 2 -I net1 10.1.0.4");
     assertThat(Testbed.received(reached)).as(reached).isEqualTo(3);
-    // What restarted among L2S-M's containers meanwhile, and why (evidence for the log).
-    System.out.println(
+    // What restarted among L2S-M's containers meanwhile, and why (evidence for the log): each
+    // pod's restarts and last termination, and the end of a restarted container's previous log.
+    String restarts =
         kubectl(
             "get pods -n "
                 + Lab.CHART_NAMESPACE
                 + " -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[*].restartCount}"
-                + " {.status.containerStatuses[*].lastState.terminated.reason}{\"\\n\"}{end}'"));
+                + " {.status.containerStatuses[*].lastState.terminated.reason}"
+                + " {.status.containerStatuses[*].lastState.terminated.exitCode}"
+                + " {.status.containerStatuses[*].lastState.terminated.finishedAt}{\"\\n\"}{end}'");
+    System.out.println(restarts);
+    for (String line : restarts.strip().split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length > 1 && !"0".equals(f[1])) {
+        System.out.println("--- " + f[0] + ", the end of its previous container's log:");
+        System.out.println(
+            Testbed.run(
+                    kubectlCommand()
+                        + " logs --previous --all-containers --tail=25 -n "
+                        + Lab.CHART_NAMESPACE
+                        + " "
+                        + f[0]
+                        + " 2>&1")
+                .out());
+      }
+    }
   }
 
   @Test

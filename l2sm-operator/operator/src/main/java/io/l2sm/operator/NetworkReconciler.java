@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.l2sm.api.k8s.Conditions;
-import io.l2sm.api.k8s.EventRecorder;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.L2NetworkSpec;
 import io.l2sm.api.v1.L2NetworkStatus;

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.l2sm.osm.helm.HelmException;
+import io.l2sm.osm.render.Networks;
 import io.l2sm.osm.render.PlanSelection;
 import io.l2sm.translator.DescriptorResolver;
 import io.l2sm.translator.DescriptorSet;

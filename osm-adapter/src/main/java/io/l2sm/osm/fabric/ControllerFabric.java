@@ -185,7 +185,7 @@ public final class ControllerFabric implements Fabric {
   }
 
   @Override
-  public Outcome apply(String name, Kind kind, List<Endpoint> members) {
+  public Outcome apply(String name, io.l2sm.api.v1.NetworkKind kind, List<Endpoint> members) {
     String net = network(name);
     Map<String, String> problems = new TreeMap<>();
     Map<String, List<Endpoint>> byDomain = new LinkedHashMap<>();
@@ -265,7 +265,10 @@ public final class ControllerFabric implements Fabric {
           stub.createNetwork(
                   CreateNetworkRequest.newBuilder()
                       .setName(net)
-                      .setKind(kind == Kind.VLINK ? NetworkKind.VLINK : NetworkKind.VNET)
+                      .setKind(
+                          kind == io.l2sm.api.v1.NetworkKind.VLINK
+                              ? NetworkKind.VLINK
+                              : NetworkKind.VNET)
                       .build())
               .getVni();
     } catch (StatusRuntimeException ex) {

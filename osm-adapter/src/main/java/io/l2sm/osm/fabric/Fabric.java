@@ -1,5 +1,6 @@
 package io.l2sm.osm.fabric;
 
+import io.l2sm.api.v1.NetworkKind;
 import java.util.List;
 import java.util.Map;
 
@@ -8,12 +9,6 @@ import java.util.Map;
  * endpoint id. Implementations talk to the controllers; tests may use a fake.
  */
 public interface Fabric extends AutoCloseable {
-  /** Point-to-point (exactly two endpoints) or multipoint. */
-  enum Kind {
-    VLINK,
-    VNET
-  }
-
   /**
    * What applying a network did.
    *
@@ -38,9 +33,10 @@ public interface Fabric extends AutoCloseable {
    * attachments), creating it where its endpoints are and removing it from anywhere else.
    * Idempotent. Problems with single endpoints are reported, not thrown.
    *
+   * @param kind {@link NetworkKind#VLINK} (exactly two endpoints) or {@link NetworkKind#VNET}
    * @throws FabricException when no controller can be asked at all
    */
-  Outcome apply(String name, Kind kind, List<Endpoint> members);
+  Outcome apply(String name, NetworkKind kind, List<Endpoint> members);
 
   /** Removes network {@code name} and its members everywhere; nothing when it does not exist. */
   void remove(String name);

@@ -260,7 +260,7 @@ public final class OsmPostRender {
     if (yaml == null) {
       return;
     }
-    List<HasMetadata> networks = new ArrayList<>(io.l2sm.osm.deploy.Networks.parse(yaml));
+    List<HasMetadata> networks = new ArrayList<>(Networks.parse(yaml));
     for (HasMetadata n : networks) {
       String name = n.getMetadata().getName();
       if (!wanted.contains(name)) {

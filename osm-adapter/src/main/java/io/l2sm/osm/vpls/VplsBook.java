@@ -1,6 +1,7 @@
 package io.l2sm.osm.vpls;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.l2sm.api.v1.NetworkKind;
 import io.l2sm.osm.fabric.Endpoint;
 import io.l2sm.osm.fabric.Fabric;
 import io.l2sm.osm.fabric.FabricException;
@@ -227,7 +228,7 @@ public final class VplsBook {
     eps.values().forEach(e -> list.add(Endpoint.parse(e)));
     long now = System.currentTimeMillis();
     try {
-      Fabric.Outcome o = fabric.apply(name, vlink ? Fabric.Kind.VLINK : Fabric.Kind.VNET, list);
+      Fabric.Outcome o = fabric.apply(name, vlink ? NetworkKind.VLINK : NetworkKind.VNET, list);
       Phase phase = o.complete() ? Phase.ACTIVE : o.pending() ? Phase.BUILD : Phase.ERROR;
       if (phase == Phase.ACTIVE) {
         LOG.info(

@@ -1,4 +1,4 @@
-package io.l2sm.api.health;
+package io.l2sm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

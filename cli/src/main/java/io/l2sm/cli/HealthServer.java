@@ -1,4 +1,4 @@
-package io.l2sm.api.health;
+package io.l2sm.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

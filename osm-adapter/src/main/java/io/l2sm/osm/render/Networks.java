@@ -1,4 +1,4 @@
-package io.l2sm.osm.deploy;
+package io.l2sm.osm.render;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

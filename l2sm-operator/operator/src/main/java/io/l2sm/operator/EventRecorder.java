@@ -1,4 +1,4 @@
-package io.l2sm.api.k8s;
+package io.l2sm.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;

@@ -1,4 +1,4 @@
-package io.l2sm.api.k8s;
+package io.l2sm.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

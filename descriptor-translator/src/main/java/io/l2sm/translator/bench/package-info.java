@@ -1,0 +1,2 @@
+/** Synthetic network services of a chosen size, for the translation benchmark. */
+package io.l2sm.translator.bench;
