@@ -191,33 +191,20 @@ public final class Suite {
     }
   }
 
-  /** A pod's phase, its containers' states and the last three Events about it, on one line. */
+  /**
+   * A pod's phase and its containers' states ({@link KubeTarget#describe}), its node and the last
+   * three Events about it, on one line.
+   */
   static String whyNotRunning(KubernetesClient k, String pod) {
     Pod p = k.pods().inNamespace(NS).withName(pod).get();
     if (p == null) {
       return pod + " absent";
     }
-    StringBuilder b = new StringBuilder(pod).append(' ');
-    b.append(p.getStatus() == null ? "no status" : p.getStatus().getPhase());
-    if (p.getSpec() != null && p.getSpec().getNodeName() != null) {
-      b.append(" on ").append(p.getSpec().getNodeName());
-    }
-    if (p.getStatus() != null) {
-      for (var c : p.getStatus().getContainerStatuses()) {
-        var st = c.getState();
-        if (st != null && st.getWaiting() != null) {
-          b.append(", ")
-              .append(c.getName())
-              .append(" waiting ")
-              .append(st.getWaiting().getReason());
-        } else if (st != null && st.getTerminated() != null) {
-          b.append(", ")
-              .append(c.getName())
-              .append(" terminated ")
-              .append(st.getTerminated().getReason());
-        }
-      }
-    }
+    String b =
+        KubeTarget.describe(List.of(p))
+            + (p.getSpec() != null && p.getSpec().getNodeName() != null
+                ? ", on " + p.getSpec().getNodeName()
+                : "");
     List<String> events;
     try {
       events =

@@ -23,18 +23,20 @@ public final class Ports {
 
   private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
+  /** One above the highest port chosen: below the ephemeral range, read once. */
+  private static final int HIGH = Math.min(30_000, ephemeralLow());
+
   private Ports() {}
 
   /** A port no process listens on now, outside the kernel's ephemeral range. */
   public static int free() {
-    int high = Math.min(30_000, ephemeralLow());
     for (int tries = 0; tries < 1000; tries++) {
-      int port = ThreadLocalRandom.current().nextInt(LOW, high);
+      int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
       if (!GIVEN.contains(port) && bindable(port) && GIVEN.add(port)) {
         return port;
       }
     }
-    throw new IllegalStateException("no free port between " + LOW + " and " + high);
+    throw new IllegalStateException("no free port between " + LOW + " and " + HIGH);
   }
 
   /** The lowest port of {@code net.ipv4.ip_local_port_range}, 32768 when it cannot be read. */
