@@ -84,11 +84,47 @@ final class BenchReport {
     }
   }
 
-  @JsonPropertyOrder({"figures", "references"})
-  record Document(List<Figure> figures, List<Figure> references) {}
+  /**
+   * A goal for a figure: its value at most (or, {@code atLeast}, at least) {@code bound}; {@code
+   * met} is null when the run did not measure the figure.
+   */
+  @JsonPropertyOrder({"name", "atLeast", "bound", "met"})
+  record Target(String name, boolean atLeast, double bound, Boolean met) {
+    String text() {
+      return (atLeast ? ">= " : "<= ")
+          + fmt(bound)
+          + (met == null ? " (not measured)" : met ? " (met)" : " (missed)");
+    }
+  }
+
+  @JsonPropertyOrder({"figures", "references", "targets"})
+  record Document(List<Figure> figures, List<Figure> references, List<Target> targets) {}
 
   private final List<Figure> figures = new ArrayList<>();
   private final List<Figure> references = new ArrayList<>();
+  private final java.util.Map<String, Target> targets = new java.util.LinkedHashMap<>();
+
+  /** The figure {@code name} should be at most {@code bound}. */
+  void targetAtMost(String name, double bound) {
+    targets.put(name, new Target(name, false, bound, null));
+  }
+
+  /** The figure {@code name} should be at least {@code bound}. */
+  void targetAtLeast(String name, double bound) {
+    targets.put(name, new Target(name, true, bound, null));
+  }
+
+  /** The targets, each with whether this run's figure meets it. */
+  List<Target> targets() {
+    List<Target> out = new ArrayList<>();
+    for (Target t : targets.values()) {
+      Figure f = figures.stream().filter(x -> x.name().equals(t.name())).findFirst().orElse(null);
+      Boolean met =
+          f == null ? null : t.atLeast() ? f.value() >= t.bound() : f.value() <= t.bound();
+      out.add(new Target(t.name(), t.atLeast(), t.bound(), met));
+    }
+    return out;
+  }
 
   void figure(Figure f) {
     figures.add(f);
@@ -101,19 +137,39 @@ final class BenchReport {
   /** Prints the figures, then the references, as an aligned table. */
   void print(PrintWriter out) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"FIGURE", "VALUE", "UNIT", "RUNS", "MIN", "MAX"});
-    figures.forEach(f -> rows.add(row(f)));
+    java.util.Map<String, Target> judged = new java.util.HashMap<>();
+    targets().forEach(t -> judged.put(t.name(), t));
+    boolean withTargets = !judged.isEmpty();
+    rows.add(
+        withTargets
+            ? new String[] {"FIGURE", "VALUE", "UNIT", "RUNS", "MIN", "MAX", "TARGET"}
+            : new String[] {"FIGURE", "VALUE", "UNIT", "RUNS", "MIN", "MAX"});
+    figures.forEach(
+        f -> {
+          String[] r = row(f);
+          if (withTargets) {
+            r = java.util.Arrays.copyOf(r, 7);
+            Target t = judged.get(f.name());
+            r[6] = t == null ? "" : t.text();
+          }
+          rows.add(r);
+        });
     references.forEach(
-        f ->
-            rows.add(
-                row(
-                    new Figure(
-                        "(reference) " + f.name(),
-                        f.value(),
-                        f.unit(),
-                        f.runs(),
-                        f.min(),
-                        f.max()))));
+        f -> {
+          String[] r =
+              row(
+                  new Figure(
+                      "(reference) " + f.name(), f.value(), f.unit(), f.runs(), f.min(), f.max()));
+          rows.add(withTargets ? java.util.Arrays.copyOf(r, 7) : r);
+        });
+    if (withTargets) {
+      rows.forEach(
+          r -> {
+            if (r[6] == null) {
+              r[6] = "";
+            }
+          });
+    }
     Table.print(out, rows);
     out.flush();
   }
@@ -133,6 +189,11 @@ final class BenchReport {
     out.println();
     print(out);
     out.printf("%n%s%n", targets);
+    List<Target> judged = targets();
+    if (!judged.isEmpty()) {
+      long met = judged.stream().filter(t -> Boolean.TRUE.equals(t.met())).count();
+      out.printf("%d of %d targets met.%n", met, judged.size());
+    }
     if (json != null) {
       writeJson(json);
       out.printf("Wrote %s%n", json);
@@ -192,6 +253,6 @@ final class BenchReport {
     Files.createDirectories(parent);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(file.toFile(), new Document(figures, references));
+        .writeValue(file.toFile(), new Document(figures, references, targets()));
   }
 }

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * container's command inside the namespace when the program exists here, and reports the pod
  * Running. A pod whose network does not exist yet stays Pending with an Event and is retried. Its
  * view of what it set up is kept in {@code kubelet-state.json}, so a restarted kubelet cleans up
- * after pods deleted meanwhile.
+ * after pods deleted meanwhile. Each node sets up to {@link #PODS_IN_PARALLEL} pods up at once,
+ * each pod's work in order; the wall time of each set-up stage goes to {@code kubelet-stages.json}.
  */
 public final class Kubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
@@ -97,19 +98,45 @@ public final class Kubelet implements AutoCloseable {
   private final KubernetesClient client;
   private final EventRecorder events;
   private final Map<String, PodRecord> records = new ConcurrentHashMap<>();
-  private final Set<String> pending = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService worker =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "kubelet");
-            t.setDaemon(true);
-            return t;
-          });
 
-  /** One worker per node: pods of different nodes are set up in parallel, each pod in order. */
+  /** Pods queued for a worker, with when they were queued (System.nanoTime). */
+  private final Map<String, Long> pending = new ConcurrentHashMap<>();
+
+  /** Where the kubelet's time goes, per stage of setting a pod up (kubelet-stages.json). */
+  private final StageTimes stages = new StageTimes();
+
+  private final ScheduledExecutorService stageWriter =
+      Executors.newSingleThreadScheduledExecutor(daemon("kubelet-stages"));
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(daemon("kubelet"));
+
+  /**
+   * Pods a node sets up at the same time, as a kubelet's pod workers do: with several CNI ADDs in
+   * flight, a node's agent puts their switch ports into shared OVSDB transactions.
+   */
+  static final int PODS_IN_PARALLEL = 8;
+
+  /** Workers per node: pods of one node and of different nodes are set up in parallel. */
   private final Map<String, ScheduledExecutorService> nodeWorkers = new ConcurrentHashMap<>();
 
+  /** Pods a worker is reconciling now; each pod has one at a time. Guarded by itself. */
+  private final Set<String> running = new java.util.HashSet<>();
+
+  /** Pods that changed while a worker was reconciling them: reconciled again after it. */
+  private final Set<String> rerun = ConcurrentHashMap.newKeySet();
+
+  /** Serializes choosing a pod address with recording it, so no two pods get the same. */
+  private final Object addresses = new Object();
+
   private SharedIndexInformer<Pod> pods;
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
 
   public Kubelet(Path dir, LabInfo lab, KubernetesClient client) throws IOException {
     this.dir = dir;
@@ -119,12 +146,7 @@ public final class Kubelet implements AutoCloseable {
     for (LabInfo.Node n : lab.nodes()) {
       nodeWorkers.put(
           n.name(),
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "kubelet-" + n.name());
-                t.setDaemon(true);
-                return t;
-              }));
+          Executors.newScheduledThreadPool(PODS_IN_PARALLEL, daemon("kubelet-" + n.name())));
     }
     Path state = dir.resolve("kubelet-state.json");
     if (Files.exists(state)) {
@@ -157,6 +179,7 @@ public final class Kubelet implements AutoCloseable {
                   }
                 },
                 30_000);
+    stageWriter.scheduleWithFixedDelay(this::writeStages, 1, 1, TimeUnit.SECONDS);
     // Pods deleted while the kubelet was away; commands started by its previous run.
     for (PodRecord r : List.copyOf(records.values())) {
       enqueue(r.namespace() + "/" + r.name());
@@ -195,7 +218,7 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void enqueue(String key) {
-    if (pending.add(key)) {
+    if (pending.putIfAbsent(key, System.nanoTime()) == null) {
       workerFor(key).execute(() -> run(key));
     }
   }
@@ -216,13 +239,60 @@ public final class Kubelet implements AutoCloseable {
   }
 
   private void run(String key) {
-    pending.remove(key);
+    Long queued = pending.remove(key);
+    if (queued != null) {
+      stages.since("queued", queued);
+    }
+    synchronized (running) {
+      if (!running.add(key)) {
+        rerun.add(key); // after the run in progress
+        return;
+      }
+    }
     try {
       reconcile(key);
     } catch (RuntimeException e) {
       LOG.warn("pod {}: {} (retrying)", key, e.toString());
       worker.schedule(() -> enqueue(key), RETRY_MS, TimeUnit.MILLISECONDS);
+    } finally {
+      release(key);
     }
+  }
+
+  /** Ends a worker's turn on a pod; reconciles it again if it changed meanwhile. */
+  private void release(String key) {
+    boolean again;
+    synchronized (running) {
+      running.remove(key);
+      again = rerun.remove(key);
+    }
+    if (again) {
+      enqueue(key);
+    }
+  }
+
+  /**
+   * Runs {@code task} for pod {@code key} on its node's workers after {@code delayMs}, when no
+   * other work on that pod is running (otherwise a moment later): a pod's work never overlaps.
+   */
+  private void alone(String key, Runnable task, long delayMs) {
+    workerFor(key)
+        .schedule(
+            () -> {
+              synchronized (running) {
+                if (!running.add(key)) {
+                  alone(key, task, 20);
+                  return;
+                }
+              }
+              try {
+                task.run();
+              } finally {
+                release(key);
+              }
+            },
+            delayMs,
+            TimeUnit.MILLISECONDS);
   }
 
   private void reconcile(String key) {
@@ -239,7 +309,9 @@ public final class Kubelet implements AutoCloseable {
     }
     String nodeName = pod.getSpec().getNodeName();
     if (nodeName == null || nodeName.isEmpty()) {
+      long t = System.nanoTime();
       schedule(pod);
+      stages.since("schedule (bind to a node)", t);
       return;
     }
     LabInfo.Node node = lab.node(nodeName);
@@ -251,7 +323,9 @@ public final class Kubelet implements AutoCloseable {
     if (node == null || known != null) {
       return;
     }
+    long t = System.nanoTime();
     setUp(pod, node);
+    stages.since("set-up, all stages", t);
   }
 
   /** Where each pod was bound, including binds the informer has not brought back yet. */
@@ -301,6 +375,7 @@ public final class Kubelet implements AutoCloseable {
       return;
     }
     List<NetworkAttachmentDefinition> nads = new ArrayList<>();
+    long t = System.nanoTime();
     for (PodNetworkRequests.Request r : requests) {
       NetworkAttachmentDefinition nad =
           client
@@ -316,15 +391,21 @@ public final class Kubelet implements AutoCloseable {
       }
       nads.add(nad);
     }
+    stages.since("read the NADs", t);
     // Named by cluster and UID: the mock API servers of a lab's clusters hand out the same UIDs.
     String netns = NETNS_PREFIX + hash(lab.cluster() + "/" + uid, 10);
-    String ip = freeIp(node);
-    List<Iface> done = new ArrayList<>();
-    PodRecord rec = new PodRecord(uid, ns, name, node.name(), netns, ip, done, 0, null);
-    records.put(uid, rec);
+    // Written by this worker, read by the state file's writer on others.
+    List<Iface> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String ip;
+    synchronized (addresses) {
+      ip = freeIp(node);
+      records.put(uid, new PodRecord(uid, ns, name, node.name(), netns, ip, done, 0, null));
+    }
     save();
     try {
+      t = System.nanoTime();
       flatNetwork(netns, node, ip, uid);
+      stages.since("netns and eth0", t);
       for (int i = 0; i < requests.size(); i++) {
         PodNetworkRequests.Request r = requests.get(i);
         // As Multus: a config without "name" gets the NAD's.
@@ -337,7 +418,9 @@ public final class Kubelet implements AutoCloseable {
         if (r.mac() != null) {
           runtime.put("mac", r.mac());
         }
+        t = System.nanoTime();
         JsonNode result = cni("ADD", node, netns, uid, r.interfaceName(), config.toString(), pod);
+        stages.since("CNI ADD (plugin and agent)", t);
         List<String> ips = new ArrayList<>();
         result.path("ips").forEach(x -> ips.add(x.path("address").asText()));
         String mac = result.path("interfaces").path(0).path("mac").asText();
@@ -359,33 +442,43 @@ public final class Kubelet implements AutoCloseable {
       throw new IllegalStateException("pod " + ns + "/" + name + ": " + e.getMessage(), e);
     }
     attachFailures.remove(uid);
+    t = System.nanoTime();
     long pid = startCommand(pod, netns);
+    stages.since("start the command", t);
     records.put(uid, new PodRecord(uid, ns, name, node.name(), netns, ip, done, pid, null));
     save();
+    t = System.nanoTime();
     writeNetworkStatus(pod, ip, done);
     running(pod, node, ip);
+    stages.since("status writes (network-status, Running)", t);
     LOG.info("pod {}/{} running on {} ({}), {} network(s)", ns, name, node.name(), ip, done.size());
   }
 
-  /** The pod's namespace, with eth0 on the node's bridge and a default route through it. */
+  /**
+   * The pod's namespace, with eth0 on the node's bridge and a default route through it: one shell
+   * and one {@code ip -batch} per namespace, as few processes as the steps allow (a burst of pods
+   * spends the kubelet's CPU mostly on starting them). The node's end gets no IPv6 address: each
+   * new address on the node makes its Open vSwitch look at all of the node's interfaces again.
+   */
   private void flatNetwork(String netns, LabInfo.Node node, String ip, String uid) {
     String host = "l2le" + hash(uid, 10);
     int prefix = Integer.parseInt(node.podCidr().split("/")[1]);
-    Testbed.sh("ip netns add " + netns);
     Testbed.sh(
         String.join(
-            " && ",
-            "ip -n " + netns + " link set lo up",
-            "ip link add "
-                + host
-                + " netns "
-                + node.netns()
-                + " type veth peer name eth0 netns "
-                + netns,
-            "ip -n " + node.netns() + " link set " + host + " master cni0 up",
-            "ip -n " + netns + " addr add " + ip + "/" + prefix + " dev eth0",
-            "ip -n " + netns + " link set eth0 up",
-            "ip -n " + netns + " route add default via " + node.gateway(),
+            "\n",
+            "set -e",
+            "ip netns add " + netns,
+            "ip -n " + node.netns() + " -batch - <<'EOF'",
+            "link add " + host + " type veth peer name eth0 netns " + netns,
+            "link set dev " + host + " addrgenmode none",
+            "link set " + host + " master cni0 up",
+            "EOF",
+            "ip -n " + netns + " -batch - <<'EOF'",
+            "link set lo up",
+            "addr add " + ip + "/" + prefix + " dev eth0",
+            "link set eth0 up",
+            "route add default via " + node.gateway(),
+            "EOF",
             // eth0's traffic to other nodes crosses Open vSwitch's userspace datapath.
             "ip netns exec " + netns + " ethtool -K eth0 tx off >/dev/null"));
   }
@@ -521,7 +614,7 @@ public final class Kubelet implements AutoCloseable {
               .start();
       String uid = pod.getMetadata().getUid();
       String key = Cache.metaNamespaceKeyFunc(pod);
-      p.onExit().thenAccept(x -> workerFor(key).execute(() -> exited(uid, x.pid(), x.exitValue())));
+      p.onExit().thenAccept(x -> alone(key, () -> exited(uid, x.pid(), x.exitValue()), 0));
       return p.pid();
     } catch (IOException e) {
       events.emit(pod, true, "CommandFailed", "cannot start " + program + ": " + e.getMessage());
@@ -595,10 +688,10 @@ public final class Kubelet implements AutoCloseable {
   private void watch(String uid, String key, long pid) {
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isEmpty()) {
-      workerFor(key).execute(() -> exited(uid, pid, null));
+      alone(key, () -> exited(uid, pid, null), 0);
       return;
     }
-    h.get().onExit().thenRun(() -> workerFor(key).execute(() -> exited(uid, pid, null)));
+    h.get().onExit().thenRun(() -> alone(key, () -> exited(uid, pid, null), 0));
   }
 
   /**
@@ -631,20 +724,19 @@ public final class Kubelet implements AutoCloseable {
           "command " + how + "; restarting it in " + delay / 1000 + " s (restart " + n + ")");
       records.put(uid, r.withPid(0));
       save();
-      workerFor(key)
-          .schedule(
-              () -> {
-                PodRecord now = records.get(uid);
-                Pod p = pods.getStore().getByKey(key);
-                if (now == null || now.ended() != null || p == null) {
-                  return;
-                }
-                long again = startCommand(p, now.netns());
-                records.put(uid, now.withPid(again));
-                save();
-              },
-              delay,
-              TimeUnit.MILLISECONDS);
+      alone(
+          key,
+          () -> {
+            PodRecord now = records.get(uid);
+            Pod p = pods.getStore().getByKey(key);
+            if (now == null || now.ended() != null || p == null) {
+              return;
+            }
+            long again = startCommand(p, now.netns());
+            records.put(uid, now.withPid(again));
+            save();
+          },
+          delay);
       return;
     }
     String phase = ok ? "Succeeded" : "Failed";
@@ -752,17 +844,53 @@ public final class Kubelet implements AutoCloseable {
     client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(latest).updateStatus();
   }
 
-  private synchronized void save() {
+  /** Calls of {@link #save} so far. */
+  private final java.util.concurrent.atomic.AtomicLong saveRequests =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** The calls of {@link #save} the file holds the changes of. Guarded by {@code saveLock}. */
+  private long saved;
+
+  private final Object saveLock = new Object();
+
+  /**
+   * Writes the records to the state file before it returns. Workers that save at the same time
+   * share one write (a group commit): a write that began after a caller's request holds its
+   * changes, so that caller need not write again.
+   */
+  private void save() {
+    long t = System.nanoTime();
+    long mine = saveRequests.incrementAndGet();
+    synchronized (saveLock) {
+      if (saved < mine) {
+        long upTo = saveRequests.get();
+        try {
+          Path tmp = dir.resolve("kubelet-state.json.tmp");
+          JSON.writeValue(tmp.toFile(), new TreeMap<>(records));
+          Files.move(
+              tmp,
+              dir.resolve("kubelet-state.json"),
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+          saved = upTo;
+        } catch (IOException e) {
+          LOG.error("cannot save the kubelet's state: {}", e.toString());
+        }
+      }
+    }
+    stages.since("save the state file", t);
+  }
+
+  /** The file {@link #writeStages} keeps up to date in a lab's folder. */
+  public static Path stagesFile(Path dir) {
+    return dir.resolve("kubelet-stages.json");
+  }
+
+  private void writeStages() {
     try {
-      Path tmp = dir.resolve("kubelet-state.json.tmp");
-      JSON.writeValue(tmp.toFile(), new TreeMap<>(records));
-      Files.move(
-          tmp,
-          dir.resolve("kubelet-state.json"),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      stages.write(stagesFile(dir));
     } catch (IOException e) {
-      LOG.error("cannot save the kubelet's state: {}", e.toString());
+      LOG.warn("cannot write {}: {}", stagesFile(dir), e.toString());
     }
   }
 
@@ -814,6 +942,8 @@ public final class Kubelet implements AutoCloseable {
 
   @Override
   public void close() {
+    stageWriter.shutdownNow();
+    writeStages();
     worker.shutdownNow();
     nodeWorkers.values().forEach(ScheduledExecutorService::shutdownNow);
     if (pods != null) {

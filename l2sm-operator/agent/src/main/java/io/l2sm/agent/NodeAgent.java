@@ -70,7 +70,7 @@ public final class NodeAgent implements AutoCloseable {
   private final java.util.concurrent.ExecutorService workers =
       java.util.concurrent.Executors.newCachedThreadPool(daemon("plumbing"));
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -86,6 +86,9 @@ public final class NodeAgent implements AutoCloseable {
 
   /** OpenFlow port numbers in use on the bridge. Guarded by {@code plumbing}. */
   private final Set<Integer> usedOfports = new HashSet<>();
+
+  /** Attachments whose ADD is running, with their reserved port. Guarded by {@code plumbing}. */
+  private final Map<String, Integer> adding = new HashMap<>();
 
   /**
    * Attachments whose ADD failed after the controller may have taken them (its answer never came:
@@ -286,6 +289,9 @@ public final class NodeAgent implements AutoCloseable {
         if (ports.containsKey(id)) {
           it.remove();
           continue;
+        }
+        if (adding.containsKey(id)) {
+          continue; // an ADD of it again is running: it decides
         }
         if (!detachNow(id)) {
           return; // the controller is not answering: the next round tries again
@@ -732,172 +738,199 @@ public final class NodeAgent implements AutoCloseable {
       throw new CniException(
           CniException.UNKNOWN_CONTAINER, "network namespace " + netns + " does not exist");
     }
+    String host = "l2s" + hash(id, 12);
+    long t0 = System.nanoTime();
+    int port;
+    // Only the bookkeeping is under the lock: ADDs of different pods plumb at the same time, and
+    // their OVS ports go into shared transactions (Ovs.change).
+    synchronized (plumbing) {
+      Ovs.Port existing = ports.get(id);
+      if (existing != null || adding.containsKey(id)) {
+        throw new CniException(
+            CniException.INVALID_ENVIRONMENT,
+            "container " + env.get("CNI_CONTAINERID") + " already has interface " + ifName,
+            existing != null ? "port " + existing.name() + "; DEL it first" : "its ADD is running");
+      }
+      port = FIRST_ATTACHMENT_PORT;
+      while (usedOfports.contains(port)) {
+        port++;
+      }
+      usedOfports.add(port);
+      adding.put(id, port);
+    }
+    boolean done = false;
+    try {
+      String out = plumb(id, conf, ifName, r, host, port, t0);
+      done = true;
+      return out;
+    } finally {
+      synchronized (plumbing) {
+        adding.remove(id);
+        if (!done) {
+          usedOfports.remove(port);
+        }
+        plumbing.notifyAll();
+      }
+    }
+  }
+
+  /** The ADD's work once its port number is reserved; the port is in {@link #ports} on success. */
+  private String plumb(
+      String id, JsonNode conf, String ifName, AddRequest r, String host, int port, long t0) {
+    String netns = r.netns();
     String network = r.network();
     int mtu = r.mtu();
     String mac = r.mac();
     List<String> ips = r.ips();
-    String host = "l2s" + hash(id, 12);
     List<String> given;
-    synchronized (plumbing) {
-      long t0 = System.nanoTime();
-      Ovs.Port existing = ports.get(id);
-      if (existing != null) {
-        throw new CniException(
-            CniException.INVALID_ENVIRONMENT,
-            "container " + env.get("CNI_CONTAINERID") + " already has interface " + ifName,
-            "port " + existing.name() + "; DEL it first");
-      }
-      int port;
-      long tLinks;
-      long tOvs;
-      try {
-        // Node side in one ip batch. The node's end gets no IPv6 address (addrgenmode none),
-        // so its kernel never sends duplicate-address probes or MLD reports into the pod.
-        Exec.run(
-            List.of("ip", "-batch", "-"),
-            String.join(
-                "\n",
-                "link add "
-                    + host
-                    + " mtu "
-                    + mtu
-                    + " type veth peer name "
-                    + ifName
-                    + " address "
-                    + mac
-                    + " mtu "
-                    + mtu
-                    + " netns "
-                    + netns,
-                "link set dev " + host + " addrgenmode none",
-                "link set dev " + host + " up",
-                ""));
-        tLinks = System.nanoTime();
-        port = FIRST_ATTACHMENT_PORT;
-        while (usedOfports.contains(port)) {
-          port++;
-        }
-      } catch (Exec.Failure e) {
-        undo(host);
-        throw new CniException(CniException.IO_FAILURE, "cannot plumb " + ifName, e.getMessage());
-      }
-      // With the veth in place and the port number chosen, three things are independent: the
-      // pod's side of the link, the OVS port, and the controller's flows (OVS accepts flows for
-      // a port that appears a moment later). They run together; ADD returns when all are done.
-      final int ofport = port;
-      final String finalMac = mac;
-      CompletableFuture<Void> ovsSide =
-          CompletableFuture.runAsync(
-              () ->
-                  ovs.vsctl(
-                      "add-port",
-                      config.bridge(),
-                      host,
-                      "--",
-                      "set",
-                      "Interface",
-                      host,
-                      "ofport_request=" + ofport,
-                      "external_ids:" + ID + "=\"" + id + "\"",
-                      "external_ids:" + NETWORK + "=\"" + network + "\"",
-                      "external_ids:" + NETNS + "=\"" + netns + "\"",
-                      "external_ids:" + IFNAME + "=" + ifName,
-                      "external_ids:attached-mac=\"" + finalMac + "\""),
-              workers);
-      AttachRequest attach =
-          AttachRequest.newBuilder()
-              .setId(id)
-              .setNetwork(network)
-              .setNode(config.node())
-              .setPort(ofport)
-              .setMac(finalMac)
-              .addAllIps(ips)
-              .build();
-      CompletableFuture<io.l2sm.api.grpc.v1.Attachment> flows =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return controller
-                      .withWaitForReady()
-                      .withDeadlineAfter(10, TimeUnit.SECONDS)
-                      .attach(attach);
-                } catch (StatusRuntimeException e) {
-                  // A controller that lost its state no longer knows this switch: register again.
-                  if (e.getStatus().getCode() != Status.Code.NOT_FOUND
-                      || !String.valueOf(e.getStatus().getDescription())
-                          .contains("no switch is registered")) {
-                    throw e;
-                  }
-                  register(tunnels);
-                  return controller
-                      .withWaitForReady()
-                      .withDeadlineAfter(10, TimeUnit.SECONDS)
-                      .attach(attach);
+    long tLinks;
+    long tOvs;
+    try {
+      // Node side in one ip batch. The node's end gets no IPv6 address (addrgenmode none),
+      // so its kernel never sends duplicate-address probes or MLD reports into the pod.
+      Exec.run(
+          List.of("ip", "-batch", "-"),
+          String.join(
+              "\n",
+              "link add "
+                  + host
+                  + " mtu "
+                  + mtu
+                  + " type veth peer name "
+                  + ifName
+                  + " address "
+                  + mac
+                  + " mtu "
+                  + mtu
+                  + " netns "
+                  + netns,
+              "link set dev " + host + " addrgenmode none",
+              "link set dev " + host + " up",
+              ""));
+      tLinks = System.nanoTime();
+    } catch (Exec.Failure e) {
+      undo(host);
+      throw new CniException(CniException.IO_FAILURE, "cannot plumb " + ifName, e.getMessage());
+    }
+    // With the veth in place and the port number chosen, three things are independent: the
+    // pod's side of the link, the OVS port, and the controller's flows (OVS accepts flows for
+    // a port that appears a moment later). They run together; ADD returns when all are done.
+    final int ofport = port;
+    final String finalMac = mac;
+    CompletableFuture<Void> ovsSide =
+        CompletableFuture.runAsync(
+            () ->
+                ovs.change(
+                    List.of(
+                        "add-port",
+                        config.bridge(),
+                        host,
+                        "--",
+                        "set",
+                        "Interface",
+                        host,
+                        "ofport_request=" + ofport,
+                        "external_ids:" + ID + "=\"" + id + "\"",
+                        "external_ids:" + NETWORK + "=\"" + network + "\"",
+                        "external_ids:" + NETNS + "=\"" + netns + "\"",
+                        "external_ids:" + IFNAME + "=" + ifName,
+                        "external_ids:attached-mac=\"" + finalMac + "\"")),
+            workers);
+    AttachRequest attach =
+        AttachRequest.newBuilder()
+            .setId(id)
+            .setNetwork(network)
+            .setNode(config.node())
+            .setPort(ofport)
+            .setMac(finalMac)
+            .addAllIps(ips)
+            .build();
+    CompletableFuture<io.l2sm.api.grpc.v1.Attachment> flows =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return controller
+                    .withWaitForReady()
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .attach(attach);
+              } catch (StatusRuntimeException e) {
+                // A controller that lost its state no longer knows this switch: register again.
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND
+                    || !String.valueOf(e.getStatus().getDescription())
+                        .contains("no switch is registered")) {
+                  throw e;
                 }
-              },
-              workers);
-      // Requested addresses are known now; otherwise the controller assigns them (networks with
-      // a CIDR), so the pod's side waits for its answer.
-      CompletableFuture<List<String>> addresses =
-          ips.isEmpty()
-              ? flows.thenApply(a -> List.copyOf(a.getIpsList()))
-              : CompletableFuture.completedFuture(ips);
-      CompletableFuture<Void> podSide =
-          addresses.thenAcceptAsync(
-              list -> {
-                StringBuilder pod = new StringBuilder();
-                for (String ip : list) {
-                  pod.append("addr add ").append(ip).append(" dev ").append(ifName).append('\n');
-                }
-                pod.append("link set dev ").append(ifName).append(" up\n");
-                Exec.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", "-"), pod.toString());
-                if (config.userspace()) {
-                  // The userspace datapath passes frames over AF_PACKET without fixing partial
-                  // checksums: the pod must compute them itself.
-                  Exec.run("nsenter", "--net=" + netns, "ethtool", "-K", ifName, "tx", "off");
-                }
-              },
-              workers);
-      Throwable podError = failure(podSide);
-      Throwable ovsError = failure(ovsSide);
-      Throwable flowError = failure(flows);
-      tOvs = System.nanoTime();
-      if (podError != null || ovsError != null || flowError != null) {
-        if ((flowError == null || maybeTaken(flowError)) && !detachNow(id)) {
+                register(tunnels);
+                return controller
+                    .withWaitForReady()
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .attach(attach);
+              }
+            },
+            workers);
+    // Requested addresses are known now; otherwise the controller assigns them (networks with
+    // a CIDR), so the pod's side waits for its answer.
+    CompletableFuture<List<String>> addresses =
+        ips.isEmpty()
+            ? flows.thenApply(a -> List.copyOf(a.getIpsList()))
+            : CompletableFuture.completedFuture(ips);
+    CompletableFuture<Void> podSide =
+        addresses.thenAcceptAsync(
+            list -> {
+              StringBuilder pod = new StringBuilder();
+              for (String ip : list) {
+                pod.append("addr add ").append(ip).append(" dev ").append(ifName).append('\n');
+              }
+              pod.append("link set dev ").append(ifName).append(" up\n");
+              Exec.run(List.of("nsenter", "--net=" + netns, "ip", "-batch", "-"), pod.toString());
+              if (config.userspace()) {
+                // The userspace datapath passes frames over AF_PACKET without fixing partial
+                // checksums: the pod must compute them itself.
+                Exec.run("nsenter", "--net=" + netns, "ethtool", "-K", ifName, "tx", "off");
+              }
+            },
+            workers);
+    Throwable podError = failure(podSide);
+    Throwable ovsError = failure(ovsSide);
+    Throwable flowError = failure(flows);
+    tOvs = System.nanoTime();
+    if (podError != null || ovsError != null || flowError != null) {
+      if ((flowError == null || maybeTaken(flowError)) && !detachNow(id)) {
+        synchronized (plumbing) {
           doubtful.add(id);
-          LOG.warn("attachment {} may be held by the controller: detaching it later", id);
         }
-        undo(host);
-        if (flowError instanceof StatusRuntimeException e) {
-          Status.Code c = e.getStatus().getCode();
-          throw new CniException(
-              c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED
-                  ? CniException.TRY_AGAIN_LATER
-                  : CniException.CONTROLLER_REFUSED,
-              "the controller refused attachment " + id + ": " + e.getStatus().getDescription(),
-              c.name());
-        }
-        Throwable first = podError != null ? podError : ovsError != null ? ovsError : flowError;
-        throw new CniException(
-            CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
+        LOG.warn("attachment {} may be held by the controller: detaching it later", id);
       }
-      given = addresses.join();
+      undo(host);
+      if (flowError instanceof StatusRuntimeException e) {
+        Status.Code c = e.getStatus().getCode();
+        throw new CniException(
+            c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED
+                ? CniException.TRY_AGAIN_LATER
+                : CniException.CONTROLLER_REFUSED,
+            "the controller refused attachment " + id + ": " + e.getStatus().getDescription(),
+            c.name());
+      }
+      Throwable first = podError != null ? podError : ovsError != null ? ovsError : flowError;
+      throw new CniException(CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
+    }
+    given = addresses.join();
+    synchronized (plumbing) {
       doubtful.remove(id);
       ports.put(
           id,
           new Ovs.Port(host, port, Map.of(ID, id, NETWORK, network, "attached-mac", mac), null));
-      usedOfports.add(port);
-      LOG.info(
-          "attached {} to {} on port {} ({}) in {} ms: veth {} ms, then pod side, OVS port and"
-              + " flows together {} ms",
-          id,
-          network,
-          port,
-          mac,
-          (tOvs - t0) / 1_000_000,
-          (tLinks - t0) / 1_000_000,
-          (tOvs - tLinks) / 1_000_000);
     }
+    LOG.info(
+        "attached {} to {} on port {} ({}) in {} ms: veth {} ms, then pod side, OVS port and"
+            + " flows together {} ms",
+        id,
+        network,
+        port,
+        mac,
+        (tOvs - t0) / 1_000_000,
+        (tLinks - t0) / 1_000_000,
+        (tOvs - tLinks) / 1_000_000);
     return result(conf, ifName, mac, netns, given);
   }
 
@@ -937,6 +970,21 @@ public final class NodeAgent implements AutoCloseable {
 
   private String del(String id) {
     synchronized (plumbing) {
+      // A DEL of an attachment whose ADD is still running (the runtime gave up waiting) removes
+      // what that ADD makes, so it waits for it.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (adding.containsKey(id) && System.nanoTime() < until) {
+        try {
+          plumbing.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CniException(CniException.TRY_AGAIN_LATER, "interrupted");
+        }
+      }
+      if (adding.containsKey(id)) {
+        throw new CniException(
+            CniException.TRY_AGAIN_LATER, "the ADD of " + id + " is still running");
+      }
       Ovs.Port p = ports.get(id);
       detachQuietly(id);
       doubtful.remove(id);

@@ -8,31 +8,134 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The node's Open vSwitch, through ovs-vsctl on its database socket. */
 public final class Ovs {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(Ovs.class);
 
   /** An interface of the bridge with its OpenFlow port and our external ids. */
   public record Port(String name, int ofport, Map<String, String> externalIds, String error) {}
 
   private final String db;
+  private final Function<List<String>, String> run;
 
   /**
    * @param db the OVSDB target, e.g. {@code unix:/var/run/openvswitch/db.sock}
    */
   public Ovs(String db) {
+    this(db, Exec::run);
+  }
+
+  /** As above, running commands with {@code run} (their output, or an {@link Exec.Failure}). */
+  Ovs(String db, Function<List<String>, String> run) {
     this.db = db;
+    this.run = run;
   }
 
   public String vsctl(String... args) {
     List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=" + db, "--timeout=20"));
     cmd.addAll(List.of(args));
-    return Exec.run(cmd);
+    return run.apply(cmd);
   }
 
   public String vsctl(List<String> args) {
     return vsctl(args.toArray(String[]::new));
+  }
+
+  /** Changes waiting for the next shared transaction. Guarded by {@code this}. */
+  private final List<Change> queued = new ArrayList<>();
+
+  /** Whether {@link #committer} has rounds to commit. Guarded by {@code this}. */
+  private boolean committing;
+
+  /** Commits the queued changes, round after round. */
+  private final ExecutorService committer =
+      Executors.newSingleThreadExecutor(NodeAgent.daemon("ovsdb-commit"));
+
+  /** Commands in one shared transaction at most. */
+  static final int MAX_ROUND = 100;
+
+  private record Change(List<String> args, CompletableFuture<Void> done) {}
+
+  /**
+   * Runs one ovs-vsctl command (its words, e.g. {@code add-port br0 p1 -- set Interface p1 ...}),
+   * sharing the transaction with the commands other threads ask for meanwhile (a group commit):
+   * ovs-vswitchd reconsiders every port of the bridge once per transaction, so with hundreds of
+   * ports one transaction for many new ports costs about what one for a single port does. Returns
+   * when the change is applied. While a transaction runs, the next callers' commands queue and go
+   * together in the next one; if a shared transaction fails (nothing of it is applied), its
+   * commands are run one by one, so each caller gets its own outcome.
+   */
+  public void change(List<String> args) {
+    Change c = new Change(List.copyOf(args), new CompletableFuture<>());
+    synchronized (this) {
+      queued.add(c);
+      if (!committing) {
+        committing = true;
+        committer.execute(this::commitQueued);
+      }
+    }
+    try {
+      c.done().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Commits rounds of queued changes until none is left. */
+  private void commitQueued() {
+    while (true) {
+      List<Change> round;
+      synchronized (this) {
+        if (queued.isEmpty()) {
+          committing = false;
+          return;
+        }
+        List<Change> next = queued.subList(0, Math.min(queued.size(), MAX_ROUND));
+        round = List.copyOf(next);
+        next.clear();
+      }
+      commit(round);
+    }
+  }
+
+  private void commit(List<Change> round) {
+    if (round.size() > 1) {
+      List<String> all = new ArrayList<>();
+      for (Change c : round) {
+        if (!all.isEmpty()) {
+          all.add("--");
+        }
+        all.addAll(c.args());
+      }
+      try {
+        vsctl(all);
+        LOG.debug("{} changes in one OVSDB transaction", round.size());
+        round.forEach(c -> c.done().complete(null));
+        return;
+      } catch (RuntimeException e) {
+        // The transaction is all or nothing: nothing was applied. Each on its own tells which.
+      }
+    }
+    for (Change c : round) {
+      try {
+        vsctl(c.args());
+        c.done().complete(null);
+      } catch (RuntimeException e) {
+        c.done().completeExceptionally(e);
+      }
+    }
   }
 
   /** All interfaces of the database (one bridge per agent), with external ids parsed. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -157,10 +158,49 @@ final class SwitchSync {
     return installed == null ? 0 : installed.size();
   }
 
+  /**
+   * Brings the switch to {@code program} after the programs submitted before it. Programs are
+   * submitted in the order the desired state changed, each the whole program of the switch, so
+   * while one is being applied, a newer one replaces the one waiting: a burst of changes (many pods
+   * attached at once) costs the switch one difference per round, not one per change, and every
+   * caller's future completes once a program holding its change is on the switch.
+   */
   synchronized CompletableFuture<Void> submit(SwitchProgram program) {
-    tail = tail.exceptionally(e -> null).thenCompose(v -> apply(program));
-    return tail;
+    if (waiting != null) {
+      waitingProgram = program;
+      return waiting;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    waiting = done;
+    waitingProgram = program;
+    tail =
+        tail.exceptionally(e -> null)
+            .thenCompose(
+                v -> {
+                  SwitchProgram next;
+                  synchronized (this) {
+                    next = waitingProgram;
+                    waiting = null;
+                    waitingProgram = null;
+                  }
+                  return apply(next);
+                });
+    tail.whenComplete(
+        (v, e) -> {
+          if (e == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(e instanceof CompletionException c ? c.getCause() : e);
+          }
+        });
+    return done;
   }
+
+  /** Completes when the program waiting to be applied is; null when none waits. */
+  private CompletableFuture<Void> waiting;
+
+  /** The newest program submitted while another was being applied. */
+  private SwitchProgram waitingProgram;
 
   private CompletableFuture<Void> apply(SwitchProgram program) {
     Set<Long> knownFlows;

@@ -60,6 +60,31 @@ public final class FakeSwitch extends ChannelOutboundHandlerAdapter {
     return out;
   }
 
+  private boolean holdBarriers;
+  private final List<OFMessage> heldReplies = new ArrayList<>();
+  private int barriers;
+
+  /** From now on, barrier replies wait for {@link #releaseBarriers} (a slow switch). */
+  public synchronized void holdBarriers() {
+    holdBarriers = true;
+  }
+
+  /** Sends the barrier replies held back, and answers barriers at once again. */
+  public void releaseBarriers() {
+    List<OFMessage> replies;
+    synchronized (this) {
+      holdBarriers = false;
+      replies = List.copyOf(heldReplies);
+      heldReplies.clear();
+    }
+    replies.forEach(conn::received);
+  }
+
+  /** Barrier requests received so far: one per round of changes the controller sent. */
+  public synchronized int barriers() {
+    return barriers;
+  }
+
   /** Puts a flow there as if someone else had (e.g. a leftover with a foreign cookie). */
   public synchronized void inject(OFFlowAdd f) {
     flows.put(f.getCookie().getValue(), f);
@@ -83,7 +108,13 @@ public final class FakeSwitch extends ChannelOutboundHandlerAdapter {
         meters.put(mm.getMeterId(), ((OFMeterBandDrop) mm.getMeters().get(0)).getRate());
       }
     } else if (m instanceof OFBarrierRequest) {
-      conn.received(OfMessages.OF13.buildBarrierReply().setXid(m.getXid()).build());
+      barriers++;
+      OFMessage reply = OfMessages.OF13.buildBarrierReply().setXid(m.getXid()).build();
+      if (holdBarriers) {
+        heldReplies.add(reply);
+      } else {
+        conn.received(reply);
+      }
     } else if (m instanceof OFFlowStatsRequest) {
       List<OFFlowStatsEntry> entries = new ArrayList<>();
       for (OFFlowAdd f : flows.values()) {

@@ -205,6 +205,29 @@ class ControllerServiceTest {
   }
 
   @Test
+  void changesMadeWhileASwitchIsBusyReachItInOneRound() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    s1.holdBarriers();
+    int before = s1.barriers();
+    CompletableFuture<?> first = core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01");
+    List<CompletableFuture<?>> burst = new java.util.ArrayList<>();
+    for (int i = 2; i <= 6; i++) {
+      burst.add(core.attach("a" + i, "a", "n1", i, "02:00:00:00:00:0" + i));
+    }
+    // The first round is on the switch, unconfirmed; the five changes after it wait together.
+    assertThat(s1.barriers() - before).isEqualTo(1);
+    assertThat(first).isNotDone();
+    assertThat(burst).noneMatch(CompletableFuture::isDone);
+    s1.releaseBarriers();
+    done(first);
+    burst.forEach(ControllerServiceTest::done);
+    assertThat(s1.barriers() - before).as("rounds sent to the switch").isEqualTo(2);
+    assertThat(s1.flows().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            core.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+  }
+
+  @Test
   void aReconnectRemovesForeignFlowsAndOnlyThose() {
     done(core.createNetwork("a", Kind.VNET, 0));
     done(core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
