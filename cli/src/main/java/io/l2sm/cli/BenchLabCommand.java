@@ -289,7 +289,10 @@ public class BenchLabCommand implements Callable<Integer> {
             });
     Table.print(out, rows);
     out.println();
-    out.println("The lab kubelet's wall time per stage (3 node workers in parallel):");
+    out.println(
+        "The lab kubelet's wall time per stage (up to "
+            + Kubelet.PODS_IN_PARALLEL
+            + " pods per node at once, so totals exceed the wall time):");
     List<String[]> st = new ArrayList<>();
     st.add(new String[] {"STAGE", "COUNT", "TOTAL S", "MEAN MS", "MAX MS"});
     stages.forEach(
@@ -375,9 +378,8 @@ public class BenchLabCommand implements Callable<Integer> {
       usedK += Long.parseLong(m.group(1));
     }
     double usedMib = usedK / 1024.0;
-    String rss = Testbed.run("ps -o rss= -p " + pid).out().strip();
     report.figure(new Figure("operator_heap_after_gc_mib", usedMib, "MiB", 1, usedMib, usedMib));
-    double rssMib = rss.isEmpty() ? -1 : Long.parseLong(rss) / 1024.0;
+    double rssMib = rssMibOf(pid);
     report.figure(new Figure("operator_rss_mib", rssMib, "MiB", 1, rssMib, rssMib));
     // Every other long-running part's resident memory with the burst's pods in place; the agents'
     // as one figure (the largest of the nodes') against its target, each also as a reference.
@@ -397,8 +399,12 @@ public class BenchLabCommand implements Callable<Integer> {
 
   /** The resident memory of a lab part's process, in MiB; -1 when it is not running. */
   private static double rssMib(LabInfo lab, String part) {
-    String pid =
-        Testbed.run("pgrep -f -- '" + Lab.pattern(lab, part) + "'").out().strip().split("\n")[0];
+    return rssMibOf(
+        Testbed.run("pgrep -f -- '" + Lab.pattern(lab, part) + "'").out().strip().split("\n")[0]);
+  }
+
+  /** The resident memory of process {@code pid}, in MiB; -1 when there is none. */
+  private static double rssMibOf(String pid) {
     String rss = pid.isEmpty() ? "" : Testbed.run("ps -o rss= -p " + pid).out().strip();
     return rss.isEmpty() ? -1 : Long.parseLong(rss) / 1024.0;
   }

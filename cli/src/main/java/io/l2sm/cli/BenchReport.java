@@ -146,13 +146,8 @@ final class BenchReport {
             : new String[] {"FIGURE", "VALUE", "UNIT", "RUNS", "MIN", "MAX"});
     figures.forEach(
         f -> {
-          String[] r = row(f);
-          if (withTargets) {
-            r = java.util.Arrays.copyOf(r, 7);
-            Target t = judged.get(f.name());
-            r[6] = t == null ? "" : t.text();
-          }
-          rows.add(r);
+          Target t = judged.get(f.name());
+          rows.add(withTarget(row(f), withTargets, t == null ? "" : t.text()));
         });
     references.forEach(
         f -> {
@@ -160,18 +155,20 @@ final class BenchReport {
               row(
                   new Figure(
                       "(reference) " + f.name(), f.value(), f.unit(), f.runs(), f.min(), f.max()));
-          rows.add(withTargets ? java.util.Arrays.copyOf(r, 7) : r);
+          rows.add(withTarget(r, withTargets, ""));
         });
-    if (withTargets) {
-      rows.forEach(
-          r -> {
-            if (r[6] == null) {
-              r[6] = "";
-            }
-          });
-    }
     Table.print(out, rows);
     out.flush();
+  }
+
+  /** The row with a TARGET cell when the table has that column. */
+  private static String[] withTarget(String[] row, boolean column, String target) {
+    if (!column) {
+      return row;
+    }
+    String[] r = java.util.Arrays.copyOf(row, row.length + 1);
+    r[row.length] = target;
+    return r;
   }
 
   private static String[] row(Figure f) {

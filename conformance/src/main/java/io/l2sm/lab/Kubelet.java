@@ -114,7 +114,7 @@ public final class Kubelet implements AutoCloseable {
    * Pods a node sets up at the same time, as a kubelet's pod workers do: with several CNI ADDs in
    * flight, a node's agent puts their switch ports into shared OVSDB transactions.
    */
-  static final int PODS_IN_PARALLEL = 8;
+  public static final int PODS_IN_PARALLEL = 8;
 
   /** Workers per node: pods of one node and of different nodes are set up in parallel. */
   private final Map<String, ScheduledExecutorService> nodeWorkers = new ConcurrentHashMap<>();

@@ -37,6 +37,13 @@ public final class StageTimes {
   /** Per stage: count, total nanoseconds, longest nanoseconds. */
   private final Map<String, AtomicLongArray> stages = new ConcurrentHashMap<>();
 
+  /** Occurrences added so far, to tell whether anything changed since a write. */
+  private final java.util.concurrent.atomic.AtomicLong added =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** {@link #added} when the last write began. */
+  private volatile long written = -1;
+
   /** Adds one occurrence of {@code stage} that started at {@code startNanos} (System.nanoTime). */
   public void since(String stage, long startNanos) {
     add(stage, System.nanoTime() - startNanos);
@@ -47,6 +54,7 @@ public final class StageTimes {
     a.incrementAndGet(0);
     a.addAndGet(1, nanos);
     a.accumulateAndGet(2, nanos, Math::max);
+    added.incrementAndGet();
   }
 
   public Map<String, Stage> snapshot() {
@@ -55,11 +63,16 @@ public final class StageTimes {
     return out;
   }
 
-  /** Writes the snapshot to {@code file} atomically. */
+  /** Writes the snapshot to {@code file} atomically, unless nothing was added since the last. */
   public void write(Path file) throws IOException {
+    long now = added.get();
+    if (now == written) {
+      return;
+    }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     JSON.writeValue(tmp.toFile(), snapshot());
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    written = now;
   }
 
   /** A snapshot written by {@link #write}; empty when there is none. */
