@@ -1291,7 +1291,23 @@ public final class Suite {
     awaitRunning(n + " pods Running", 120_000, names);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     int got = ping("m0", "10.210.1." + n);
-    expect(got == 3, "m0 -> m" + (n - 1) + ": " + got + "/3");
+    if (got != 3) {
+      // What a failure looked like: m0's neighbour entry for the last pod, and whether the path
+      // came back (a transient cut) or not (a missing flow or port).
+      String neigh = sh("m0", "ip neigh show 10.210.1." + n).out().strip();
+      Thread.sleep(2000);
+      int later = ping("m0", "10.210.1." + n);
+      throw new AssertionError(
+          "m0 -> m"
+              + (n - 1)
+              + ": "
+              + got
+              + "/3 (m0's neighbour entry: '"
+              + neigh
+              + "'; 2 s later "
+              + later
+              + "/3)");
+    }
     for (String name : names) {
       k().pods().inNamespace(NS).withName(name).delete();
     }

@@ -78,7 +78,7 @@ class ConformanceE2E {
     var run =
         LabCluster.cli(
             "conformance", "--quick", "--report", json.toString(), "--report", md.toString());
-    assertThat(run.getKey()).as(run.getValue()).isZero();
+    assertThat(run.getKey()).as(() -> run.getValue() + LabCluster.logTails(lab, 150)).isZero();
     Map<String, JsonNode> cases = cases(json);
     assertThat(cases).hasSize(24);
     assertThat(cases).containsKey("connectivity/unnamed-nad-inter-node");

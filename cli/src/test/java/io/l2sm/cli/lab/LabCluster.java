@@ -60,6 +60,25 @@ final class LabCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The last {@code lines} lines of each part's log in a lab cluster's folder (controller, agents,
+   * operator, kubelet, API server), for a failure's message: what the parts said when it happened.
+   */
+  static String logTails(LabInfo lab, int lines) {
+    StringBuilder out = new StringBuilder();
+    try (var logs = Files.list(Path.of(lab.dir()))) {
+      for (Path log : logs.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        List<String> all = Files.readAllLines(log);
+        out.append("\n--- ").append(log.getFileName()).append(" (last lines) ---\n");
+        all.subList(Math.max(0, all.size() - lines), all.size())
+            .forEach(l -> out.append(l).append('\n'));
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      out.append("\n(the lab's logs could not be read: ").append(e).append(')');
+    }
+    return out.toString();
+  }
+
   /** Runs the command line in process; returns its exit code and all it printed. */
   static Map.Entry<Integer, String> cli(String... args) {
     java.io.StringWriter out = new java.io.StringWriter();

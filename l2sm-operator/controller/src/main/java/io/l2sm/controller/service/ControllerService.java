@@ -133,26 +133,39 @@ public final class ControllerService implements SwitchListener {
   void endHold() {
     holdUntil = 0;
     heldVnis.clear();
-    Map<SwitchSync, SwitchProgram> resync = new HashMap<>();
+    List<CompletableFuture<Void>> rounds = new ArrayList<>();
+    List<SwitchSync> which = new ArrayList<>();
     synchronized (this) {
       for (SwitchState s : state.switches().values()) {
         SwitchSync sync = syncs.get(s.dpid());
-        SwitchProgram rules = desired.get(s.node());
-        if (sync != null && rules != null) {
-          resync.put(sync, rules);
+        if (sync != null && desired.get(s.node()) != null) {
+          which.add(sync);
+          rounds.add(sync.submit());
         }
       }
     }
-    resync.forEach(
-        (sync, rules) ->
-            sync.submit(rules)
-                .whenComplete(
-                    (v, e) -> {
-                      if (e != null) {
-                        LOG.warn(
-                            "ending the hold on {} failed: {}", sync.connection(), e.toString());
-                      }
-                    }));
+    for (int i = 0; i < which.size(); i++) {
+      SwitchSync sync = which.get(i);
+      rounds
+          .get(i)
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  LOG.warn("ending the hold on {} failed: {}", sync.connection(), e.toString());
+                }
+              });
+    }
+  }
+
+  /** The program the switch of {@code dpid} should hold now; null when it is no known node's. */
+  private synchronized SwitchProgram programOf(long dpid) {
+    String node = nodeOf(dpid);
+    return node == null ? null : desired.get(node);
+  }
+
+  /** A round that brings {@code sync}'s switch to its current program. */
+  private synchronized CompletableFuture<Void> resync(SwitchSync sync) {
+    return sync.submit();
   }
 
   // ---- queries ----
@@ -555,7 +568,7 @@ public final class ControllerService implements SwitchListener {
               }
               return sync;
             })
-        .thenCompose(sync -> sync.submit(desiredPrograms().get(node)));
+        .thenCompose(this::resync);
   }
 
   public CompletableFuture<Void> detach(String id) {
@@ -879,7 +892,7 @@ public final class ControllerService implements SwitchListener {
   public void connected(SwitchConnection conn) {
     String node;
     SwitchSync sync;
-    SwitchProgram rules;
+    CompletableFuture<Void> reconciled;
     synchronized (this) {
       node = nodeOf(conn.dpid());
       if (node != null && !speaksFor(conn.identity(), node)) {
@@ -893,27 +906,26 @@ public final class ControllerService implements SwitchListener {
         conn.close();
         return;
       }
-      sync = new SwitchSync(conn, node, flowMods, this::holding);
+      sync = new SwitchSync(conn, node, flowMods, this::holding, () -> programOf(conn.dpid()));
       SwitchSync old = syncs.put(conn.dpid(), sync);
       if (old != null) {
         old.connection().close();
       }
-      rules = node == null ? null : desired.get(node);
+      reconciled = node == null || desired.get(node) == null ? null : sync.submit();
     }
     emit(new Event("switch", node == null ? conn.dpidHex() : node, "connected"));
     if (node == null && holding()) {
       // A switch of the state that was lost: the VNIs its flows use stay out of new networks.
       conn.flowStats().thenAccept(entries -> heldVnis.addAll(SwitchSync.vnis(entries)));
     }
-    if (rules != null) {
-      sync.submit(rules)
-          .whenComplete(
-              (v, e) -> {
-                if (e != null) {
-                  LOG.warn("switch {} could not be reconciled: {}", conn, e.toString());
-                }
-                wakeWaiters(node);
-              });
+    if (reconciled != null) {
+      reconciled.whenComplete(
+          (v, e) -> {
+            if (e != null) {
+              LOG.warn("switch {} could not be reconciled: {}", conn, e.toString());
+            }
+            wakeWaiters(node);
+          });
     }
   }
 
@@ -979,15 +991,15 @@ public final class ControllerService implements SwitchListener {
       }
       store.save(next);
       SortedMap<String, SwitchProgram> compiled = compiler.apply(next);
-      for (SwitchState s : next.switches().values()) {
-        SwitchSync sync = syncs.get(s.dpid());
-        SwitchProgram rules = compiled.get(s.node());
-        if (sync != null && !Objects.equals(rules, desired.get(s.node()))) {
-          pushes.add(sync.submit(rules));
-        }
-      }
+      SortedMap<String, SwitchProgram> before = desired;
       state = next;
       desired = compiled;
+      for (SwitchState s : next.switches().values()) {
+        SwitchSync sync = syncs.get(s.dpid());
+        if (sync != null && !Objects.equals(compiled.get(s.node()), before.get(s.node()))) {
+          pushes.add(sync.submit());
+        }
+      }
     }
     emit(event);
     return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))

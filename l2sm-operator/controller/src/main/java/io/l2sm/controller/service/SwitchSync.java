@@ -53,6 +53,7 @@ final class SwitchSync {
   private final String node;
   private final AtomicLong flowMods;
   private final java.util.function.BooleanSupplier holding;
+  private final java.util.function.Supplier<SwitchProgram> program;
   private Set<Long> installed;
 
   /** Inherited flows by cookie. */
@@ -62,15 +63,22 @@ final class SwitchSync {
   private Map<Long, Long> meters;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
+  /**
+   * @param holding whether inherited flows are held now
+   * @param program the program the switch should hold now (null: none, it is no known node's), read
+   *     under the controller's lock when a round starts
+   */
   SwitchSync(
       SwitchConnection conn,
       String node,
       AtomicLong flowMods,
-      java.util.function.BooleanSupplier holding) {
+      java.util.function.BooleanSupplier holding,
+      java.util.function.Supplier<SwitchProgram> program) {
     this.conn = conn;
     this.node = node;
     this.flowMods = flowMods;
     this.holding = holding;
+    this.program = program;
   }
 
   /**
@@ -159,31 +167,29 @@ final class SwitchSync {
   }
 
   /**
-   * Brings the switch to {@code program} after the programs submitted before it. Programs are
-   * submitted in the order the desired state changed, each the whole program of the switch, so
-   * while one is being applied, a newer one replaces the one waiting: a burst of changes (many pods
-   * attached at once) costs the switch one difference per round, not one per change, and every
-   * caller's future completes once a program holding its change is on the switch.
+   * Brings the switch to the program {@link #program} gives at the time it is applied, after the
+   * rounds submitted before. While one round is being applied, further submits share the one
+   * waiting: a burst of changes (many pods attached at once) costs the switch one difference per
+   * round, not one per change. Since a round reads the program when it starts, never when it was
+   * submitted, no round can put back an older program than one a caller already waits for; every
+   * caller's future completes once a program at least as new as its change is on the switch.
+   * Callers hold the controller's lock, as the program supplier does (one lock order).
    */
-  synchronized CompletableFuture<Void> submit(SwitchProgram program) {
+  synchronized CompletableFuture<Void> submit() {
     if (waiting != null) {
-      waitingProgram = program;
       return waiting;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     waiting = done;
-    waitingProgram = program;
     tail =
         tail.exceptionally(e -> null)
             .thenCompose(
                 v -> {
-                  SwitchProgram next;
                   synchronized (this) {
-                    next = waitingProgram;
                     waiting = null;
-                    waitingProgram = null;
                   }
-                  return apply(next);
+                  SwitchProgram next = program.get();
+                  return next == null ? CompletableFuture.completedFuture(null) : apply(next);
                 });
     tail.whenComplete(
         (v, e) -> {
@@ -196,11 +202,8 @@ final class SwitchSync {
     return done;
   }
 
-  /** Completes when the program waiting to be applied is; null when none waits. */
+  /** Completes when the round waiting to start is applied; null when none waits. */
   private CompletableFuture<Void> waiting;
-
-  /** The newest program submitted while another was being applied. */
-  private SwitchProgram waitingProgram;
 
   private CompletableFuture<Void> apply(SwitchProgram program) {
     Set<Long> knownFlows;

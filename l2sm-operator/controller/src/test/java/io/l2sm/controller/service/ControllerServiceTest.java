@@ -228,6 +228,27 @@ class ControllerServiceTest {
   }
 
   @Test
+  void aSwitchThatReconnectsDuringABurstEndsWithTheNewestProgram() {
+    done(core.createNetwork("a", Kind.VNET, 0));
+    s1.holdBarriers();
+    core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01");
+    // The switch dials in again while a round is on it: its reconcile round is in flight, and a
+    // burst of changes made meanwhile waits for one round after it.
+    core.connected(s1.connect());
+    List<CompletableFuture<?>> burst = new java.util.ArrayList<>();
+    for (int i = 2; i <= 6; i++) {
+      burst.add(core.attach("a" + i, "a", "n1", i, "02:00:00:00:00:0" + i));
+    }
+    assertThat(burst).noneMatch(CompletableFuture::isDone);
+    s1.releaseBarriers();
+    burst.forEach(ControllerServiceTest::done);
+    assertThat(s1.flows().keySet())
+        .as("the switch holds the program of the last change, not the one it reconnected with")
+        .containsExactlyInAnyOrderElementsOf(
+            core.desiredPrograms().get("n1").flows().stream().map(FlowRule::cookie).toList());
+  }
+
+  @Test
   void aReconnectRemovesForeignFlowsAndOnlyThose() {
     done(core.createNetwork("a", Kind.VNET, 0));
     done(core.attach("a1", "a", "n1", 1, "02:00:00:00:00:01"));
