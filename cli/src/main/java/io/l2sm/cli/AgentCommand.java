@@ -251,12 +251,18 @@ public class AgentCommand implements Callable<Integer> {
 
   static void installShim(Path target) throws java.io.IOException {
     Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(".l2sm.tmp");
-    try (InputStream in = NodeAgent.class.getResourceAsStream("l2sm-cni")) {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    // A temporary file of its own: agents sharing a folder (a host's edge devices, the lab's
+    // nodes) may install at the same moment.
+    Path tmp = Files.createTempFile(target.getParent(), ".l2sm.", ".tmp");
+    try {
+      try (InputStream in = NodeAgent.class.getResourceAsStream("l2sm-cni")) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      // rename over the old file: a running plugin keeps its inode
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    // rename over the old file: a running plugin keeps its inode
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

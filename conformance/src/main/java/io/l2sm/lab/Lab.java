@@ -455,8 +455,7 @@ public final class Lab {
             processes);
     start(lab, "apiserver");
     lab.write(dir);
-    start(lab, "operator");
-    start(lab, "kubelet");
+    startAll(lab, "operator", "kubelet");
     awaitMesh(tb, nodes);
     tb.releaseClient();
     return lab;
@@ -674,6 +673,44 @@ public final class Lab {
   public static void start(
       LabInfo lab, String part, java.util.function.UnaryOperator<List<String>> rewrite)
       throws Exception {
+    launch(lab, part, rewrite).await();
+  }
+
+  /**
+   * Starts several parts at once (their JVMs' starts overlap) and waits until all are ready, the
+   * first to fail reported.
+   */
+  static void startAll(LabInfo lab, String... parts) throws Exception {
+    List<Launched> launched = new ArrayList<>();
+    for (String part : parts) {
+      launched.add(launch(lab, part, java.util.function.UnaryOperator.identity()));
+    }
+    for (Launched l : launched) {
+      l.await();
+    }
+  }
+
+  /** A part's process just started: what it runs and where it logs from. */
+  private record Launched(LabInfo lab, String part, Process process, Path log, long logStart) {
+    /** Waits until the part is ready (60 s at most). */
+    void await() throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        if (ready(lab, part, log, logStart)) {
+          return;
+        }
+        if (!process.isAlive()) {
+          break; // it exited: what it said is the reason
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException(part + " did not start: " + since(log, logStart));
+    }
+  }
+
+  private static Launched launch(
+      LabInfo lab, String part, java.util.function.UnaryOperator<List<String>> rewrite)
+      throws IOException {
     List<String> recorded = lab.processes().get(part);
     List<String> cmd = recorded == null ? null : rewrite.apply(recorded);
     if (cmd == null) {
@@ -686,19 +723,13 @@ public final class Lab {
       Files.deleteIfExists(Path.of(lab.node(node).agentSocket()));
     }
     long logStart = Files.exists(log) ? Files.size(log) : 0;
-    new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (ready(lab, part, log, logStart)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(part + " did not start: " + since(log, logStart));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    return new Launched(lab, part, p, log, logStart);
   }
 
   /** The log's text from {@code start} on: what this run of a part wrote. */
@@ -720,7 +751,7 @@ public final class Lab {
       // It says it is serving once the CRDs are registered.
       return since(log, logStart).contains("l2sm apiserver: serving");
     }
-    if (part.equals("controller") || part.equals(InterDomain.NAME)) {
+    if (part.equals("controller") || part.equals("operator") || part.equals(InterDomain.NAME)) {
       String http = lab.processes().get(part).get(lab.processes().get(part).indexOf("--http") + 1);
       try {
         HttpURLConnection c =

@@ -254,8 +254,14 @@ public final class Testbed implements AutoCloseable {
       }
       if (extras.processes()) {
         startController();
-        for (String n : nodes.keySet()) {
-          startAgent(n);
+        // The agents start together: each JVM's start is most of an agent's start-up.
+        List<String> all = List.copyOf(nodes.keySet());
+        Map<String, Process> launched = new java.util.LinkedHashMap<>();
+        for (String n : all) {
+          launched.put(n, launchAgent(n));
+        }
+        for (String n : all) {
+          awaitAgent(n, launched.get(n));
         }
       }
     } catch (RuntimeException e) {
@@ -478,6 +484,11 @@ public final class Testbed implements AutoCloseable {
   }
 
   public void startAgent(String n) throws Exception {
+    awaitAgent(n, launchAgent(n));
+  }
+
+  /** Starts a node's agent without waiting for it. */
+  private Process launchAgent(String n) throws IOException {
     Files.deleteIfExists(socket(n));
     Path mountNs = agentMountNamespaces.get(n);
     List<String> cmd =
@@ -527,6 +538,11 @@ public final class Testbed implements AutoCloseable {
     commands.put("agent-" + n, List.copyOf(cmd));
     Process p = start(cmd, "agent-" + n + ".log");
     agents.put(n, p);
+    return p;
+  }
+
+  /** Waits until a launched agent serves its CNI socket and its switch is connected. */
+  private void awaitAgent(String n, Process p) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(socket(n))) {
       if (System.nanoTime() > deadline || !p.isAlive()) {
@@ -575,19 +591,26 @@ public final class Testbed implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC"));
+    java.util.Optional<Path> jar = selfJar();
+    if (jar.isPresent()) {
+      cmd.addAll(List.of("-jar", jar.get().toString()));
+    } else {
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.l2sm.cli.Main"));
+    }
+    return cmd;
+  }
+
+  /** The l2sm program's own jar (the CLI module's), when it was started from one. */
+  static java.util.Optional<Path> selfJar() {
     try {
-      // The l2sm program's own jar (the CLI module), when it was started from one.
       Class<?> main = Class.forName("io.l2sm.cli.Main");
       Path code = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (code.toString().endsWith(".jar")) {
-        cmd.addAll(List.of("-jar", code.toString()));
-        return cmd;
-      }
+      return code.toString().endsWith(".jar")
+          ? java.util.Optional.of(code)
+          : java.util.Optional.empty();
     } catch (ClassNotFoundException | java.net.URISyntaxException | RuntimeException e) {
-      // not started from the CLI's jar: use the classpath
+      return java.util.Optional.empty(); // not started from the CLI's jar: the classpath is used
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.l2sm.cli.Main"));
-    return cmd;
   }
 
   /**
