@@ -83,7 +83,7 @@ pod() {
   ovs-vsctl --db="unix:$D/$n/db.sock" add-port br0 "$P-$name"
 }
 
-# tcp FROM TO_POD TO_IP: Gbit/s received, 0 when nothing arrived
+# tcp FROM TO_POD TO_IP: what arrived, in Gbit/s ("no result" when iperf3 reported none)
 tcp() {
   ip netns exec "$P-$2" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
   local server=$!
@@ -97,9 +97,9 @@ tcp() {
 import json, sys
 try:
     r = json.loads(sys.stdin.read())
-    print("%.2f" % (r["end"]["sum_received"]["bits_per_second"] / 1e9))
+    print("%.2f Gbit/s" % (r["end"]["sum_received"]["bits_per_second"] / 1e9))
 except Exception:
-    print("0.00")
+    print("no result (iperf3 printed no figure)")
 ' <<<"$json"
 }
 
@@ -117,7 +117,7 @@ run() { # run TSO(0|1) LABEL
   # the first ping learns the MACs and the tunnel's neighbour
   ip netns exec "$P-a1" ping -c 2 -W 2 10.97.0.2 >/dev/null || echo "  (a1 -> a2 did not ping)"
   ip netns exec "$P-a1" ping -c 2 -W 2 10.97.0.3 >/dev/null || echo "  (a1 -> b1 did not ping)"
-  echo "$2: same node $(tcp a1 a2 10.97.0.2) Gbit/s, across nodes (VXLAN) $(tcp a1 b1 10.97.0.3) Gbit/s"
+  echo "$2: same node $(tcp a1 a2 10.97.0.2), across nodes (VXLAN) $(tcp a1 b1 10.97.0.3)"
   local said
   said=$(cat "$D"/a/ovs-vswitchd.log "$D"/b/ovs-vswitchd.log | grep -iE 'offload|segmentation' |
     sed -E 's/^[^|]*\|[0-9]+\|//' | sort | uniq -c | sort -rn | head -5 || true)

@@ -133,27 +133,19 @@ public final class ControllerService implements SwitchListener {
   void endHold() {
     holdUntil = 0;
     heldVnis.clear();
-    List<CompletableFuture<Void>> rounds = new ArrayList<>();
-    List<SwitchSync> which = new ArrayList<>();
     synchronized (this) {
       for (SwitchState s : state.switches().values()) {
         SwitchSync sync = syncs.get(s.dpid());
-        if (sync != null && desired.get(s.node()) != null) {
-          which.add(sync);
-          rounds.add(sync.submit());
+        if (sync != null) {
+          sync.submit()
+              .whenComplete(
+                  (v, e) -> {
+                    if (e != null) {
+                      LOG.warn("ending the hold on {} failed: {}", sync.connection(), e.toString());
+                    }
+                  });
         }
       }
-    }
-    for (int i = 0; i < which.size(); i++) {
-      SwitchSync sync = which.get(i);
-      rounds
-          .get(i)
-          .whenComplete(
-              (v, e) -> {
-                if (e != null) {
-                  LOG.warn("ending the hold on {} failed: {}", sync.connection(), e.toString());
-                }
-              });
     }
   }
 
@@ -911,7 +903,7 @@ public final class ControllerService implements SwitchListener {
       if (old != null) {
         old.connection().close();
       }
-      reconciled = node == null || desired.get(node) == null ? null : sync.submit();
+      reconciled = node == null ? null : sync.submit();
     }
     emit(new Event("switch", node == null ? conn.dpidHex() : node, "connected"));
     if (node == null && holding()) {
