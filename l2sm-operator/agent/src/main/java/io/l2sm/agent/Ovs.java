@@ -93,6 +93,11 @@ public final class Ovs {
     }
   }
 
+  /** How many changes wait for the next transaction (for tests that line callers up). */
+  synchronized int waiting() {
+    return queued.size();
+  }
+
   /** Commits rounds of queued changes until none is left. */
   private void commitQueued() {
     while (true) {

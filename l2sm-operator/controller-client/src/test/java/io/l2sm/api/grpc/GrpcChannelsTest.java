@@ -49,10 +49,8 @@ class GrpcChannelsTest {
       await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> channel.getState(false) != ConnectivityState.READY);
-      for (int i = 0; i < 20; i++) {
-        System.err.println("STATE " + channel.getState(false));
-        Thread.sleep(100);
-      }
+      // Down for 2 s, so the channel has failed attempts behind it when the server returns.
+      Thread.sleep(2000);
       Server again =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).build().start();
       try {
@@ -61,10 +59,6 @@ class GrpcChannelsTest {
             .pollInterval(Duration.ofMillis(10))
             .until(() -> channel.getState(false) == ConnectivityState.READY);
       } finally {
-        for (int i = 0; i < 20; i++) {
-          System.err.println("STATE2 " + channel.getState(false));
-          Thread.sleep(100);
-        }
         again.shutdownNow();
       }
     } finally {
