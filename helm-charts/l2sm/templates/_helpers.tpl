@@ -156,3 +156,23 @@ them (the agents, the edge device), sharing its ovs-run volume.
   hostPath: {path: {{ .Values.agent.ovs.hostRunDir }}, type: Directory}
 {{- end }}
 {{- end -}}
+
+{{/* "true" when the parts are scraped through PodMonitors (the Prometheus operator) rather than
+     through annotations: metrics.podMonitor "on", or "auto" with the PodMonitor CRD installed. */}}
+{{- define "l2sm.podMonitor" -}}
+{{- $m := .Values.metrics.podMonitor -}}
+{{- if and .Values.metrics.enabled (or (eq $m "on") (and (eq $m "auto") (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PodMonitor"))) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* A pod's scrape annotations, when metrics are on and no PodMonitor takes the pod:
+     (dict "ctx" $ "port" 8080 "scheme" "http") */}}
+{{- define "l2sm.scrape" -}}
+{{- if and .ctx.Values.metrics.enabled (not (include "l2sm.podMonitor" .ctx)) }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: /metrics
+prometheus.io/scheme: {{ .scheme | default "http" }}
+{{- end }}
+{{- end -}}

@@ -142,7 +142,7 @@ public class AgentCommand implements Callable<Integer> {
       defaultValue = ":9653",
       description =
           "Probes: /healthz (the CNI socket is served), /readyz (the node's switch is connected"
-              + " to the controller) (default: ${DEFAULT-VALUE}).")
+              + " to the controller); /metrics (Prometheus text) (default: ${DEFAULT-VALUE}).")
   String http;
 
   @Option(

@@ -2,6 +2,9 @@ package io.l2sm.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.l2sm.metrics.PartMetrics;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,13 +15,17 @@ import java.util.function.Supplier;
 /**
  * A long-running part's probes over HTTP: {@code /healthz} (liveness) and {@code /readyz}
  * (readiness). Each check answers null when all is well, or what is wrong: 200 "ok" or 503 with
- * that text, so a probe's failure says why.
+ * that text, so a probe's failure says why. Also {@code /metrics}: the meters the part records in
+ * Micrometer's global registry (reconciles, CNI requests) and the JVM's, in the Prometheus text
+ * format ({@link PartMetrics}).
  */
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
+  private final PrometheusMeterRegistry metrics;
 
-  private HealthServer(HttpServer server) {
+  private HealthServer(HttpServer server, PrometheusMeterRegistry metrics) {
     this.server = server;
+    this.metrics = metrics;
   }
 
   /**
@@ -74,8 +81,11 @@ public final class HealthServer implements AutoCloseable {
             }));
     s.createContext("/healthz", x -> answer(x, live));
     s.createContext("/readyz", x -> answer(x, ready));
+    PrometheusMeterRegistry metrics = PartMetrics.create();
+    Metrics.addRegistry(metrics);
+    s.createContext("/metrics", x -> send(x, 200, PartMetrics.CONTENT_TYPE, metrics.scrape()));
     s.start();
-    return new HealthServer(s);
+    return new HealthServer(s, metrics);
   }
 
   public InetSocketAddress address() {
@@ -89,9 +99,15 @@ public final class HealthServer implements AutoCloseable {
     } catch (RuntimeException e) {
       why = "the check failed: " + e;
     }
-    byte[] body = (why == null ? "ok\n" : why + "\n").getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    x.sendResponseHeaders(why == null ? 200 : 503, body.length);
+    send(
+        x, why == null ? 200 : 503, "text/plain; charset=utf-8", why == null ? "ok\n" : why + "\n");
+  }
+
+  private static void send(HttpExchange x, int status, String type, String text)
+      throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", type);
+    x.sendResponseHeaders(status, body.length);
     try (OutputStream o = x.getResponseBody()) {
       o.write(body);
     }
@@ -100,5 +116,7 @@ public final class HealthServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    Metrics.removeRegistry(metrics);
+    metrics.close();
   }
 }

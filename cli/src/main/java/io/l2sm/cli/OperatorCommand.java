@@ -96,7 +96,7 @@ public class OperatorCommand implements Callable<Integer> {
       defaultValue = ":9652",
       description =
           "Probes: /healthz (the informers watch), /readyz (they have listed their objects and the"
-              + " controller is reachable) (default: ${DEFAULT-VALUE}).")
+              + " controller is reachable); /metrics (Prometheus text) (default: ${DEFAULT-VALUE}).")
   String http;
 
   @Option(

@@ -3,6 +3,9 @@ package io.l2sm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.l2sm.metrics.PartMetrics;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,5 +55,33 @@ class HealthServerTest {
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).isEqualTo("starting\n");
     }
+  }
+
+  @Test
+  void metricsRecordedAnywhereInThePartAreServedWithTheJvms() throws Exception {
+    int registries = Metrics.globalRegistry.getRegistries().size();
+    Timer requests =
+        Timer.builder("l2sm.test.requests").tag("outcome", "ok").register(Metrics.globalRegistry);
+    try (HealthServer s =
+        HealthServer.start(new InetSocketAddress("127.0.0.1", 0), () -> null, () -> null)) {
+      requests.record(Duration.ofMillis(30));
+      requests.record(Duration.ofMillis(50));
+      HttpResponse<String> metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + s.address().getPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type")).hasValue(PartMetrics.CONTENT_TYPE);
+      assertThat(metrics.body())
+          .contains("l2sm_test_requests_seconds_count{outcome=\"ok\"} 2")
+          .contains("l2sm_test_requests_seconds_sum{outcome=\"ok\"} 0.08")
+          .containsPattern("(?m)^jvm_threads_live_threads [0-9.E]+$")
+          .containsPattern("(?m)^process_uptime_seconds [0-9.E]+$");
+    }
+    // Closed, it no longer takes the part's meters.
+    assertThat(Metrics.globalRegistry.getRegistries()).hasSize(registries);
   }
 }

@@ -128,6 +128,92 @@ class HelmChartTest {
     return out;
   }
 
+  /** Every part's pod template: its component label, annotations and ports by name. */
+  record PodTemplate(
+      String component, Map<String, String> annotations, Map<String, Integer> ports) {}
+
+  static List<PodTemplate> podTemplates(List<HasMetadata> objects) {
+    List<PodTemplate> out = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      io.fabric8.kubernetes.api.model.PodTemplateSpec t =
+          o instanceof Deployment d
+              ? d.getSpec().getTemplate()
+              : o instanceof DaemonSet d ? d.getSpec().getTemplate() : null;
+      if (t == null) {
+        continue;
+      }
+      Map<String, Integer> ports = new LinkedHashMap<>();
+      t.getSpec().getContainers().stream()
+          .flatMap(c -> c.getPorts().stream())
+          .forEach(p -> ports.put(p.getName(), p.getContainerPort()));
+      out.add(
+          new PodTemplate(
+              t.getMetadata().getLabels().get("app.kubernetes.io/component"),
+              t.getMetadata().getAnnotations() == null
+                  ? Map.of()
+                  : t.getMetadata().getAnnotations(),
+              ports));
+    }
+    return out;
+  }
+
+  @Test
+  void everyPartIsScrapedThroughAnnotationsOrPodMonitorsNeverBoth() {
+    Map<String, Object> all = new LinkedHashMap<>(EDGE_DEVICE);
+    all.put("adapter.enabled", true);
+    all.put("adapter.credentialsSecret", "osm-account");
+    all.put("adapter.tlsSecret", "adapter-tls");
+    // Without the Prometheus operator's CRD ("auto", as here): annotations, on the port that
+    // serves /metrics (the probes' port; the adapter's REST port, over HTTPS with its TLS).
+    List<PodTemplate> annotated = podTemplates(render(all));
+    assertThat(annotated)
+        .extracting(PodTemplate::component)
+        .contains("controller", "operator", "agent", "idco", "edge-device", "adapter");
+    for (PodTemplate p : annotated) {
+      String port = p.component().equals("adapter") ? "rest" : "http";
+      assertThat(p.annotations())
+          .as(p.component())
+          .containsEntry("prometheus.io/scrape", "true")
+          .containsEntry("prometheus.io/path", "/metrics")
+          .containsEntry("prometheus.io/port", String.valueOf(p.ports().get(port)))
+          .containsEntry(
+              "prometheus.io/scheme", p.component().equals("adapter") ? "https" : "http");
+    }
+    assertThat(render(all)).noneMatch(o -> o.getKind().equals("PodMonitor"));
+
+    // With PodMonitors: no annotations, and every part is selected by exactly one PodMonitor.
+    all.put("metrics.podMonitor", "on");
+    List<HasMetadata> objects = render(all);
+    assertThat(podTemplates(objects))
+        .allSatisfy(
+            p ->
+                assertThat(p.annotations())
+                    .as(p.component())
+                    .doesNotContainKey("prometheus.io/scrape"));
+    List<GenericKubernetesResource> monitors =
+        objects.stream()
+            .filter(o -> o.getKind().equals("PodMonitor"))
+            .map(GenericKubernetesResource.class::cast)
+            .toList();
+    assertThat(monitors).hasSize(2);
+    String parts = Serialization.asJson(monitors.get(0).getAdditionalProperties());
+    assertThat(parts)
+        .contains("[\"controller\",\"operator\",\"agent\",\"idco\",\"edge-device\"]")
+        .contains("\"port\":\"http\"");
+    assertThat(Serialization.asJson(monitors.get(1).getAdditionalProperties()))
+        .contains("\"app.kubernetes.io/component\":\"adapter\"")
+        .contains("\"port\":\"rest\"")
+        .contains("\"scheme\":\"https\"")
+        .contains("\"serverName\":\"l2sm-adapter.l2sm-system.svc\"");
+
+    // Off: neither.
+    all.put("metrics.enabled", false);
+    objects = render(all);
+    assertThat(objects).noneMatch(o -> o.getKind().equals("PodMonitor"));
+    assertThat(podTemplates(objects))
+        .allSatisfy(p -> assertThat(p.annotations()).doesNotContainKey("prometheus.io/scrape"));
+  }
+
   @Test
   void lintPassesStrictly() {
     LintResult r = new Helm(CHART).lint().strict().call();

@@ -3,12 +3,15 @@ package io.l2sm.osm;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.l2sm.metrics.PartMetrics;
 import io.l2sm.osm.fabric.Fabric;
 import io.l2sm.osm.sdn.BasicAuthInterceptor;
 import io.l2sm.osm.sdn.SdnAssistService;
 import io.l2sm.osm.vpls.VplsBook;
 import io.l2sm.osm.web.AdapterSettings;
 import io.l2sm.osm.web.Credentials;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,18 +73,21 @@ public final class Adapter implements AutoCloseable {
   private final VplsBook book;
   private final Fabric fabric;
   private final ScheduledExecutorService retry;
+  private final PrometheusMeterRegistry metrics;
 
   private Adapter(
       ConfigurableApplicationContext web,
       Server grpc,
       VplsBook book,
       Fabric fabric,
-      ScheduledExecutorService retry) {
+      ScheduledExecutorService retry,
+      PrometheusMeterRegistry metrics) {
     this.web = web;
     this.grpc = grpc;
     this.book = book;
     this.fabric = fabric;
     this.retry = retry;
+    this.metrics = metrics;
   }
 
   /** Starts both APIs; the fabric is closed with the adapter. */
@@ -92,6 +98,16 @@ public final class Adapter implements AutoCloseable {
     TOMCAT.setLevel(java.util.logging.Level.WARNING);
     VplsBook book = new VplsBook(o.stateDir(), fabric);
     book.resync();
+    PrometheusMeterRegistry metrics = PartMetrics.create();
+    for (VplsBook.Phase phase : VplsBook.Phase.values()) {
+      Gauge.builder(
+              "l2sm.services",
+              book,
+              b -> b.services().values().stream().filter(v -> v.phase() == phase).count())
+          .description("VPLS services the adapter holds, by phase.")
+          .tag("phase", phase.name())
+          .register(metrics);
+    }
     Map<String, Object> props = new HashMap<>();
     props.put("server.address", o.host());
     props.put("server.port", o.httpPort());
@@ -113,6 +129,7 @@ public final class Adapter implements AutoCloseable {
                 ctx -> {
                   ctx.getBeanFactory().registerSingleton("vplsBook", book);
                   ctx.getBeanFactory().registerSingleton("credentials", credentials);
+                  ctx.getBeanFactory().registerSingleton("metrics", metrics);
                   ctx.getBeanFactory()
                       .registerSingleton("settings", new AdapterSettings(o.maxBodyBytes()));
                 })
@@ -131,6 +148,7 @@ public final class Adapter implements AutoCloseable {
       grpc = b.build().start();
     } catch (IOException e) {
       web.close();
+      metrics.close();
       throw new IOException("cannot listen for gRPC on " + o.host() + ":" + o.grpcPort(), e);
     }
     ScheduledExecutorService retry =
@@ -152,7 +170,7 @@ public final class Adapter implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
-    Adapter a = new Adapter(web, grpc, book, fabric, retry);
+    Adapter a = new Adapter(web, grpc, book, fabric, retry, metrics);
     LOG.info(
         "OSM adapter: ONOS REST API on {}://{}:{}/onos/v1, SDN-assist gRPC on {}:{}{}",
         o.tlsCert() == null ? "http" : "https",
@@ -187,5 +205,6 @@ public final class Adapter implements AutoCloseable {
     grpc.shutdownNow();
     web.close();
     fabric.close();
+    metrics.close();
   }
 }

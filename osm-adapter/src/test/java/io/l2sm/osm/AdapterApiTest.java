@@ -193,6 +193,25 @@ class AdapterApiTest {
   }
 
   @Test
+  void metricsCountTheServicesByPhaseAndTimeRequestsByRouteWithoutCredentials() throws Exception {
+    start(null, null);
+    connector().create("ELAN", List.of(cp("a", S1, "1"), cp("b", S2, "1")));
+    assertThat(raw("GET", "onos/v1/network/configuration", null, "admin", "wrong").statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> r = raw("GET", "metrics", null, null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("l2sm_services{phase=\"ACTIVE\"} 1.0")
+        .contains("l2sm_services{phase=\"ERROR\"} 0.0")
+        // The connector's calls by their mapping, and the refused one before any mapping took it.
+        .containsPattern(
+            "l2sm_http_requests_seconds_count\\{method=\"POST\",route=\"/onos/v1/network/configuration[^\"]*\",status=\"200\"\\} [1-9]")
+        .contains(
+            "l2sm_http_requests_seconds_count{method=\"GET\",route=\"none\",status=\"401\"} 1")
+        .containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\",.*\\} [0-9.E]+$");
+  }
+
+  @Test
   void badDocumentsAreRefusedPreciselyAndChangeNothing() throws Exception {
     start(null, null);
     var made = connector().create("ELAN", List.of(cp("a", S1, "1"), cp("b", S2, "1")));

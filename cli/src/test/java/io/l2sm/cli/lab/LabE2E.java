@@ -705,6 +705,63 @@ class LabE2E {
                     .noneMatch(k -> k.matches("default/(once|again|stay)")));
   }
 
+  /** A part's /metrics over HTTP; fails when it does not answer 200. */
+  static String metrics(String hostPort) throws Exception {
+    var r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://" + hostPort + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(hostPort + "/metrics: " + r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** The first value of a series, e.g. {@code l2sm_networks}; fails when it is missing. */
+  static double value(String metrics, String series) {
+    var m =
+        java.util.regex.Pattern.compile(
+                "(?m)^" + java.util.regex.Pattern.quote(series) + " ([0-9.eE+-]+)$")
+            .matcher(metrics);
+    assertThat(m.find()).as(series + " in\n" + metrics).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void everyPartServesMetricsThatCountWhatItDid() throws Exception {
+    nad("metered", "vnet");
+    pod("metered-a", "n1", "metered");
+    pod("metered-b", "n2", "metered");
+    awaitRunning("metered-a", "metered-b");
+    String controller =
+        metrics(
+            lab.processes()
+                .get("controller")
+                .get(lab.processes().get("controller").indexOf("--http") + 1));
+    assertThat(value(controller, "l2sm_networks")).isGreaterThanOrEqualTo(1);
+    assertThat(value(controller, "l2sm_attachments")).isGreaterThanOrEqualTo(2);
+    assertThat(value(controller, "l2sm_switches_connected")).isEqualTo(lab.nodes().size());
+    assertThat(value(controller, "l2sm_flow_push_seconds_count")).isPositive();
+    assertThat(value(controller, "l2sm_flows{node=\"n1\"}")).isPositive();
+    List<String> op = lab.processes().get("operator");
+    String operator = metrics(op.get(op.indexOf("--http") + 1));
+    assertThat(
+            value(
+                operator,
+                "l2sm_reconciles_seconds_count{outcome=\"ok\",queue=\"network-reconciler\"}"))
+        .isPositive();
+    assertThat(operator).contains("l2sm_queue_depth{queue=\"network-reconciler\"}");
+    // Each agent answered the ADD of its pod; agents serve on their node's address.
+    for (String n : List.of("n1", "n2")) {
+      String agent = metrics(lab.node(n).ip() + ":9653");
+      assertThat(value(agent, "l2sm_cni_requests_seconds_count{command=\"ADD\",outcome=\"ok\"}"))
+          .as(n)
+          .isPositive();
+      assertThat(value(agent, "process_uptime_seconds")).as(n).isPositive();
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void theLabRunsWithTheSettingsTheChartInstalls() throws Exception {
     // Rendered again here, independently, from the chart with the lab's values.

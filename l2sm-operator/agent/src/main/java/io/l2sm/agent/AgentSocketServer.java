@@ -2,6 +2,8 @@ package io.l2sm.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,10 +15,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +117,32 @@ public final class AgentSocketServer implements AutoCloseable {
     return new Envelope(env, stdin);
   }
 
+  /**
+   * Answers one request, timed in {@code l2sm.cni.requests} (Micrometer's global registry, which
+   * the agent's {@code /metrics} serves) by CNI command and outcome: {@code ok}, or the CNI error
+   * code.
+   */
   Reply handle(String request) {
+    long start = System.nanoTime();
     Envelope e0 = envelope(request);
+    Reply reply = answer(e0);
+    Timer.builder("l2sm.cni.requests")
+        .description("CNI requests the agent answered, by command and outcome.")
+        .tag("command", e0.env().getOrDefault("CNI_COMMAND", "none"))
+        .tag("outcome", reply.exit() == 0 ? "ok" : "error")
+        .serviceLevelObjectives(BUCKETS)
+        .register(Metrics.globalRegistry)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    return reply;
+  }
+
+  /** Buckets of the CNI request timer: a port plumbed on a quiet node up to a runtime's timeout. */
+  private static final Duration[] BUCKETS =
+      LongStream.of(10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000)
+          .mapToObj(Duration::ofMillis)
+          .toArray(Duration[]::new);
+
+  private Reply answer(Envelope e0) {
     Map<String, String> env = e0.env();
     String stdin = e0.stdin();
     String cniVersion = "1.0.0";

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,6 +113,24 @@ class CniShimTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out().get("code").asInt()).isEqualTo(11);
     assertThat(r.out().get("msg").asText()).isEqualTo("the L2S-M node agent is not reachable");
+  }
+
+  @Test
+  void everyAnsweredRequestIsTimedByCommandAndOutcome() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics.addRegistry(registry);
+    try {
+      Path ns = Files.createFile(dir.resolve("netns"));
+      assertError(
+          add("net1", ns.toString(), "not json"), 6, "the network configuration is not JSON");
+      assertError(add("net1", ns.toString(), "{"), 6, "the network configuration is not JSON");
+      Timer errors =
+          registry.get("l2sm.cni.requests").tag("command", "ADD").tag("outcome", "error").timer();
+      assertThat(errors.count()).isEqualTo(2);
+      assertThat(errors.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+    } finally {
+      Metrics.removeRegistry(registry);
+    }
   }
 
   @Test

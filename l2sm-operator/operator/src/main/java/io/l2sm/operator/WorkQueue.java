@@ -1,5 +1,8 @@
 package io.l2sm.operator;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * Keys to reconcile, one at a time, each at most once in the queue; a failed key comes back later,
  * waiting longer after each failure (0.2 s doubling to 10 s). Keys added before {@link #open()}
  * wait for it, so nothing runs while the informers are still being set up.
+ *
+ * <p>Metered in Micrometer's global registry, which the operator's {@code /metrics} serves: each
+ * reconcile's time by queue and outcome ({@code l2sm.reconciles}), and the keys waiting ({@code
+ * l2sm.queue.depth}).
  */
 final class WorkQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -22,10 +29,18 @@ final class WorkQueue implements AutoCloseable {
   private final Set<String> lowPending = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Consumer<String> handler;
+  private final Timer succeeded;
+  private final Timer failed;
   private volatile boolean open;
 
   WorkQueue(String name, Consumer<String> handler) {
     this.handler = handler;
+    this.succeeded = reconciles(name, "ok");
+    this.failed = reconciles(name, "error");
+    Gauge.builder("l2sm.queue.depth", this, q -> q.pending.size() + q.lowPending.size())
+        .description("Keys waiting to be reconciled, resyncs included.")
+        .tag("queue", name)
+        .register(Metrics.globalRegistry);
     this.worker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -33,6 +48,14 @@ final class WorkQueue implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  private static Timer reconciles(String queue, String outcome) {
+    return Timer.builder("l2sm.reconciles")
+        .description("Reconciles run, by queue and outcome (an error is retried with back-off).")
+        .tag("queue", queue)
+        .tag("outcome", outcome)
+        .register(Metrics.globalRegistry);
   }
 
   void add(String key) {
@@ -78,10 +101,13 @@ final class WorkQueue implements AutoCloseable {
 
   private void run(String key) {
     lowPending.remove(key);
+    long start = System.nanoTime();
     try {
       handler.accept(key);
+      succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       failures.remove(key);
     } catch (RuntimeException e) {
+      failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       int n = failures.merge(key, 1, Integer::sum);
       long delay = Math.min(10_000L, 200L << Math.min(n - 1, 6));
       LOG.warn("reconcile of {} failed ({}), retrying in {} ms", key, e.toString(), delay);

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * HTTP Basic on every path but the probes ({@code /healthz}, {@code /readyz}); refusals are logged
- * without the header.
+ * HTTP Basic on every path but the probes ({@code /healthz}, {@code /readyz}) and {@code /metrics};
+ * refusals are logged without the header.
  */
 @Component
 public class AuthFilter extends OncePerRequestFilter {
@@ -30,6 +30,7 @@ public class AuthFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     if (request.getRequestURI().equals("/healthz")
         || request.getRequestURI().equals("/readyz")
+        || request.getRequestURI().equals("/metrics")
         || credentials.acceptsBasic(request.getHeader("Authorization"))) {
       chain.doFilter(request, response);
       return;

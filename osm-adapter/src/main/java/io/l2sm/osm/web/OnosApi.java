@@ -3,8 +3,10 @@ package io.l2sm.osm.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.l2sm.metrics.PartMetrics;
 import io.l2sm.osm.vpls.InvalidConfigException;
 import io.l2sm.osm.vpls.VplsBook;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +31,12 @@ public class OnosApi {
 
   private final VplsBook book;
   private final AdapterSettings settings;
+  private final PrometheusMeterRegistry metrics;
 
-  public OnosApi(VplsBook book, AdapterSettings settings) {
+  public OnosApi(VplsBook book, AdapterSettings settings, PrometheusMeterRegistry metrics) {
     this.book = book;
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   static final String NETCFG = "/onos/v1/network/configuration";
@@ -126,6 +130,17 @@ public class OnosApi {
   @GetMapping(value = "/l2sm/v1/services", produces = MediaType.APPLICATION_JSON_VALUE)
   public Map<String, VplsBook.ServiceState> services() {
     return book.services();
+  }
+
+  /**
+   * The adapter's meters ({@link RequestMeter}, services by phase) and the JVM's, in the Prometheus
+   * text format; like the probes, no credentials needed (it names no secret).
+   */
+  @GetMapping("/metrics")
+  public ResponseEntity<String> metrics() {
+    return ResponseEntity.ok()
+        .header("Content-Type", PartMetrics.CONTENT_TYPE)
+        .body(metrics.scrape());
   }
 
   @GetMapping("/healthz")

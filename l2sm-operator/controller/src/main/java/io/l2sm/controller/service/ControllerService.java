@@ -198,6 +198,20 @@ public final class ControllerService implements SwitchListener {
     return syncs.size();
   }
 
+  /** Times each switch round (see {@link ControllerMeters}); none until metrics are bound. */
+  private volatile io.micrometer.core.instrument.Timer rounds;
+
+  void timeRounds(io.micrometer.core.instrument.Timer timer) {
+    rounds = timer;
+  }
+
+  private void roundTook(long nanos) {
+    io.micrometer.core.instrument.Timer t = rounds;
+    if (t != null) {
+      t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
   public void watch(Consumer<Event> w) {
     watchers.add(w);
   }
@@ -898,7 +912,9 @@ public final class ControllerService implements SwitchListener {
         conn.close();
         return;
       }
-      sync = new SwitchSync(conn, node, flowMods, this::holding, () -> programOf(conn.dpid()));
+      sync =
+          new SwitchSync(
+              conn, node, flowMods, this::roundTook, this::holding, () -> programOf(conn.dpid()));
       SwitchSync old = syncs.put(conn.dpid(), sync);
       if (old != null) {
         old.connection().close();

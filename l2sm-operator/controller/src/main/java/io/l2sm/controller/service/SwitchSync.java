@@ -52,6 +52,7 @@ final class SwitchSync {
   private final SwitchConnection conn;
   private final String node;
   private final AtomicLong flowMods;
+  private final java.util.function.LongConsumer roundTook;
   private final java.util.function.BooleanSupplier holding;
   private final java.util.function.Supplier<SwitchProgram> program;
   private Set<Long> installed;
@@ -64,6 +65,8 @@ final class SwitchSync {
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
   /**
+   * @param roundTook told how long each round took, in nanoseconds: from its start to the switch's
+   *     confirmation (or failure)
    * @param holding whether inherited flows are held now
    * @param program the program the switch should hold now (null: none, it is no known node's), read
    *     under the controller's lock when a round starts
@@ -72,11 +75,13 @@ final class SwitchSync {
       SwitchConnection conn,
       String node,
       AtomicLong flowMods,
+      java.util.function.LongConsumer roundTook,
       java.util.function.BooleanSupplier holding,
       java.util.function.Supplier<SwitchProgram> program) {
     this.conn = conn;
     this.node = node;
     this.flowMods = flowMods;
+    this.roundTook = roundTook;
     this.holding = holding;
     this.program = program;
   }
@@ -189,7 +194,12 @@ final class SwitchSync {
                     waiting = null;
                   }
                   SwitchProgram next = program.get();
-                  return next == null ? CompletableFuture.completedFuture(null) : apply(next);
+                  if (next == null) {
+                    return CompletableFuture.completedFuture(null);
+                  }
+                  long start = System.nanoTime();
+                  return apply(next)
+                      .whenComplete((r, e) -> roundTook.accept(System.nanoTime() - start));
                 });
     tail.whenComplete(
         (v, e) -> {

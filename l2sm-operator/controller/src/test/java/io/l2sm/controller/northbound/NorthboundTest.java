@@ -130,8 +130,10 @@ class NorthboundTest {
                 HttpResponse.BodyHandlers.ofString())
             .body();
     assertThat(metrics)
-        .contains("# TYPE l2sm_networks gauge\nl2sm_networks 1\n")
-        .contains("# TYPE l2sm_packet_ins_total counter\nl2sm_packet_ins_total 0\n")
-        .containsPattern("(?m)^l2sm_jvm_heap_used_bytes \\d+$");
+        .contains("# TYPE l2sm_networks gauge\nl2sm_networks 1.0\n")
+        .contains("# TYPE l2sm_packet_ins_total counter\nl2sm_packet_ins_total 0.0\n")
+        .contains("# TYPE l2sm_flow_push_seconds histogram\n")
+        .containsPattern("(?m)^l2sm_jvm_heap_used_bytes [0-9.E]+$")
+        .containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\",.*\\} [0-9.E]+$");
   }
 }
