@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,7 +159,7 @@ class HelmChartTest {
   }
 
   @Test
-  void everyPartIsScrapedThroughAnnotationsOrPodMonitorsNeverBoth() {
+  void everyPartIsScrapedThroughAnnotationsOrPodMonitorsNeverBoth() throws Exception {
     Map<String, Object> all = new LinkedHashMap<>(EDGE_DEVICE);
     all.put("adapter.enabled", true);
     all.put("adapter.credentialsSecret", "osm-account");
@@ -205,6 +206,20 @@ class HelmChartTest {
         .contains("\"port\":\"rest\"")
         .contains("\"scheme\":\"https\"")
         .contains("\"serverName\":\"l2sm-adapter.l2sm-system.svc\"");
+
+    // The dashboard, for Grafana's sidecar, only when asked for: the chart's file as it is.
+    assertThat(objects).noneMatch(o -> o.getMetadata().getName().endsWith("-dashboard"));
+    all.put("metrics.grafanaDashboard", true);
+    ConfigMap dashboard =
+        render(all).stream()
+            .filter(
+                o -> o instanceof ConfigMap && o.getMetadata().getName().equals("l2sm-dashboard"))
+            .map(ConfigMap.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getData().get("l2sm.json"))
+        .isEqualTo(Files.readString(CHART.resolve("dashboards/l2sm.json")).strip());
 
     // Off: neither.
     all.put("metrics.enabled", false);

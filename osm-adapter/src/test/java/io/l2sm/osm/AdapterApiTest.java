@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.l2sm.osm.fabric.ControllerFabric;
 import io.l2sm.osm.vpls.OnosVplsClient;
@@ -209,6 +210,30 @@ class AdapterApiTest {
         .contains(
             "l2sm_http_requests_seconds_count{method=\"GET\",route=\"none\",status=\"401\"} 1")
         .containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\",.*\\} [0-9.E]+$");
+    // The chart dashboard's adapter panels read series the adapter serves (the others: LabE2E).
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(
+                java.nio.file.Path.of("..", "helm-charts", "l2sm", "dashboards", "l2sm.json")
+                    .toFile());
+    List<String> series = new java.util.ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      if (panel.path("title").asText().startsWith("OSM adapter:")) {
+        for (JsonNode t : panel.path("targets")) {
+          var m =
+              java.util.regex.Pattern.compile("\\bl2sm_[a-z_]+\\b")
+                  .matcher(t.path("expr").asText());
+          while (m.find()) {
+            series.add(m.group());
+          }
+        }
+      }
+    }
+    assertThat(series)
+        .containsExactlyInAnyOrder("l2sm_http_requests_seconds_count", "l2sm_services");
+    for (String name : series) {
+      assertThat(r.body()).containsPattern("(?m)^" + name + "[{ ]");
+    }
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.l2sm.cli.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -753,12 +755,41 @@ class LabE2E {
         .isPositive();
     assertThat(operator).contains("l2sm_queue_depth{queue=\"network-reconciler\"}");
     // Each agent answered the ADD of its pod; agents serve on their node's address.
+    StringBuilder served = new StringBuilder();
     for (String n : List.of("n1", "n2")) {
       String agent = metrics(lab.node(n).ip() + ":9653");
       assertThat(value(agent, "l2sm_cni_requests_seconds_count{command=\"ADD\",outcome=\"ok\"}"))
           .as(n)
           .isPositive();
       assertThat(value(agent, "process_uptime_seconds")).as(n).isPositive();
+      served.append(agent);
+    }
+    // The chart's dashboard reads only series the parts serve: every series of its panels is in
+    // the output of the controller, the operator or an agent (the adapter's panels:
+    // AdapterApiTest).
+    served.append(controller).append(operator);
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(Path.of("..", "helm-charts", "l2sm", "dashboards", "l2sm.json").toFile());
+    List<String> series = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      if (panel.path("title").asText().startsWith("OSM adapter:")) {
+        continue;
+      }
+      for (JsonNode t : panel.path("targets")) {
+        var m =
+            java.util.regex.Pattern.compile("\\b(?:l2sm|jvm|process)_[a-z_]+\\b")
+                .matcher(t.path("expr").asText());
+        while (m.find()) {
+          series.add(m.group());
+        }
+      }
+    }
+    assertThat(series).hasSizeGreaterThan(10);
+    for (String name : series) {
+      assertThat(served.toString())
+          .as("the dashboard's %s is served", name)
+          .containsPattern("(?m)^" + name + "[{ ]");
     }
   }
 
