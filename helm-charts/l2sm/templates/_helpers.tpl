@@ -176,3 +176,9 @@ prometheus.io/path: /metrics
 prometheus.io/scheme: {{ .scheme | default "http" }}
 {{- end }}
 {{- end -}}
+
+{{/* Every part's logging flags (its args file's first lines). */}}
+{{- define "l2sm.logArgs" -}}
+--log-format={{ .Values.logging.format }}
+--log-level={{ .Values.logging.level }}
+{{- end -}}

@@ -123,9 +123,12 @@ public class AdapterCommand implements Callable<Integer> {
       description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
   int maxBody;
 
+  @picocli.CommandLine.Mixin Logging.Options logging = new Logging.Options();
+
   @Override
   public Integer call() throws Exception {
-    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
+    // First: a class's logger made before would keep the short commands' level.
+    Logging.part(spec, logging, "adapter", java.util.Map.of());
     Map<String, String> targets = new LinkedHashMap<>(controllers);
     Path state = stateDir;
     if (lab) {

@@ -163,9 +163,16 @@ public class AgentCommand implements Callable<Integer> {
     return kubeconfig == null ? () -> {} : agent.followOverlays(kubeconfig);
   }
 
+  @picocli.CommandLine.Mixin Logging.Options logging = new Logging.Options();
+
   @Override
   public Integer call() throws Exception {
-    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
+    // First: a class's logger made before would keep the short commands' level.
+    Logging.part(
+        spec,
+        logging,
+        edgeDevice != null || edgeDeviceFile != null ? "edge-device" : "agent",
+        java.util.Map.of("node", node));
     Map<String, String> peerMap = new LinkedHashMap<>();
     for (String p : peers) {
       int i = p.indexOf('=');

@@ -87,9 +87,12 @@ public class ControllerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TlsOptions.Server tls = new TlsOptions.Server();
 
+  @picocli.CommandLine.Mixin Logging.Options logging = new Logging.Options();
+
   @Override
   public Integer call() throws Exception {
-    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
+    // First: a class's logger made before would keep the short commands' level.
+    Logging.part(spec, logging, "controller", java.util.Map.of());
     tls.check(spec);
     int[] range = Daemons.vniRange(spec, vniRange);
     if (holdSeconds < 0) {

@@ -8,16 +8,6 @@ import picocli.CommandLine.ParameterException;
 final class Daemons {
   private Daemons() {}
 
-  /** Long-running processes log at info, with times, unless the user set a level. */
-  static void infoLogging() {
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-    }
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-  }
-
   /** Parses {@code HOST:PORT} or {@code :PORT} (all addresses). */
   /** A {@code --vni-range MIN-MAX} within 1-16777215, as {min, max}. */
   static int[] vniRange(CommandSpec spec, String text) {

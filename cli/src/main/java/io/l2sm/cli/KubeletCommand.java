@@ -25,9 +25,14 @@ public class KubeletCommand implements Callable<Integer> {
   @Option(names = "--lab-dir", required = true, description = "The lab's directory.")
   Path dir;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @picocli.CommandLine.Mixin Logging.Options logging = new Logging.Options();
+
   @Override
   public Integer call() throws Exception {
-    Daemons.infoLogging();
+    // First: a class's logger made before would keep the short commands' level.
+    Logging.part(spec, logging, "kubelet", java.util.Map.of());
     LabInfo lab = LabInfo.read(dir);
     Config config = Config.fromKubeconfig(Files.readString(Path.of(lab.kubeconfig())));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();

@@ -127,9 +127,12 @@ public class OperatorCommand implements Callable<Integer> {
     return null;
   }
 
+  @picocli.CommandLine.Mixin Logging.Options logging = new Logging.Options();
+
   @Override
   public Integer call() throws Exception {
-    Daemons.infoLogging(); // first: a class's logger made before it would fix the level
+    // First: a class's logger made before would keep the short commands' level.
+    Logging.part(spec, logging, "operator", java.util.Map.of());
     // Before anything logs: the first logger fixes the level.
     Config config;
     if (kubeconfig != null) {

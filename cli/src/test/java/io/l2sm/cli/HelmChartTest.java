@@ -58,6 +58,20 @@ class HelmChartTest {
     out.add(EDGE_DEVICE);
     out.add(Map.of("networkPolicy.nodeCidrs[0]", "10.0.0.0/24"));
     out.add(Map.of("networkPolicy.enabled", false));
+    out.add(
+        Map.of(
+            "logging.format",
+            "json",
+            "logging.level",
+            "debug",
+            "adapter.enabled",
+            true,
+            "adapter.credentialsSecret",
+            "osm-account",
+            "idco.enabled",
+            true,
+            "idco.tokensSecret",
+            "idco-tokens"));
     out.add(Map.of("operator.webhook.enabled", false));
     out.add(Map.of("operator.webhook.failurePolicy", "Ignore", "operator.webhook.port", 8443));
     out.add(
@@ -536,6 +550,8 @@ class HelmChartTest {
     assertThatThrownBy(() -> render(Map.of("agent.datapath", "kernel")))
         .hasMessageContaining("agent.datapath");
     assertThatThrownBy(() -> render(Map.of("agent.mtu", 100))).hasMessageContaining("agent.mtu");
+    assertThatThrownBy(() -> render(Map.of("logging.format", "xml")))
+        .hasMessageContaining("logging.format");
     assertThatThrownBy(() -> render(Map.of("controller.vniRange", "lots")))
         .hasMessageContaining("controller.vniRange");
     assertThatThrownBy(() -> render(Map.of("adapter.enabled", true)))

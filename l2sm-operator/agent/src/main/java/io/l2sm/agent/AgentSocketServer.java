@@ -1,5 +1,6 @@
 package io.l2sm.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Metrics;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The unix socket the CNI shim talks to. One request per connection: a JSON object {@code {"env":
@@ -146,20 +148,40 @@ public final class AgentSocketServer implements AutoCloseable {
     Map<String, String> env = e0.env();
     String stdin = e0.stdin();
     String cniVersion = "1.0.0";
+    String network = "";
     try {
-      cniVersion = JSON.readTree(stdin).path("cniVersion").asText("1.0.0");
+      JsonNode config = JSON.readTree(stdin);
+      cniVersion = config.path("cniVersion").asText("1.0.0");
+      network = config.path("l2smNetwork").asText(config.path("name").asText(""));
     } catch (IOException | RuntimeException ignored) {
       // the agent reports the decode error itself
     }
-    try {
-      return new Reply(0, agent.handle(env, stdin));
-    } catch (CniException e) {
-      return new Reply(1, error(cniVersion, e.code(), e.getMessage(), e.details()));
-    } catch (RuntimeException e) {
-      LOG.error("CNI request failed", e);
-      return new Reply(
-          1, error(cniVersion, CniException.IO_FAILURE, String.valueOf(e.getMessage()), ""));
+    // Each log line of the request names its pod and network (fields of the JSON log lines).
+    try (MDC.MDCCloseable pod = MDC.putCloseable("pod", pod(env.getOrDefault("CNI_ARGS", "")));
+        MDC.MDCCloseable net = MDC.putCloseable("network", network)) {
+      try {
+        return new Reply(0, agent.handle(env, stdin));
+      } catch (CniException e) {
+        return new Reply(1, error(cniVersion, e.code(), e.getMessage(), e.details()));
+      } catch (RuntimeException e) {
+        LOG.error("CNI request failed", e);
+        return new Reply(
+            1, error(cniVersion, CniException.IO_FAILURE, String.valueOf(e.getMessage()), ""));
+      }
     }
+  }
+
+  /** {@code namespace/name} of the pod CNI_ARGS names, or "" when it names none. */
+  static String pod(String cniArgs) {
+    Map<String, String> args = new HashMap<>();
+    for (String kv : cniArgs.split(";")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        args.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    String name = args.get("K8S_POD_NAME");
+    return name == null ? "" : args.getOrDefault("K8S_POD_NAMESPACE", "") + "/" + name;
   }
 
   static String error(String version, int code, String msg, String details) {

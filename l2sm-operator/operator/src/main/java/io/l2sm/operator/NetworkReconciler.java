@@ -85,7 +85,7 @@ public final class NetworkReconciler implements AutoCloseable {
     this.controller = controller;
     this.providers = providers;
     this.events = new EventRecorder(client, "l2sm-operator");
-    this.queue = new WorkQueue("network-reconciler", this::reconcile);
+    this.queue = new WorkQueue("network-reconciler", "network", this::reconcile);
   }
 
   private java.util.Map<String, SharedIndexInformer<?>> informers() {

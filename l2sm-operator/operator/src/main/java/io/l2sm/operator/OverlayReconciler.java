@@ -51,7 +51,7 @@ public final class OverlayReconciler implements AutoCloseable {
   public OverlayReconciler(KubernetesClient client, String defaultNamespace) {
     this.client = client;
     this.defaultNamespace = defaultNamespace;
-    this.queue = new WorkQueue("overlay-reconciler", this::work);
+    this.queue = new WorkQueue("overlay-reconciler", "overlay", this::work);
   }
 
   private void work(String key) {

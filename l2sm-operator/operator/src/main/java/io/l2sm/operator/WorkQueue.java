@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Keys to reconcile, one at a time, each at most once in the queue; a failed key comes back later,
@@ -33,7 +34,15 @@ final class WorkQueue implements AutoCloseable {
   private final Timer failed;
   private volatile boolean open;
 
-  WorkQueue(String name, Consumer<String> handler) {
+  /** The MDC key that names what a reconcile works on in its log lines (its key). */
+  private final String subject;
+
+  /**
+   * @param subject what the keys are, e.g. {@code network}: each log line of a reconcile carries
+   *     its key under that name in the MDC (a field of the JSON log lines)
+   */
+  WorkQueue(String name, String subject, Consumer<String> handler) {
+    this.subject = subject;
     this.handler = handler;
     this.succeeded = reconciles(name, "ok");
     this.failed = reconciles(name, "error");
@@ -102,7 +111,7 @@ final class WorkQueue implements AutoCloseable {
   private void run(String key) {
     lowPending.remove(key);
     long start = System.nanoTime();
-    try {
+    try (MDC.MDCCloseable named = MDC.putCloseable(subject, key)) {
       handler.accept(key);
       succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       failures.remove(key);

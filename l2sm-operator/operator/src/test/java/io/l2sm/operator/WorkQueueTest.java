@@ -36,6 +36,7 @@ class WorkQueueTest {
     try (WorkQueue q =
         new WorkQueue(
             "test-queue",
+            "network",
             key -> {
               if (key.equals("hold")) {
                 try {
