@@ -238,6 +238,7 @@ public class AgentCommand implements Callable<Integer> {
             startServing(agent, config, kubeconfig != null || edgeDeviceFile != null);
         AutoCloseable overlays = follow(agent)) {
       serving.set(server);
+      agent.bindTo(health.metrics());
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

@@ -3,6 +3,7 @@ package io.l2sm.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.l2sm.metrics.PartMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -86,6 +87,11 @@ public final class HealthServer implements AutoCloseable {
     s.createContext("/metrics", x -> send(x, 200, PartMetrics.CONTENT_TYPE, metrics.scrape()));
     s.start();
     return new HealthServer(s, metrics);
+  }
+
+  /** The registry {@code /metrics} serves, for the part's own meters. */
+  public MeterRegistry metrics() {
+    return metrics;
   }
 
   public InetSocketAddress address() {

@@ -406,26 +406,20 @@ class HelmChartTest {
   @Test
   void rbacIsExactlyAsDocumented() {
     Map<String, ClusterRole> roles = new LinkedHashMap<>();
-    for (HasMetadata o :
-        render(
-            Map.of(
-                "adapter.enabled",
-                true,
-                "adapter.credentialsSecret",
-                "a",
-                "idco.enabled",
-                true,
-                "idco.tokensSecret",
-                "t"))) {
+    Map<String, Object> everyPart = new LinkedHashMap<>(EDGE_DEVICE);
+    everyPart.put("adapter.enabled", true);
+    everyPart.put("adapter.credentialsSecret", "a");
+    for (HasMetadata o : render(everyPart)) {
       if (o instanceof ClusterRole r) {
         roles.put(r.getMetadata().getName(), r);
       }
     }
-    assertThat(roles).containsOnlyKeys("l2sm-operator", "l2sm-agent");
+    assertThat(roles).containsOnlyKeys("l2sm-operator", "l2sm-agent", "l2sm-edge-device");
     // The table in docs/install.md, rule by rule, is what the chart grants.
     Map<String, List<String>> documented = new LinkedHashMap<>();
     java.util.regex.Pattern row =
-        java.util.regex.Pattern.compile("^\\| (operator|agent) \\| (.+?): ([a-z, ]+) \\|");
+        java.util.regex.Pattern.compile(
+            "^\\| (operator|agent|edge-device) \\| (.+?): ([a-z, ]+) \\|");
     String group = null;
     for (String line : readDocs().lines().toList()) {
       java.util.regex.Matcher m = row.matcher(line);
@@ -453,6 +447,8 @@ class HelmChartTest {
         .isEqualTo(String.join("\n", documented.get("operator")));
     assertThat(rules(roles.get("l2sm-agent")))
         .isEqualTo(String.join("\n", documented.get("agent")));
+    assertThat(rules(roles.get("l2sm-edge-device")))
+        .isEqualTo(String.join("\n", documented.get("edge-device")));
   }
 
   static String readDocs() {

@@ -74,6 +74,14 @@ class InterClusterE2E {
     return x.client.resources(L2Network.class).inNamespace("default").withName(name).get();
   }
 
+  static io.l2sm.api.v1.NetworkEdgeDevice ned(LabCluster x) {
+    return x.client
+        .resources(io.l2sm.api.v1.NetworkEdgeDevice.class)
+        .inNamespace("default")
+        .withName("ned-" + x.info.cluster())
+        .get();
+  }
+
   static int lost(String out, int sent) {
     return sent - Testbed.received(out);
   }
@@ -90,6 +98,31 @@ class InterClusterE2E {
                 assertThat(n).isNotNull();
                 assertThat(n.getStatus()).isNotNull();
                 assertThat(n.getStatus().getProviderConnectivity()).isEqualTo("Available");
+              }
+            });
+    // Each cluster's edge device reports itself in its NetworkEdgeDevice: up, its datapath, and
+    // every neighbour its spec names with its tunnel up.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              for (LabCluster x : c) {
+                io.l2sm.api.v1.NetworkEdgeDevice ned = ned(x);
+                assertThat(ned.getStatus()).as(x.info.cluster()).isNotNull();
+                assertThat(ned.getStatus().getAvailability()).isEqualTo("Available");
+                assertThat(ned.getStatus().getOpenflowId()).matches("of:[0-9a-f]{16}");
+                List<String> named =
+                    ned.getSpec().getNeighbors().stream()
+                        .map(io.l2sm.api.v1.NetworkEdgeDeviceSpec.Neighbor::getNode)
+                        .toList();
+                assertThat(named).isNotEmpty();
+                assertThat(ned.getStatus().getConnectedNeighbors()).containsAll(named);
+                assertThat(ned.getStatus().getConditions())
+                    .anyMatch(
+                        k ->
+                            k.getType().equals("Ready")
+                                && k.getStatus().equals("True")
+                                && k.getReason().equals("Connected"));
               }
             });
     int vni = network(c.get(0), "net3").getStatus().getVni();
@@ -163,12 +196,31 @@ class InterClusterE2E {
     // 20 ms apart: at most 50 lost is at most 1 s without a path (the target is 3 s).
     assertThat(lost(out, 250)).as(out).isBetween(1, 50);
     assertThat(c.get(1).ping("a2", "10.33.0.1")).isEqualTo(3);
+    // c1's edge device says so in its status: c2's device is no longer a live neighbour, the
+    // others still are.
+    String c2 =
+        ned(c.get(0)).getSpec().getNeighbors().stream()
+            .map(io.l2sm.api.v1.NetworkEdgeDeviceSpec.Neighbor::getNode)
+            .filter(n -> n.contains("c2"))
+            .findFirst()
+            .orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(ned(c.get(0)).getStatus().getConnectedNeighbors())
+                    .isNotEmpty()
+                    .doesNotContain(c2));
     ping = c.get(0).pingInBackground("a1", "10.33.0.2", "0.02", 150);
     Thread.sleep(1000);
     InterDomain.setWanUp(idco, c1c2, true);
     out = new String(ping.getInputStream().readAllBytes());
     ping.waitFor();
     assertThat(lost(out, 150)).as("restoring the link: %s", out).isLessThanOrEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(ned(c.get(0)).getStatus().getConnectedNeighbors()).contains(c2));
   }
 
   @Test

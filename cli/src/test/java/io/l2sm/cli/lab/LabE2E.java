@@ -762,6 +762,17 @@ class LabE2E {
           .as(n)
           .isPositive();
       assertThat(value(agent, "process_uptime_seconds")).as(n).isPositive();
+      // A full mesh of the lab's nodes, every BFD session up (soon after an agent restarted by
+      // another case).
+      String at = lab.node(n).ip() + ":9653";
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                String now = metrics(at);
+                assertThat(value(now, "l2sm_tunnels")).as(n).isEqualTo(lab.nodes().size() - 1);
+                assertThat(value(now, "l2sm_tunnels_failed")).as(n).isZero();
+              });
       served.append(agent);
     }
     // The chart's dashboard reads only series the parts serve: every series of its panels is in

@@ -172,12 +172,26 @@ class RealLabE2E {
           .as("positive control: the operator's requests are audited in " + c)
           .isNotEmpty();
       assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-agent")))
-          .as("positive control: the agents' (and the edge device's) requests are audited in " + c)
+          .as("positive control: the agents' requests are audited in " + c)
+          .isNotEmpty();
+      assertThat(audit.stream().filter(l -> l.contains(sa + "l2sm-edge-device")))
+          .as("positive control: the edge device's requests are audited in " + c)
           .isNotEmpty();
       assertThat(audit.stream().filter(l -> l.contains(sa) && l.contains("\"code\":403")))
           .as(c)
           .isEmpty();
     }
+    // The edge device writes its NetworkEdgeDevice's status under its own ServiceAccount: up,
+    // its datapath, and the neighbours whose tunnel is up.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl(
+                            "get ned -A -o jsonpath='{range .items[*]}{.status.availability}"
+                                + " {.status.openflowId} {.status.connectedNeighbors}{\"\\n\"}{end}'"))
+                    .matches("(?s)Available of:[0-9a-f]{16} \\[\".+\"\\]\\s*"));
     String logs = chartLogs("app.kubernetes.io/instance=l2sm");
     assertThat(logs).contains("created from its NAD");
     assertThat(logs).doesNotContainPattern("(?i)forbidden|code\\W{0,3}403\\b");

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.l2sm.api.v1.NetworkEdgeDevice;
 import io.l2sm.api.v1.NetworkEdgeDeviceSpec;
+import io.l2sm.api.v1.NetworkEdgeDeviceStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * from the cluster's API ({@code --edge-device NS/NAME} with {@code --kubeconfig}) or, for a site
  * without Kubernetes, from a file in the same YAML ({@code --edge-device-file FILE}); either is
  * read again every second, so edits (a neighbour added) are applied live.
+ *
+ * <p>Followed in the cluster, the device also writes its object's status every two seconds when it
+ * changed: its datapath, the neighbours whose tunnel is up, its availability and a Ready condition
+ * ({@link NodeAgent#edgeStatus}), which {@code kubectl get ned} shows.
  */
 final class EdgeDeviceWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeDeviceWatcher.class);
@@ -39,6 +45,11 @@ final class EdgeDeviceWatcher implements AutoCloseable {
             return t;
           });
   private final Consumer<Map<String, String>> apply;
+
+  /** The status to report, from the one last written and the object's generation; or null. */
+  private final BiFunction<NetworkEdgeDeviceStatus, Long, NetworkEdgeDeviceStatus> status;
+
+  private long polls;
   private final Path file;
   private final Path kubeconfig;
   private final String namespace;
@@ -49,13 +60,17 @@ final class EdgeDeviceWatcher implements AutoCloseable {
 
   /** From a file. */
   static EdgeDeviceWatcher ofFile(Path file, Consumer<Map<String, String>> apply) {
-    return new EdgeDeviceWatcher(file, null, null, null, apply);
+    return new EdgeDeviceWatcher(file, null, null, null, apply, null);
   }
 
-  /** From the cluster's API: the object {@code namespace/name}. */
+  /** From the cluster's API: the object {@code namespace/name}, whose status it writes. */
   static EdgeDeviceWatcher ofObject(
-      Path kubeconfig, String namespace, String name, Consumer<Map<String, String>> apply) {
-    return new EdgeDeviceWatcher(null, kubeconfig, namespace, name, apply);
+      Path kubeconfig,
+      String namespace,
+      String name,
+      Consumer<Map<String, String>> apply,
+      BiFunction<NetworkEdgeDeviceStatus, Long, NetworkEdgeDeviceStatus> status) {
+    return new EdgeDeviceWatcher(null, kubeconfig, namespace, name, apply, status);
   }
 
   private EdgeDeviceWatcher(
@@ -63,12 +78,14 @@ final class EdgeDeviceWatcher implements AutoCloseable {
       Path kubeconfig,
       String namespace,
       String name,
-      Consumer<Map<String, String>> apply) {
+      Consumer<Map<String, String>> apply,
+      BiFunction<NetworkEdgeDeviceStatus, Long, NetworkEdgeDeviceStatus> status) {
     this.file = file;
     this.kubeconfig = kubeconfig;
     this.namespace = namespace;
     this.name = name;
     this.apply = apply;
+    this.status = status;
     timer.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
   }
 
@@ -79,13 +96,49 @@ final class EdgeDeviceWatcher implements AutoCloseable {
         return;
       }
       Map<String, String> peers = peers(d.getSpec(), file == null ? this::gatewayIp : n -> null);
-      if (!peers.equals(last)) {
+      boolean changed = !peers.equals(last);
+      if (changed) {
         last = peers;
         LOG.info("edge device {}: neighbours {}", d.getMetadata().getName(), peers);
         apply.accept(peers);
       }
+      if (status != null && (changed || polls++ % 2 == 0)) {
+        report(d);
+      }
     } catch (RuntimeException | IOException e) {
       LOG.warn("cannot read the edge device's description: {}", e.toString());
+    }
+  }
+
+  /** Writes the device's status when it differs from the object's. */
+  private void report(NetworkEdgeDevice d) {
+    Long generation = d.getMetadata().getGeneration();
+    NetworkEdgeDeviceStatus now = status.apply(d.getStatus(), generation == null ? 0L : generation);
+    if (Serialization.asJson(now).equals(Serialization.asJson(d.getStatus()))) {
+      return;
+    }
+    String was = d.getStatus() == null ? null : d.getStatus().getAvailability();
+    NetworkEdgeDevice update = new NetworkEdgeDevice();
+    update.setMetadata(d.getMetadata());
+    update.setSpec(d.getSpec());
+    update.setStatus(now);
+    try {
+      client
+          .resources(NetworkEdgeDevice.class)
+          .inNamespace(namespace)
+          .resource(update)
+          .updateStatus();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      // A conflict (the object changed since it was read) is written again at the next poll.
+      LOG.warn("edge device {}: cannot write its status: {}", name, e.getMessage());
+      return;
+    }
+    if (!now.getAvailability().equals(was)) {
+      LOG.info(
+          "edge device {}: {}, neighbours up {}",
+          name,
+          now.getAvailability(),
+          now.getConnectedNeighbors());
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -15,6 +17,10 @@ import io.l2sm.api.grpc.v1.Network;
 import io.l2sm.api.grpc.v1.RegisterSwitchRequest;
 import io.l2sm.api.grpc.v1.TunnelPort;
 import io.l2sm.api.v1.L2smNetConfig;
+import io.l2sm.api.v1.NetworkEdgeDeviceStatus;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +70,10 @@ public final class NodeAgent implements AutoCloseable {
 
   /** Peers whose tunnel's BFD session failed: left out of the registration until it is up. */
   private volatile Set<String> failedPeers = Set.of();
+
+  /** How often the set of failed peers changed (a link lost or back). */
+  private final java.util.concurrent.atomic.AtomicLong livenessChanges =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final java.util.concurrent.ScheduledExecutorService liveness =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon("tunnel-liveness"));
@@ -188,6 +198,25 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /**
+   * The agent's meters besides its CNI requests ({@link AgentSocketServer}): its tunnels, those
+   * whose BFD session failed, and how often that set changed.
+   */
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("l2sm.tunnels", this, a -> a.tunnels.size())
+        .description("Tunnels of the node's switch to its peers.")
+        .register(registry);
+    Gauge.builder("l2sm.tunnels.failed", this, a -> a.failedPeers.size())
+        .description("Tunnels whose BFD session is down: left out of the node's registration.")
+        .register(registry);
+    FunctionCounter.builder(
+            "l2sm.tunnel.liveness.changes",
+            livenessChanges,
+            java.util.concurrent.atomic.AtomicLong::get)
+        .description("Changes of the set of failed tunnels (a link lost, or back).")
+        .register(registry);
+  }
+
+  /**
    * Reads the tunnels' BFD sessions; when the set of failed peers changes, registers the switch
    * again without them, so the controller routes every network around a dead link (and back when it
    * is up again). A session never established counts as usable: nothing is known against it.
@@ -206,6 +235,7 @@ public final class NodeAgent implements AutoCloseable {
         synchronized (this) {
           Set<String> was = failedPeers;
           failedPeers = Set.copyOf(failed);
+          livenessChanges.incrementAndGet();
           LOG.info("tunnel liveness: failed peers {} (were {})", failed, was);
           register(tunnels);
         }
@@ -1162,10 +1192,62 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /**
+   * What an edge device reports of itself in its NetworkEdgeDevice's status: its datapath, the
+   * neighbours whose tunnel is up (BFD), and whether its switch is connected to the IDCO ({@link
+   * #notReady}), as availability and a Ready condition. {@code before}, the status last written,
+   * keeps the condition's transition time while its state holds.
+   */
+  public NetworkEdgeDeviceStatus edgeStatus(NetworkEdgeDeviceStatus before, long generation) {
+    Set<String> failed = failedPeers;
+    List<TunnelPort> all = tunnels;
+    List<String> live = new ArrayList<>();
+    for (TunnelPort t : all) {
+      if (!failed.contains(t.getPeerNode())) {
+        live.add(t.getPeerNode());
+      }
+    }
+    java.util.Collections.sort(live);
+    String why = notReady();
+    String status = why == null ? "True" : "False";
+    String since =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    if (before != null) {
+      for (Condition c : before.getConditions()) {
+        if ("Ready".equals(c.getType()) && status.equals(c.getStatus())) {
+          since = c.getLastTransitionTime();
+        }
+      }
+    }
+    NetworkEdgeDeviceStatus s = new NetworkEdgeDeviceStatus();
+    s.setOpenflowId(String.format("of:%016x", config.dpid()));
+    s.setConnectedNeighbors(live);
+    s.setAvailability(why == null ? "Available" : "Unavailable");
+    s.setConditions(
+        List.of(
+            new ConditionBuilder()
+                .withType("Ready")
+                .withStatus(status)
+                .withReason(why == null ? "Connected" : "NotConnected")
+                .withMessage(
+                    why == null
+                        ? "switch connected to the IDCO; "
+                            + live.size()
+                            + " of "
+                            + all.size()
+                            + " tunnels up"
+                        : why)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build()));
+    return s;
+  }
+
+  /**
    * An edge device's agent: follows its NetworkEdgeDevice object (see {@link EdgeDeviceWatcher}).
    */
   public AutoCloseable followEdgeDevice(Path kubeconfig, String namespace, String name) {
-    return EdgeDeviceWatcher.ofObject(kubeconfig, namespace, name, this::setPeers);
+    return EdgeDeviceWatcher.ofObject(
+        kubeconfig, namespace, name, this::setPeers, this::edgeStatus);
   }
 
   /** An edge device's agent for a site without Kubernetes: follows a file. */
