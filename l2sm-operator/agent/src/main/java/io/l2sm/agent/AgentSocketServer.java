@@ -3,6 +3,7 @@ package io.l2sm.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.l2sm.metrics.PartMetrics;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -140,9 +140,7 @@ public final class AgentSocketServer implements AutoCloseable {
 
   /** Buckets of the CNI request timer: a port plumbed on a quiet node up to a runtime's timeout. */
   private static final Duration[] BUCKETS =
-      LongStream.of(10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000)
-          .mapToObj(Duration::ofMillis)
-          .toArray(Duration[]::new);
+      PartMetrics.millis(10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000);
 
   private Reply answer(Envelope e0) {
     Map<String, String> env = e0.env();

@@ -16,6 +16,13 @@ public final class PartMetrics {
 
   private PartMetrics() {}
 
+  /** Bucket bounds for a timer, in milliseconds (its service-level objectives). */
+  public static java.time.Duration[] millis(long... bounds) {
+    return java.util.stream.LongStream.of(bounds)
+        .mapToObj(java.time.Duration::ofMillis)
+        .toArray(java.time.Duration[]::new);
+  }
+
   /**
    * A new registry with memory, garbage collection, threads, class loading, CPU and uptime bound.
    * No tag names the part: Prometheus labels each series with the target it scraped.

@@ -1,5 +1,6 @@
 package io.l2sm.controller.service;
 
+import io.l2sm.metrics.PartMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,9 +18,7 @@ import java.time.Duration;
 public final class ControllerMeters implements MeterBinder {
   /** The push timer's buckets: from a switch next door to one on the far side of a busy WAN. */
   private static final Duration[] BUCKETS =
-      java.util.stream.LongStream.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
-          .mapToObj(Duration::ofMillis)
-          .toArray(Duration[]::new);
+      PartMetrics.millis(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000);
 
   private final ControllerService core;
 
