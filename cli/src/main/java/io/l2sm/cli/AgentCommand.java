@@ -6,7 +6,6 @@ import io.l2sm.agent.NodeAgent;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -258,19 +257,16 @@ public class AgentCommand implements Callable<Integer> {
   }
 
   static void installShim(Path target) throws java.io.IOException {
-    Files.createDirectories(target.getParent());
-    // A temporary file of its own: agents sharing a folder (a host's edge devices, the lab's
-    // nodes) may install at the same moment.
-    Path tmp = Files.createTempFile(target.getParent(), ".l2sm.", ".tmp");
-    try {
-      try (InputStream in = NodeAgent.class.getResourceAsStream("l2sm-cni")) {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-      // rename over the old file: a running plugin keeps its inode
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+    byte[] shim;
+    try (InputStream in = NodeAgent.class.getResourceAsStream("l2sm-cni")) {
+      shim = in.readAllBytes();
     }
+    // A rename over the old file: a running plugin keeps its inode. Agents sharing a folder (a
+    // host's edge devices, the lab's nodes) may install at the same moment.
+    io.l2sm.files.AtomicFiles.replace(
+        target,
+        shim,
+        PosixFilePermissions.fromString("rwxr-xr-x"),
+        io.l2sm.files.AtomicFiles.Durability.PROCESS);
   }
 }

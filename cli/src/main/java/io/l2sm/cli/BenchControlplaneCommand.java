@@ -1,7 +1,6 @@
 package io.l2sm.cli;
 
 import io.l2sm.api.grpc.v1.AttachRequest;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.Status;
 import io.l2sm.cli.BenchReport.Figure;
 import io.l2sm.controller.flow.FlowCompiler;
@@ -219,7 +218,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline) {
       try {
-        Status s = tb.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+        Status s = tb.grpc().status();
         boolean done =
             s.getSwitchesCount() > 0
                 && s.getSwitchesList().stream()
@@ -231,7 +230,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
         if (done) {
           return s;
         }
-      } catch (io.grpc.StatusRuntimeException e) {
+      } catch (io.l2sm.api.grpc.ControllerClient.CallException e) {
         // not serving yet
       }
       Thread.sleep(10);

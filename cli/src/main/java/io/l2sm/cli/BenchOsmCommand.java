@@ -3,9 +3,8 @@ package io.l2sm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.grpc.ManagedChannel;
+import io.l2sm.api.grpc.ControllerClient;
 import io.l2sm.api.grpc.v1.AttachRequest;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.DeleteNetworkRequest;
 import io.l2sm.cli.BenchReport.Figure;
@@ -172,8 +171,7 @@ public class BenchOsmCommand implements Callable<Integer> {
         "ip -n " + ns2 + " neigh replace 10.78.0.1 lladdr " + mac1 + " dev eth1 nud permanent");
     double[] viaAdapter = new double[runs];
     double[] direct = new double[runs];
-    ManagedChannel ch = Lab.channel(lab.controllerGrpc());
-    ControllerGrpc.ControllerBlockingStub ctl = ControllerGrpc.newBlockingStub(ch);
+    ControllerClient ctl = Lab.controller(lab.controllerGrpc());
     Endpoint p1 = Endpoint.parse(e1);
     Endpoint p2 = Endpoint.parse(e2);
     try {
@@ -228,7 +226,7 @@ public class BenchOsmCommand implements Callable<Integer> {
                 r + 1, runs, viaAdapter[r], direct[r]));
       }
     } finally {
-      ch.shutdownNow();
+      ctl.close();
     }
     report.figure(Figure.percentile("osm_elan_create_to_ping_p50_ms", viaAdapter, 50));
     report.figure(Figure.percentile("osm_elan_create_to_ping_p99_ms", viaAdapter, 99));

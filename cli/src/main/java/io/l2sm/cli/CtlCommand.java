@@ -1,20 +1,17 @@
 package io.l2sm.cli;
 
 import com.google.protobuf.util.JsonFormat;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
+import io.l2sm.api.grpc.ControllerClient;
+import io.l2sm.api.grpc.GrpcControllerClient;
 import io.l2sm.api.grpc.v1.AdminTarget;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.DeleteNetworkRequest;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.api.grpc.v1.SetAdminStateRequest;
 import io.l2sm.api.grpc.v1.SetPathRequest;
 import io.l2sm.api.grpc.v1.Status;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,7 +59,7 @@ public class CtlCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  <T> T call(Function<ControllerGrpc.ControllerBlockingStub, T> f) {
+  <T> T call(Function<ControllerClient, T> f) {
     java.nio.file.Path dir = credentials;
     if (dir == null && io.l2sm.lab.Lab.isUp()) {
       dir =
@@ -76,14 +73,11 @@ public class CtlCommand implements Runnable {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--controller-credentials " + e.getMessage());
     }
-    ManagedChannel ch = io.l2sm.api.grpc.GrpcChannels.open(controller, who);
-    try {
-      return f.apply(ControllerGrpc.newBlockingStub(ch).withDeadlineAfter(15, TimeUnit.SECONDS));
-    } catch (StatusRuntimeException e) {
-      throw new IllegalStateException(
-          e.getStatus().getCode() + ": " + e.getStatus().getDescription(), e);
+    try (GrpcControllerClient client = GrpcControllerClient.open(controller, who)) {
+      return f.apply(client);
+    } catch (ControllerClient.CallException e) {
+      throw new IllegalStateException(e.code() + ": " + e.description(), e);
     } finally {
-      ch.shutdownNow();
       if (who != null) {
         who.close();
       }
@@ -100,7 +94,7 @@ public class CtlCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Status s = ctl.call(c -> c.getStatus(GetStatusRequest.getDefaultInstance()));
+      Status s = ctl.call(ControllerClient::status);
       if (json) {
         ctl.spec.commandLine().getOut().println(JsonFormat.printer().print(s));
         return ExitCodes.OK;
@@ -194,9 +188,11 @@ public class CtlCommand implements Runnable {
     @Override
     public Integer call() {
       ctl.call(
-          c ->
-              c.deleteNetwork(
-                  DeleteNetworkRequest.newBuilder().setName(name).setForce(force).build()));
+          c -> {
+            c.deleteNetwork(
+                DeleteNetworkRequest.newBuilder().setName(name).setForce(force).build());
+            return null;
+          });
       return ExitCodes.OK;
     }
   }
@@ -234,13 +230,15 @@ public class CtlCommand implements Runnable {
             ctl.spec.commandLine(), "STATE must be up or down");
       }
       ctl.call(
-          c ->
-              c.setAdminState(
-                  SetAdminStateRequest.newBuilder()
-                      .setTarget(t)
-                      .setName(name)
-                      .setEnabled(state.equals("up"))
-                      .build()));
+          c -> {
+            c.setAdminState(
+                SetAdminStateRequest.newBuilder()
+                    .setTarget(t)
+                    .setName(name)
+                    .setEnabled(state.equals("up"))
+                    .build());
+            return null;
+          });
       return ExitCodes.OK;
     }
   }
@@ -262,9 +260,10 @@ public class CtlCommand implements Runnable {
     @Override
     public Integer call() {
       ctl.call(
-          c ->
-              c.setPath(
-                  SetPathRequest.newBuilder().setNetwork(network).addAllNodes(nodes).build()));
+          c -> {
+            c.setPath(SetPathRequest.newBuilder().setNetwork(network).addAllNodes(nodes).build());
+            return null;
+          });
       return ExitCodes.OK;
     }
   }

@@ -342,12 +342,8 @@ public class LabCommand implements Runnable {
       if (lab.controllerGrpc().isBlank()) {
         return rows; // the chart's controller, inside the cluster (docs/lab.md)
       }
-      io.grpc.ManagedChannel ch = Lab.channel(lab.controllerGrpc());
-      try {
-        io.l2sm.api.grpc.v1.Status st =
-            io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(ch)
-                .withDeadlineAfter(3, java.util.concurrent.TimeUnit.SECONDS)
-                .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance());
+      try (var controller = Lab.controller(lab.controllerGrpc())) {
+        io.l2sm.api.grpc.v1.Status st = controller.within(java.time.Duration.ofSeconds(3)).status();
         for (io.l2sm.api.grpc.v1.Switch sw : st.getSwitchesList()) {
           rows.add(
               new String[] {
@@ -366,10 +362,8 @@ public class LabCommand implements Runnable {
                 });
           }
         }
-      } catch (io.grpc.StatusRuntimeException e) {
-        rows.add(new String[] {lab.cluster(), "-", "controller: " + e.getStatus().getCode()});
-      } finally {
-        ch.shutdownNow();
+      } catch (io.l2sm.api.grpc.ControllerClient.CallException e) {
+        rows.add(new String[] {lab.cluster(), "-", "controller: " + e.code()});
       }
       rows.addAll(Lab.devices(lab));
       return rows;

@@ -3,7 +3,7 @@ package io.l2sm.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.l2sm.operator.GrpcControllerClient;
+import io.l2sm.api.grpc.GrpcControllerClient;
 import io.l2sm.operator.NetworkReconciler;
 import io.l2sm.operator.OverlayReconciler;
 import java.net.InetSocketAddress;
@@ -166,7 +166,7 @@ public class OperatorCommand implements Callable<Integer> {
                 : io.l2sm.operator.PodWebhook.start(
                     webhookAddress, webhookCredentials.serverContext());
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        GrpcControllerClient grpc = new GrpcControllerClient(controller, credentials);
+        GrpcControllerClient grpc = GrpcControllerClient.open(controller, credentials);
         NetworkReconciler networks = new NetworkReconciler(client, grpc, providers());
         OverlayReconciler overlays = new OverlayReconciler(client);
         HealthServer health =

@@ -17,7 +17,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -164,15 +163,8 @@ public final class ApiServer implements AutoCloseable {
             "    namespace: default",
             "current-context: " + clusterName,
             "");
-    Files.createDirectories(file.toAbsolutePath().getParent());
     // Whole or not at all: the agents read it as soon as it exists.
-    Path part = file.resolveSibling(file.getFileName() + ".part");
-    Files.writeString(part, text);
-    Files.move(
-        part,
-        file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    io.l2sm.files.AtomicFiles.replace(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Override

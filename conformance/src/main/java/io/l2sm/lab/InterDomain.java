@@ -2,7 +2,6 @@ package io.l2sm.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.v1.NetworkEdgeDevice;
 import io.l2sm.api.v1.NetworkEdgeDeviceSpec;
 import io.l2sm.api.v1.ProviderSpec;
@@ -11,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -360,8 +360,7 @@ public final class InterDomain {
       throws InterruptedException {
     await(
         () -> {
-          List<String> gaps =
-              gaps(tb.grpc().getStatus(GetStatusRequest.getDefaultInstance()), clusters, wan);
+          List<String> gaps = gaps(tb.grpc().status(), clusters, wan);
           for (LabInfo c : clusters) {
             if (!gatewayHasEdge(c)) {
               gaps.add(c.cluster() + "'s gateway tunnel to ned-" + c.cluster());
@@ -376,18 +375,10 @@ public final class InterDomain {
       throws InterruptedException {
     await(
         () -> {
-          var channel = Lab.channel(target);
-          try {
-            return gaps(
-                io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .getStatus(GetStatusRequest.getDefaultInstance()),
-                clusters,
-                wan);
-          } catch (io.grpc.StatusRuntimeException e) {
-            return new ArrayList<>(List.of("the IDCO at " + target + " (" + e.getStatus() + ")"));
-          } finally {
-            channel.shutdownNow();
+          try (var controller = Lab.controller(target)) {
+            return gaps(controller.within(Duration.ofSeconds(5)).status(), clusters, wan);
+          } catch (io.l2sm.api.grpc.ControllerClient.CallException e) {
+            return new ArrayList<>(List.of("the IDCO at " + target + " (" + e.getMessage() + ")"));
           }
         });
   }
@@ -435,20 +426,13 @@ public final class InterDomain {
   }
 
   private static boolean gatewayHasEdge(LabInfo c) {
-    var channel = Lab.channel(c.controllerGrpc());
-    try {
-      return io.l2sm.api.grpc.v1.ControllerGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(5, TimeUnit.SECONDS)
-          .getStatus(GetStatusRequest.getDefaultInstance())
-          .getSwitchesList()
-          .stream()
+    try (var controller = Lab.controller(c.controllerGrpc())) {
+      return controller.within(Duration.ofSeconds(5)).status().getSwitchesList().stream()
           .anyMatch(
               s ->
                   s.getNode().equals(c.nodes().get(0).name())
                       && s.getTunnelsList().stream()
                           .anyMatch(t -> t.getPeerNode().equals("ned-" + c.cluster())));
-    } finally {
-      channel.shutdownNow();
     }
   }
 

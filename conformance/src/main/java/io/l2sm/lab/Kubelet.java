@@ -17,13 +17,13 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.l2sm.api.v1.Annotations;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.api.v1.PodNetworkRequests;
+import io.l2sm.files.AtomicFiles;
 import io.l2sm.operator.EventRecorder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -865,13 +865,8 @@ public final class Kubelet implements AutoCloseable {
       if (saved < mine) {
         long upTo = saveRequests.get();
         try {
-          Path tmp = dir.resolve("kubelet-state.json.tmp");
-          JSON.writeValue(tmp.toFile(), new TreeMap<>(records));
-          Files.move(
-              tmp,
-              dir.resolve("kubelet-state.json"),
-              StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
+          AtomicFiles.replace(
+              dir.resolve("kubelet-state.json"), JSON.writeValueAsBytes(new TreeMap<>(records)));
           saved = upTo;
         } catch (IOException e) {
           LOG.error("cannot save the kubelet's state: {}", e.toString());

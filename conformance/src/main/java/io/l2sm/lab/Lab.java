@@ -62,7 +62,7 @@ public final class Lab {
    * A channel to one of the lab's controllers ({@code host:port}), as the lab's admin. The
    * credentials are issued again for a lab that was brought up anew (a new CA).
    */
-  public static synchronized io.grpc.ManagedChannel channel(String target) {
+  public static synchronized io.l2sm.api.grpc.GrpcControllerClient controller(String target) {
     Path dir = credentials(io.l2sm.api.grpc.Identity.of(io.l2sm.api.grpc.Identity.Role.ADMIN));
     String ca;
     try {
@@ -77,7 +77,7 @@ public final class Lab {
       admin = io.l2sm.api.grpc.Credentials.load(dir);
       adminCa = ca;
     }
-    return io.l2sm.api.grpc.GrpcChannels.open(target, admin);
+    return io.l2sm.api.grpc.GrpcControllerClient.open(target, admin);
   }
 
   /** The lab's index of its clusters. */
@@ -626,11 +626,7 @@ public final class Lab {
     String missing = "";
     while (System.nanoTime() < deadline) {
       missing =
-          tb
-              .grpc()
-              .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance())
-              .getSwitchesList()
-              .stream()
+          tb.grpc().status().getSwitchesList().stream()
               .filter(s -> s.getTunnelsCount() != nodes - 1 || !s.getConnected())
               .map(s -> s.getNode() + " has " + s.getTunnelsCount() + " tunnel(s)")
               .collect(java.util.stream.Collectors.joining(", "));

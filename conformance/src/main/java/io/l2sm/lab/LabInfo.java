@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -56,9 +55,7 @@ public record LabInfo(
   }
 
   public void write(Path dir) throws IOException {
-    Path tmp = dir.resolve("cluster.json.tmp");
-    JSON.writeValue(tmp.toFile(), this);
-    Files.move(tmp, file(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    io.l2sm.files.AtomicFiles.replace(file(dir), JSON.writeValueAsBytes(this));
   }
 
   /** A Kubernetes client of the cluster at this kubeconfig file. */

@@ -1,13 +1,13 @@
 package io.l2sm.lab;
 
 import io.l2sm.api.grpc.Credentials;
+import io.l2sm.files.AtomicFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -269,11 +269,12 @@ public final class Pki {
     return s.toString();
   }
 
-  /** Writes through a temporary file and a rename: a reader sees the old file or the new one. */
+  /** Writes a private file whole: a reader sees the old file or the new one. */
   private static void write(Path f, String text) throws IOException {
-    Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.replace(
+        f,
+        text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        PosixFilePermissions.fromString("rw-------"),
+        AtomicFiles.Durability.PROCESS);
   }
 }

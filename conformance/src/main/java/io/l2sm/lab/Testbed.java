@@ -1,8 +1,7 @@
 package io.l2sm.lab;
 
-import io.grpc.ManagedChannel;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
+import io.l2sm.api.grpc.ControllerClient;
+import io.l2sm.api.grpc.GrpcControllerClient;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -140,7 +139,7 @@ public final class Testbed implements AutoCloseable {
   private final int grpcPort;
   private final int httpPort;
   private Process controller;
-  private ManagedChannel channel;
+  private GrpcControllerClient channel;
   private io.l2sm.api.grpc.Credentials admin;
   private final Pki pki;
 
@@ -562,7 +561,7 @@ public final class Testbed implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       boolean up =
-          grpc().getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList().stream()
+          grpc().status().getSwitchesList().stream()
               .anyMatch(s -> s.getNode().equals(n) && s.getConnected());
       if (up) {
         return;
@@ -649,20 +648,20 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** A gRPC client of the controller, as admin (20 s deadline per call). */
-  public ControllerGrpc.ControllerBlockingStub grpc() {
+  public ControllerClient grpc() {
     if (channel == null) {
       if (admin == null && !open()) {
         admin = io.l2sm.api.grpc.Credentials.load(credentials("admin"));
       }
-      channel = io.l2sm.api.grpc.GrpcChannels.open("127.0.0.1:" + grpcPort, admin);
+      channel = GrpcControllerClient.open("127.0.0.1:" + grpcPort, admin);
     }
-    return ControllerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    return channel.within(java.time.Duration.ofSeconds(20));
   }
 
   /** Closes this object's gRPC client of the controller (the processes keep running). */
   public void releaseClient() {
     if (channel != null) {
-      channel.shutdownNow();
+      channel.close();
       channel = null;
     }
     if (admin != null) {
@@ -948,7 +947,7 @@ public final class Testbed implements AutoCloseable {
   @Override
   public void close() {
     if (channel != null) {
-      channel.shutdownNow();
+      channel.close();
     }
     if (admin != null) {
       admin.close();

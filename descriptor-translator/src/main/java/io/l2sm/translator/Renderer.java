@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.l2sm.api.v1.Annotations;
 import io.l2sm.api.v1.L2smNetConfig;
-import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.api.v1.NetworkAttachmentDefinitionSpec;
 import io.l2sm.api.v1.NetworkSelectionElement;
 import io.l2sm.api.v1.ProviderSpec;
@@ -139,7 +139,10 @@ public final class Renderer {
         config = config.withProvider(provider);
         annotations.put(Annotations.CLUSTERS_ANNOTATION, String.join(",", network.clusters()));
       }
-      NetworkAttachmentDefinition nad = new NetworkAttachmentDefinition();
+      // A NAD as plain data: the custom resource's class needs the Kubernetes client.
+      GenericKubernetesResource nad = new GenericKubernetesResource();
+      nad.setApiVersion(NetworkAttachmentDefinitionSpec.API_VERSION);
+      nad.setKind(NetworkAttachmentDefinitionSpec.KIND);
       nad.setMetadata(
           new ObjectMetaBuilder()
               .withName(network.name())
@@ -153,7 +156,7 @@ public final class Renderer {
                           plan.nsName())))
               .withAnnotations(annotations)
               .build());
-      nad.setSpec(new NetworkAttachmentDefinitionSpec(config.toJson()));
+      nad.setAdditionalProperty("spec", new NetworkAttachmentDefinitionSpec(config.toJson()));
       out.append("---\n").append(yaml(nad));
     }
     return out.toString();

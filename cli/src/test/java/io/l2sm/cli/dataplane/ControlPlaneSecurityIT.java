@@ -15,7 +15,6 @@ import io.l2sm.api.grpc.v1.ControllerGrpc.ControllerBlockingStub;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.DetachRequest;
 import io.l2sm.api.grpc.v1.GetStatusRequest;
-import io.l2sm.api.grpc.v1.ListNetworksRequest;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.api.grpc.v1.RegisterSwitchRequest;
 import io.l2sm.api.grpc.v1.SetMirrorRequest;
@@ -89,13 +88,7 @@ class ControlPlaneSecurityIT {
   }
 
   List<String> networks() {
-    return lab
-        .grpc()
-        .listNetworks(ListNetworksRequest.getDefaultInstance())
-        .getNetworksList()
-        .stream()
-        .map(n -> n.getName())
-        .toList();
+    return lab.grpc().networks().stream().map(n -> n.getName()).toList();
   }
 
   static CreateNetworkRequest net(String name) {
@@ -119,7 +112,7 @@ class ControlPlaneSecurityIT {
   @Test
   void bothChannelsAreMutualTlsAndPodsAttachedThroughThemTalk() {
     // The switches dialled ssl: with their node's certificate and are connected.
-    var status = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+    var status = lab.grpc().status();
     assertThat(status.getSwitchesList()).hasSize(2).allMatch(s -> s.getConnected());
     assertThat(lab.vsctl("n1", "get-controller br-l2sm").strip()).startsWith("ssl:");
     String p1 = lab.pod("t1");
@@ -204,7 +197,7 @@ class ControlPlaneSecurityIT {
                 .isEqualTo(Status.Code.PERMISSION_DENIED));
     assertThat(networks()).contains("by-operator").doesNotContain("by-reader");
     var attachments =
-        lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getNetworksList().stream()
+        lab.grpc().status().getNetworksList().stream()
             .flatMap(n -> n.getAttachmentsList().stream())
             .map(a -> a.getId())
             .toList();
@@ -214,7 +207,7 @@ class ControlPlaneSecurityIT {
   @Test
   void anAgentActsOnItsOwnNodeOnly() {
     var before =
-        lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList().stream()
+        lab.grpc().status().getSwitchesList().stream()
             .filter(s -> s.getNode().equals("n2"))
             .findFirst()
             .orElseThrow();
@@ -247,7 +240,7 @@ class ControlPlaneSecurityIT {
         s ->
             assertThat(code(() -> s.detach(DetachRequest.newBuilder().setId("n2/held").build())))
                 .isEqualTo(Status.Code.PERMISSION_DENIED));
-    var after = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+    var after = lab.grpc().status();
     assertThat(after.getSwitchesList())
         .filteredOn(s -> s.getNode().equals("n2"))
         .singleElement()
@@ -256,7 +249,7 @@ class ControlPlaneSecurityIT {
         .extracting(a -> a.getId())
         .contains("n2/held")
         .doesNotContain("other/1", "own/1");
-    lab.grpc().detach(DetachRequest.newBuilder().setId("n2/held").build());
+    lab.grpc().detach("n2/held");
   }
 
   /**
@@ -373,8 +366,7 @@ class ControlPlaneSecurityIT {
     String out = new String(ping.getInputStream().readAllBytes());
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(Testbed.received(out)).as(out).isEqualTo(200);
-    assertThat(lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList())
-        .allMatch(s -> s.getConnected());
+    assertThat(lab.grpc().status().getSwitchesList()).allMatch(s -> s.getConnected());
   }
 
   /** HTTP status and body of a node agent's probe, asked from inside its node. */
@@ -489,7 +481,7 @@ class ControlPlaneSecurityIT {
 
   @Test
   void aSwitchSpeaksOnlyForItsOwnNode() throws Exception {
-    var before = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+    var before = lab.grpc().status();
     long n2 =
         before.getSwitchesList().stream()
             .filter(x -> x.getNode().equals("n2"))
@@ -500,7 +492,7 @@ class ControlPlaneSecurityIT {
     assertThat(switchSessionTaken(lab.credentials("agent-n1"), 0x7777)).isTrue();
     // With n1's certificate, claiming n2's datapath is refused, and n2's switch keeps its session.
     assertThat(switchSessionTaken(lab.credentials("agent-n1"), n2)).isFalse();
-    var after = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance());
+    var after = lab.grpc().status();
     assertThat(after.getSwitchesList()).allMatch(x -> x.getConnected()).hasSize(2);
     String p1 = lab.pod("s1");
     String p2 = lab.pod("s2");

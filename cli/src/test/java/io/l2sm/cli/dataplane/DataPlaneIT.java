@@ -3,11 +3,8 @@ package io.l2sm.cli.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.StatusRuntimeException;
 import io.l2sm.api.grpc.v1.AdminTarget;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
-import io.l2sm.api.grpc.v1.GetNetworkRequest;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.api.grpc.v1.SetAdminStateRequest;
 import io.l2sm.api.grpc.v1.SetPathRequest;
@@ -254,7 +251,7 @@ class DataPlaneIT {
       assertThat(count(seen, "who-has 10.10.0.250")).as("control request flooded").isEqualTo(1);
       assertThat(count(seen, "who-has 10.10.0.2 ")).as("answered request delivered").isZero();
     }
-    assertThat(lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getPacketIns()).isZero();
+    assertThat(lab.grpc().status().getPacketIns()).isZero();
   }
 
   @Test
@@ -291,7 +288,7 @@ class DataPlaneIT {
         .as("nothing left")
         .isNotZero();
 
-    int vni = lab.grpc().getNetwork(GetNetworkRequest.newBuilder().setName("v").build()).getVni();
+    int vni = lab.grpc().network("v").orElseThrow().getVni();
     lab.grpc()
         .setPath(
             SetPathRequest.newBuilder()
@@ -504,12 +501,18 @@ class DataPlaneIT {
     lab.deletePod(p);
     assertThat(lab.footprint()).isEqualTo(before);
 
+    assertThat(lab.grpc().network("zz")).isEmpty();
     assertThatThrownBy(
-            () -> lab.grpc().getNetwork(GetNetworkRequest.newBuilder().setName("zz").build()))
-        .isInstanceOf(StatusRuntimeException.class)
+            () ->
+                lab.grpc()
+                    .deleteNetwork(
+                        io.l2sm.api.grpc.v1.DeleteNetworkRequest.newBuilder()
+                            .setName("zz")
+                            .build()))
+        .isInstanceOf(io.l2sm.api.grpc.ControllerClient.CallException.class)
         .hasMessage("NOT_FOUND: no network zz");
     // The lab's controller allocates VNIs 100-163: the 65th network finds none.
-    int made = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getNetworksCount();
+    int made = lab.grpc().status().getNetworksCount();
     for (int i = made; i < 64; i++) {
       create("fill-" + i, NetworkKind.VNET);
     }
@@ -547,7 +550,7 @@ class DataPlaneIT {
     // machine was busy; the bound is "soon" with room for a loaded machine (the kubelet waits
     // up to 2 minutes for a sandbox's networking).
     assertThat(addMs).as("restart → CNI ADD returned, ms").isLessThan(3000);
-    assertThat(lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getPacketIns()).isZero();
+    assertThat(lab.grpc().status().getPacketIns()).isZero();
   }
 
   @Test
@@ -562,7 +565,7 @@ class DataPlaneIT {
   }
 
   static List<String> attachmentIds() {
-    return lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getNetworksList().stream()
+    return lab.grpc().status().getNetworksList().stream()
         .flatMap(n -> n.getAttachmentsList().stream())
         .map(a -> a.getId())
         .toList();
@@ -593,7 +596,7 @@ class DataPlaneIT {
   void hundredAttachDetachCyclesLeaveEverythingAsItWas() throws Exception {
     String p = lab.pod("cycle");
     String before = lab.footprint();
-    String statusBefore = lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).toString();
+    String statusBefore = lab.grpc().status().toString();
     String flowsBefore =
         lab.dumpFlows("n2").replaceAll("duration=[^,]*,|n_packets=\\d+, n_bytes=\\d+, ", "");
     for (int i = 0; i < 100; i++) {
@@ -602,15 +605,14 @@ class DataPlaneIT {
       assertThat(del.exit()).as(del.stdout()).isZero();
     }
     assertThat(lab.footprint()).isEqualTo(before);
-    assertThat(
-            withoutCounters(lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).toString()))
+    assertThat(withoutCounters(lab.grpc().status().toString()))
         .isEqualTo(withoutCounters(statusBefore));
     assertThat(lab.dumpFlows("n2").replaceAll("duration=[^,]*,|n_packets=\\d+, n_bytes=\\d+, ", ""))
         .isEqualTo(flowsBefore);
   }
 
   static int tunnelsRegistered(String node) {
-    return lab.grpc().getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList().stream()
+    return lab.grpc().status().getSwitchesList().stream()
         .filter(w -> w.getNode().equals(node))
         .mapToInt(w -> w.getTunnelsCount())
         .sum();
@@ -646,16 +648,13 @@ class DataPlaneIT {
   static List<io.l2sm.api.grpc.v1.WatchEvent> watch(Duration howLong) {
     List<io.l2sm.api.grpc.v1.WatchEvent> events =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    var stream =
-        lab.grpc()
-            .withDeadlineAfter(howLong.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-            .watch(io.l2sm.api.grpc.v1.WatchRequest.getDefaultInstance());
+    var stream = lab.grpc().within(howLong).watch();
     Thread t =
         new Thread(
             () -> {
               try {
                 stream.forEachRemaining(events::add);
-              } catch (StatusRuntimeException e) {
+              } catch (io.l2sm.api.grpc.ControllerClient.CallException e) {
                 // the deadline ends it
               }
             });
@@ -723,7 +722,7 @@ class DataPlaneIT {
   }
 
   static int vni(String network) {
-    return lab.grpc().getNetwork(GetNetworkRequest.newBuilder().setName(network).build()).getVni();
+    return lab.grpc().network(network).orElseThrow().getVni();
   }
 
   static void declare(String network, int vni) {

@@ -339,11 +339,7 @@ class RealApiServerIT {
   }
 
   int tunnels(String node) {
-    return tb
-        .grpc()
-        .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance())
-        .getSwitchesList()
-        .stream()
+    return tb.grpc().status().getSwitchesList().stream()
         .filter(s -> s.getNode().equals(node))
         .mapToInt(s -> s.getTunnelsCount())
         .sum();

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
 import io.l2sm.api.grpc.v1.Switch;
 import io.l2sm.api.grpc.v1.TunnelPort;
 import io.l2sm.api.v1.L2Network;
@@ -68,20 +65,14 @@ class OsmWimE2E {
   /** Each edge device's port towards its cluster, by cluster, as `lab status` lists them. */
   static Map<String, String> edgePorts() {
     Map<String, String> out = new TreeMap<>();
-    ManagedChannel ch = io.l2sm.lab.Lab.channel(idco.controllerGrpc());
-    try {
-      for (Switch s :
-          ControllerGrpc.newBlockingStub(ch)
-              .getStatus(GetStatusRequest.getDefaultInstance())
-              .getSwitchesList()) {
+    try (var controller = io.l2sm.lab.Lab.controller(idco.controllerGrpc())) {
+      for (Switch s : controller.status().getSwitchesList()) {
         for (TunnelPort t : s.getTunnelsList()) {
           if (!t.getPeerNode().startsWith("ned-")) {
             out.put(t.getPeerNode(), "of:" + s.getDpidHex() + "/" + t.getPort());
           }
         }
       }
-    } finally {
-      ch.shutdownNow();
     }
     return out;
   }

@@ -26,7 +26,16 @@ class TranslatorArchitectureTest {
           .orShould()
           .dependOnClassesThat()
           .haveFullyQualifiedName(ProcessBuilder.class.getName())
-          .as("the translator is pure: no gRPC, Netty, HTTP, sockets or processes");
+          .orShould()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.fabric8.kubernetes.client..")
+          .orShould()
+          .dependOnClassesThat()
+          .haveNameMatching(
+              "io\\.l2sm\\.api\\.v1\\.(NetworkAttachmentDefinition|L2Network|Overlay|NetworkEdgeDevice)")
+          .as(
+              "the translator is pure: no gRPC, Netty, HTTP, sockets, processes or Kubernetes"
+                  + " client (nor the custom resources' classes, which need it)");
 
   @Test
   void theTranslatorIsPureAndItsPackagesHaveNoCycles() {
@@ -44,6 +53,28 @@ class TranslatorArchitectureTest {
         .beFreeOfCycles()
         .as("the translator's packages have no cycles")
         .check(translator);
+  }
+
+  @Test
+  void theRuleCatchesAClassThatUsesACustomResourceClass() {
+    JavaClasses bad = new ClassFileImporter().importClasses(UsesACustomResource.class);
+    assertThat(PURE.evaluate(bad).getFailureReport().getDetails())
+        .anyMatch(
+            l ->
+                l.contains("UsesACustomResource")
+                    && l.contains("io.l2sm.api.v1.NetworkAttachmentDefinition"));
+  }
+
+  /** The translator runs without the Kubernetes client: it is not on its classpath at all. */
+  @Test
+  void theKubernetesClientIsNotOnTheTranslatorsClasspath() {
+    // Positive control: the object model it does use is there.
+    assertThat(resource("io/l2sm/api/v1/L2smNetConfig.class")).isTrue();
+    assertThat(resource("io/fabric8/kubernetes/client/CustomResource.class")).isFalse();
+  }
+
+  static boolean resource(String name) {
+    return TranslatorArchitectureTest.class.getClassLoader().getResource(name) != null;
   }
 
   @Test

@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.l2sm.api.grpc.ControllerClient;
+import io.l2sm.api.grpc.ControllerClient.CallException;
+import io.l2sm.api.grpc.GrpcControllerClient;
 import io.l2sm.api.grpc.v1.AttachRequest;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
-import io.l2sm.api.grpc.v1.DetachRequest;
-import io.l2sm.api.grpc.v1.GetNetworkRequest;
 import io.l2sm.api.grpc.v1.Network;
 import io.l2sm.api.grpc.v1.RegisterSwitchRequest;
 import io.l2sm.api.grpc.v1.TunnelPort;
@@ -26,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,9 +59,8 @@ public final class NodeAgent implements AutoCloseable {
 
   private final AgentConfig config;
   private final Ovs ovs;
-  private final ManagedChannel channel;
   private final io.l2sm.api.grpc.Credentials credentials;
-  private final ControllerGrpc.ControllerBlockingStub controller;
+  private final ControllerClient controller;
   private final Object plumbing = new Object();
   private volatile List<TunnelPort> tunnels = List.of();
   private volatile Map<String, String> peers;
@@ -116,8 +113,7 @@ public final class NodeAgent implements AutoCloseable {
         config.controllerCredentials() == null
             ? null
             : io.l2sm.api.grpc.Credentials.forNode(config.controllerCredentials(), config.node());
-    this.channel = io.l2sm.api.grpc.GrpcChannels.open(config.controllerGrpc(), credentials);
-    this.controller = ControllerGrpc.newBlockingStub(channel);
+    this.controller = GrpcControllerClient.open(config.controllerGrpc(), credentials);
   }
 
   /**
@@ -127,20 +123,13 @@ public final class NodeAgent implements AutoCloseable {
   public String notReady() {
     try {
       boolean connected =
-          controller
-              .withDeadlineAfter(2, TimeUnit.SECONDS)
-              .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance())
-              .getSwitchesList()
-              .stream()
+          controller.within(QUICK).status().getSwitchesList().stream()
               .anyMatch(s -> s.getNode().equals(config.node()) && s.getConnected());
       return connected
           ? null
           : "the switch of " + config.node() + " is not connected to the controller";
-    } catch (io.grpc.StatusRuntimeException e) {
-      return "the controller does not answer: "
-          + e.getStatus().getCode()
-          + " "
-          + e.getStatus().getDescription();
+    } catch (CallException e) {
+      return "the controller does not answer: " + e.code() + " " + e.description();
     }
   }
 
@@ -302,13 +291,7 @@ public final class NodeAgent implements AutoCloseable {
    * connection cut, the controller killed while working on it), unlike a refusal.
    */
   private static boolean maybeTaken(Throwable t) {
-    if (!(t instanceof StatusRuntimeException e)) {
-      return false;
-    }
-    return switch (e.getStatus().getCode()) {
-      case DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, UNKNOWN, INTERNAL -> true;
-      default -> false;
-    };
+    return t instanceof CallException e && e.maybeApplied();
   }
 
   /** Detaches the {@link #doubtful} attachments that no ADD made real since. */
@@ -332,6 +315,12 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
+  /** How long a call may wait for a controller that is not reachable (start-up, CNI requests). */
+  static final Duration PATIENT = Duration.ofSeconds(10);
+
+  /** The deadline of calls made while holding {@code plumbing} or on a timer: no waiting. */
+  static final Duration QUICK = Duration.ofSeconds(2);
+
   /** How often the agent checks that the controller still knows its switch and attachments. */
   static final long RECOVERY_MS = 5_000;
 
@@ -350,11 +339,8 @@ public final class NodeAgent implements AutoCloseable {
     }
     io.l2sm.api.grpc.v1.Status st;
     try {
-      st =
-          controller
-              .withDeadlineAfter(2, TimeUnit.SECONDS)
-              .getStatus(io.l2sm.api.grpc.v1.GetStatusRequest.getDefaultInstance());
-    } catch (StatusRuntimeException e) {
+      st = controller.within(QUICK).status();
+    } catch (CallException e) {
       return; // not answering: nothing to compare with yet
     }
     if (st.getSwitchesList().stream().noneMatch(x -> x.getNode().equals(config.node()))) {
@@ -392,12 +378,9 @@ public final class NodeAgent implements AutoCloseable {
       Map<String, String> ids = p.externalIds();
       String id = ids.get(ID);
       LOG.info("restoring attachment {} in {}", id, ids.getOrDefault(NETWORK, ""));
-      var stub =
-          patient
-              ? controller.withWaitForReady().withDeadlineAfter(10, TimeUnit.SECONDS)
-              : controller.withDeadlineAfter(2, TimeUnit.SECONDS);
+      ControllerClient c = patient ? controller.patient(PATIENT) : controller.within(QUICK);
       try {
-        stub.attach(
+        c.attach(
             AttachRequest.newBuilder()
                 .setId(id)
                 .setNetwork(ids.getOrDefault(NETWORK, ""))
@@ -405,10 +388,9 @@ public final class NodeAgent implements AutoCloseable {
                 .setPort(p.ofport())
                 .setMac(ids.getOrDefault("attached-mac", ""))
                 .build());
-      } catch (StatusRuntimeException e) {
-        LOG.warn("attachment {} could not be restored: {}", id, e.getStatus());
-        Status.Code c = e.getStatus().getCode();
-        if (!patient && (c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED)) {
+      } catch (CallException e) {
+        LOG.warn("attachment {} could not be restored: {}", id, e.getMessage());
+        if (!patient && e.unanswered()) {
           return; // the next round tries again
         }
         continue;
@@ -574,21 +556,18 @@ public final class NodeAgent implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
-        controller.withWaitForReady().withDeadlineAfter(5, TimeUnit.SECONDS).registerSwitch(req);
+        controller.patient(Duration.ofSeconds(5)).registerSwitch(req);
         LOG.info("registered switch of node {} with {} tunnel(s)", config.node(), tunnels.size());
         return;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-                && e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED
-            || System.nanoTime() > deadline) {
+      } catch (CallException e) {
+        if (!e.unanswered() || System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "cannot register with the controller at "
                   + config.controllerGrpc()
                   + ": "
-                  + e.getStatus(),
+                  + e.getMessage(),
               e);
         }
-        channel.resetConnectBackoff();
       }
     }
   }
@@ -879,22 +858,14 @@ public final class NodeAgent implements AutoCloseable {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return controller
-                    .withWaitForReady()
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .attach(attach);
-              } catch (StatusRuntimeException e) {
+                return controller.patient(PATIENT).attach(attach);
+              } catch (CallException e) {
                 // A controller that lost its state no longer knows this switch: register again.
-                if (e.getStatus().getCode() != Status.Code.NOT_FOUND
-                    || !String.valueOf(e.getStatus().getDescription())
-                        .contains("no switch is registered")) {
+                if (!e.notFound() || !e.description().contains("no switch is registered")) {
                   throw e;
                 }
                 register(tunnels);
-                return controller
-                    .withWaitForReady()
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .attach(attach);
+                return controller.patient(PATIENT).attach(attach);
               }
             },
             workers);
@@ -932,14 +903,11 @@ public final class NodeAgent implements AutoCloseable {
         LOG.warn("attachment {} may be held by the controller: detaching it later", id);
       }
       undo(host);
-      if (flowError instanceof StatusRuntimeException e) {
-        Status.Code c = e.getStatus().getCode();
+      if (flowError instanceof CallException e) {
         throw new CniException(
-            c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED
-                ? CniException.TRY_AGAIN_LATER
-                : CniException.CONTROLLER_REFUSED,
-            "the controller refused attachment " + id + ": " + e.getStatus().getDescription(),
-            c.name());
+            e.unanswered() ? CniException.TRY_AGAIN_LATER : CniException.CONTROLLER_REFUSED,
+            "the controller refused attachment " + id + ": " + e.description(),
+            e.code());
       }
       Throwable first = podError != null ? podError : ovsError != null ? ovsError : flowError;
       throw new CniException(CniException.IO_FAILURE, "cannot plumb " + ifName, first.getMessage());
@@ -1044,15 +1012,19 @@ public final class NodeAgent implements AutoCloseable {
       throw new CniException(
           CniException.CHECK_FAILED, "interface " + ifName + " is missing in " + netns);
     }
+    String network = networkOf(conf);
     Network n;
     try {
       n =
           controller
-              .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .getNetwork(GetNetworkRequest.newBuilder().setName(networkOf(conf)).build());
-    } catch (StatusRuntimeException e) {
-      throw new CniException(
-          CniException.CHECK_FAILED, "controller: " + e.getStatus().getDescription());
+              .within(Duration.ofSeconds(5))
+              .network(network)
+              .orElseThrow(
+                  () ->
+                      new CniException(
+                          CniException.CHECK_FAILED, "controller: no network " + network));
+    } catch (CallException e) {
+      throw new CniException(CniException.CHECK_FAILED, "controller: " + e.description());
     }
     boolean known = n.getAttachmentsList().stream().anyMatch(a -> a.getId().equals(id));
     if (!known) {
@@ -1069,26 +1041,21 @@ public final class NodeAgent implements AutoCloseable {
    */
   private boolean detachNow(String id) {
     try {
-      controller
-          .withDeadlineAfter(2, TimeUnit.SECONDS)
-          .detach(DetachRequest.newBuilder().setId(id).build());
+      controller.within(QUICK).detach(id);
       return true;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+    } catch (CallException e) {
+      return e.notFound();
     }
   }
 
   private void detachQuietly(String id) {
     try {
-      controller
-          .withWaitForReady()
-          .withDeadlineAfter(10, TimeUnit.SECONDS)
-          .detach(DetachRequest.newBuilder().setId(id).build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+      controller.patient(PATIENT).detach(id);
+    } catch (CallException e) {
+      if (!e.notFound()) {
         throw new CniException(
             CniException.TRY_AGAIN_LATER,
-            "the controller could not detach " + id + ": " + e.getStatus().getDescription());
+            "the controller could not detach " + id + ": " + e.description());
       }
     }
   }
@@ -1273,7 +1240,7 @@ public final class NodeAgent implements AutoCloseable {
   @Override
   public void close() {
     liveness.shutdownNow();
-    channel.shutdownNow();
+    controller.close();
     workers.shutdownNow();
     if (credentials != null) {
       credentials.close();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.l2sm.api.grpc.ControllerClient;
 import io.l2sm.api.k8s.Conditions;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.L2NetworkSpec;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,7 @@ public final class NetworkReconciler implements AutoCloseable {
 
   static final long RESYNC_MS = 5_000;
   static final long HELD_RETRY_MS = 1_000;
+  static final java.time.Duration CONTROLLER_DEADLINE = java.time.Duration.ofSeconds(15);
 
   private final KubernetesClient client;
   private final ControllerClient controller;
@@ -82,7 +85,8 @@ public final class NetworkReconciler implements AutoCloseable {
   public NetworkReconciler(
       KubernetesClient client, ControllerClient controller, ProviderClient providers) {
     this.client = client;
-    this.controller = controller;
+    // Calls wait for a controller that is restarting rather than fail at once.
+    this.controller = controller.patient(CONTROLLER_DEADLINE);
     this.providers = providers;
     this.events = new EventRecorder(client, "l2sm-operator");
     this.queue = new WorkQueue("network-reconciler", "network", this::reconcile);
@@ -264,7 +268,7 @@ public final class NetworkReconciler implements AutoCloseable {
     // to bring it back: a network is Ready in one pass.
     if (net == null) {
       if (config.isEmpty()) {
-        controller.deleteNetwork(key);
+        controller.deleteNetworkIfExists(key);
         return;
       }
       net = createFromNad(nad, config.get());
@@ -376,23 +380,30 @@ public final class NetworkReconciler implements AutoCloseable {
     int vni;
     try {
       vni =
-          controller.ensureNetwork(
-              key,
-              kind,
-              wanted,
-              net.getSpec().getNetworkCIDR(),
-              net.getSpec().getPodAddressRange());
+          controller
+              .createNetwork(
+                  io.l2sm.api.grpc.v1.CreateNetworkRequest.newBuilder()
+                      .setName(key)
+                      .setKind(
+                          kind == NetworkKind.VLINK
+                              ? io.l2sm.api.grpc.v1.NetworkKind.VLINK
+                              : io.l2sm.api.grpc.v1.NetworkKind.VNET)
+                      .setVni(wanted)
+                      .setCidr(Objects.requireNonNullElse(net.getSpec().getNetworkCIDR(), ""))
+                      .setRange(Objects.requireNonNullElse(net.getSpec().getPodAddressRange(), ""))
+                      .build())
+              .getVni();
       if (crossing != null) {
         controller.setEdges(key, List.of(crossing.edgeDevice()));
       }
     } catch (ControllerClient.CallException e) {
-      if ("UNAVAILABLE".equals(e.code()) || "DEADLINE_EXCEEDED".equals(e.code())) {
+      if (e.unanswered()) {
         throw e;
       }
-      setReady(net, false, "ControllerRefused", e.getMessage(), null);
+      setReady(net, false, "ControllerRefused", e.description(), null);
       return;
     }
-    int pods = controller.attachmentCount(key);
+    int pods = attachments(key);
     String joined =
         membership == null
             ? ""
@@ -423,8 +434,13 @@ public final class NetworkReconciler implements AutoCloseable {
         });
   }
 
+  /** The network's attachments as the controller counts them; 0 when it has no such network. */
+  private int attachments(String key) {
+    return controller.network(key).map(io.l2sm.api.grpc.v1.Network::getAttachmentsCount).orElse(0);
+  }
+
   private void finishDeletion(String key, L2Network net, NetworkAttachmentDefinition nad) {
-    int pods = controller.attachmentCount(key);
+    int pods = attachments(key);
     if (pods > 0) {
       String message = pods + " pod attachment(s) remain; the network is deleted once they detach";
       boolean changed =
@@ -448,7 +464,7 @@ public final class NetworkReconciler implements AutoCloseable {
         events.emit(net, true, "ProviderLeaveFailed", e.getMessage());
       }
     }
-    controller.deleteNetwork(key);
+    controller.deleteNetworkIfExists(key);
     if (nad != null && l2smConfig(nad).isPresent()) {
       client
           .resources(NetworkAttachmentDefinition.class)

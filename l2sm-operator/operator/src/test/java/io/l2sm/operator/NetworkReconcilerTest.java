@@ -10,6 +10,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.l2sm.api.grpc.GrpcControllerClient;
 import io.l2sm.api.v1.L2Network;
 import io.l2sm.api.v1.L2NetworkSpec;
 import io.l2sm.api.v1.NetworkAttachmentDefinition;
@@ -57,7 +58,7 @@ class NetworkReconcilerTest {
     }
     clearNetworks();
     startController();
-    reconciler = new NetworkReconciler(client, new GrpcControllerClient(channel));
+    reconciler = new NetworkReconciler(client, GrpcControllerClient.over(channel));
     reconciler.start();
   }
 
@@ -141,7 +142,7 @@ class NetworkReconcilerTest {
 
   @Test
   void probesSayWhatTheReconcilerWaitsFor() {
-    NetworkReconciler fresh = new NetworkReconciler(client, new GrpcControllerClient(channel));
+    NetworkReconciler fresh = new NetworkReconciler(client, GrpcControllerClient.over(channel));
     try {
       assertThat(fresh.notLive()).isEqualTo("not watching L2Networks, NADs, NetworkEdgeDevices");
       assertThat(fresh.notReady())
@@ -345,7 +346,7 @@ class NetworkReconcilerTest {
     server.shutdownNow();
     dir = Files.createTempDirectory(dir, "fresh");
     startController();
-    reconciler = new NetworkReconciler(client, new GrpcControllerClient(channel));
+    reconciler = new NetworkReconciler(client, GrpcControllerClient.over(channel));
     reconciler.start();
     await()
         .atMost(Duration.ofSeconds(10))
@@ -397,7 +398,8 @@ class NetworkReconcilerTest {
   void restartWithProviderToken(String token) {
     reconciler.close();
     reconciler =
-        new NetworkReconciler(client, new GrpcControllerClient(channel), new ProviderClient(token));
+        new NetworkReconciler(
+            client, GrpcControllerClient.over(channel), new ProviderClient(token));
     reconciler.start();
   }
 

@@ -1,23 +1,19 @@
 package io.l2sm.osm.fabric;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.l2sm.api.grpc.ControllerClient;
+import io.l2sm.api.grpc.ControllerClient.CallException;
+import io.l2sm.api.grpc.GrpcControllerClient;
 import io.l2sm.api.grpc.v1.AttachRequest;
 import io.l2sm.api.grpc.v1.Attachment;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
 import io.l2sm.api.grpc.v1.CreateNetworkRequest;
 import io.l2sm.api.grpc.v1.DeleteNetworkRequest;
-import io.l2sm.api.grpc.v1.DetachRequest;
-import io.l2sm.api.grpc.v1.GetNetworkRequest;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
-import io.l2sm.api.grpc.v1.ListNetworksRequest;
 import io.l2sm.api.grpc.v1.Network;
 import io.l2sm.api.grpc.v1.NetworkKind;
 import io.l2sm.api.grpc.v1.Switch;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -28,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -43,7 +38,7 @@ public final class ControllerFabric implements Fabric {
 
   private static final Pattern PLAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?");
 
-  private final Map<String, ManagedChannel> domains = new LinkedHashMap<>();
+  private final Map<String, ControllerClient> domains = new LinkedHashMap<>();
   private final long deadlineMillis;
 
   /** Per domain: node name by datapath id, refreshed when an unknown dpid is asked for. */
@@ -66,7 +61,7 @@ public final class ControllerFabric implements Fabric {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no controller given");
     }
-    targets.forEach((d, t) -> domains.put(d, io.l2sm.api.grpc.GrpcChannels.open(t, credentials)));
+    targets.forEach((d, t) -> domains.put(d, GrpcControllerClient.open(t, credentials)));
     this.deadlineMillis = deadlineMillis;
     this.credentials = credentials;
   }
@@ -90,9 +85,9 @@ public final class ControllerFabric implements Fabric {
     this.interCluster =
         new InterCluster(
             clusters,
-            io.l2sm.api.grpc.GrpcChannels.open(idcoController, credentials),
+            GrpcControllerClient.open(idcoController, credentials),
             namespace,
-            deadlineMillis);
+            Duration.ofMillis(deadlineMillis));
     return this;
   }
 
@@ -148,9 +143,8 @@ public final class ControllerFabric implements Fabric {
     }
   }
 
-  private ControllerGrpc.ControllerBlockingStub stub(String domain) {
-    return ControllerGrpc.newBlockingStub(domains.get(domain))
-        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  private ControllerClient stub(String domain) {
+    return domains.get(domain).within(Duration.ofMillis(deadlineMillis));
   }
 
   private synchronized String locate(Endpoint e, boolean refresh) {
@@ -162,12 +156,11 @@ public final class ControllerFabric implements Fabric {
       if (byDpid == null) {
         byDpid = new HashMap<>();
         try {
-          for (Switch s :
-              stub(d).getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList()) {
+          for (Switch s : stub(d).status().getSwitchesList()) {
             byDpid.put(s.getDpid(), s.getNode());
           }
           nodes.put(d, byDpid);
-        } catch (StatusRuntimeException ex) {
+        } catch (CallException ex) {
           continue; // unreachable now: asked again next time
         }
       }
@@ -258,7 +251,7 @@ public final class ControllerFabric implements Fabric {
     if (home == null) {
       return new Outcome("", 0, problems);
     }
-    ControllerGrpc.ControllerBlockingStub stub = stub(home);
+    ControllerClient stub = stub(home);
     int vni;
     try {
       vni =
@@ -271,8 +264,8 @@ public final class ControllerFabric implements Fabric {
                               : NetworkKind.VNET)
                       .build())
               .getVni();
-    } catch (StatusRuntimeException ex) {
-      if (ex.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+    } catch (CallException ex) {
+      if (!ex.code().equals("ALREADY_EXISTS")) {
         throw failure("cluster " + home + ": network " + net, ex);
       }
       // Made earlier with the other kind: replaced.
@@ -286,14 +279,19 @@ public final class ControllerFabric implements Fabric {
       wanted.add(id);
       byId.put(id, e);
     }
-    Network current = stub.getNetwork(GetNetworkRequest.newBuilder().setName(net).build());
+    Network current =
+        stub.network(net)
+            .orElseThrow(
+                () ->
+                    new FabricException(
+                        "cluster " + home + ": network " + net + " vanished while being set up"));
     Set<String> present = new TreeSet<>();
     for (Attachment a : current.getAttachmentsList()) {
       if (!wanted.contains(a.getId())) {
         try {
-          stub.detach(DetachRequest.newBuilder().setId(a.getId()).build());
-        } catch (StatusRuntimeException ex) {
-          if (ex.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          stub.detach(a.getId());
+        } catch (CallException ex) {
+          if (!ex.notFound()) {
             throw failure("cluster " + home + ": detaching " + a.getId(), ex);
           }
         }
@@ -314,12 +312,11 @@ public final class ControllerFabric implements Fabric {
                 .setNode(nodeOf(home, e))
                 .setPort(e.port())
                 .build());
-      } catch (StatusRuntimeException ex) {
-        if (ex.getStatus().getCode() == Status.Code.UNAVAILABLE
-            && ex.getStatus().getDescription() == null) {
+      } catch (CallException ex) {
+        if (ex.notConnected()) {
           throw failure("cluster " + home, ex);
         }
-        problems.put(e.toString(), describe(ex));
+        problems.put(e.toString(), ex.getMessage());
       }
     }
     return new Outcome(home, vni, problems);
@@ -329,8 +326,8 @@ public final class ControllerFabric implements Fabric {
     try {
       stub(domain)
           .deleteNetwork(DeleteNetworkRequest.newBuilder().setName(net).setForce(true).build());
-    } catch (StatusRuntimeException ex) {
-      if (ex.getStatus().getCode() != Status.Code.NOT_FOUND) {
+    } catch (CallException ex) {
+      if (!ex.notFound()) {
         throw failure("cluster " + domain + ": removing network " + net, ex);
       }
     }
@@ -352,13 +349,12 @@ public final class ControllerFabric implements Fabric {
     List<String> out = new ArrayList<>();
     for (String d : domains.keySet()) {
       try {
-        for (Network n :
-            stub(d).listNetworks(ListNetworksRequest.getDefaultInstance()).getNetworksList()) {
+        for (Network n : stub(d).networks()) {
           if (n.getName().startsWith(PREFIX)) {
             out.add(n.getName());
           }
         }
-      } catch (StatusRuntimeException ex) {
+      } catch (CallException ex) {
         throw failure("cluster " + d, ex);
       }
     }
@@ -374,30 +370,24 @@ public final class ControllerFabric implements Fabric {
     for (String d : domains.keySet()) {
       List<String> l = new ArrayList<>();
       try {
-        for (Switch s :
-            stub(d).getStatus(GetStatusRequest.getDefaultInstance()).getSwitchesList()) {
+        for (Switch s : stub(d).status().getSwitchesList()) {
           l.add(s.getNode() + " of:" + s.getDpidHex());
         }
-      } catch (StatusRuntimeException ex) {
-        l.add("unreachable: " + describe(ex));
+      } catch (CallException ex) {
+        l.add("unreachable: " + ex.getMessage());
       }
       out.put(d, l);
     }
     return out;
   }
 
-  private static String describe(StatusRuntimeException ex) {
-    String d = ex.getStatus().getDescription();
-    return ex.getStatus().getCode() + (d == null ? "" : ": " + d);
-  }
-
-  private static FabricException failure(String what, StatusRuntimeException ex) {
-    return new FabricException(what + ": " + describe(ex), ex);
+  private static FabricException failure(String what, CallException ex) {
+    return new FabricException(what + ": " + ex.getMessage(), ex);
   }
 
   @Override
   public void close() {
-    domains.values().forEach(ManagedChannel::shutdownNow);
+    domains.values().forEach(ControllerClient::close);
     if (interCluster != null) {
       interCluster.close();
     }

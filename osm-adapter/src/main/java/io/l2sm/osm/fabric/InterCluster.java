@@ -2,10 +2,7 @@ package io.l2sm.osm.fabric;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.l2sm.api.grpc.v1.ControllerGrpc;
-import io.l2sm.api.grpc.v1.GetStatusRequest;
+import io.l2sm.api.grpc.ControllerClient;
 import io.l2sm.api.grpc.v1.Switch;
 import io.l2sm.api.grpc.v1.TunnelPort;
 import io.l2sm.api.k8s.Conditions;
@@ -15,6 +12,7 @@ import io.l2sm.api.v1.NetworkEdgeDevice;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Services whose endpoints are edge-device ports (what a WIM port mapping names: one per cluster):
@@ -40,19 +37,22 @@ final class InterCluster implements AutoCloseable {
   record EdgePort(String device, String cluster) {}
 
   private final Map<String, KubernetesClient> clusters;
-  private final ManagedChannel idco;
+  private final ControllerClient idco;
   private final String namespace;
-  private final long deadlineMillis;
+  private final Duration deadline;
 
+  /**
+   * @param idco the IDCO's controller, closed with this object
+   */
   InterCluster(
       Map<String, KubernetesClient> clusters,
-      ManagedChannel idco,
+      ControllerClient idco,
       String namespace,
-      long deadline) {
+      Duration deadline) {
     this.clusters = clusters;
     this.idco = idco;
     this.namespace = namespace;
-    this.deadlineMillis = deadline;
+    this.deadline = deadline;
   }
 
   /** The NAD (and L2Network) name of a service in the clusters: a DNS label. */
@@ -80,13 +80,9 @@ final class InterCluster implements AutoCloseable {
   EdgePort edgePort(Endpoint e, Map<String, String> problems) {
     List<Switch> switches;
     try {
-      switches =
-          ControllerGrpc.newBlockingStub(idco)
-              .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
-              .getStatus(GetStatusRequest.getDefaultInstance())
-              .getSwitchesList();
-    } catch (StatusRuntimeException ex) {
-      throw new FabricException("IDCO controller: " + ex.getStatus().getCode(), ex);
+      switches = idco.within(deadline).status().getSwitchesList();
+    } catch (ControllerClient.CallException ex) {
+      throw new FabricException("IDCO controller: " + ex.code(), ex);
     }
     for (Switch s : switches) {
       if (s.getDpid() != e.dpid()) {
@@ -260,7 +256,7 @@ final class InterCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    idco.shutdownNow();
+    idco.close();
     clusters.values().forEach(KubernetesClient::close);
   }
 }

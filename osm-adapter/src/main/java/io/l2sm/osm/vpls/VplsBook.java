@@ -2,6 +2,7 @@ package io.l2sm.osm.vpls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.l2sm.api.v1.NetworkKind;
+import io.l2sm.files.AtomicFiles;
 import io.l2sm.osm.fabric.Endpoint;
 import io.l2sm.osm.fabric.Fabric;
 import io.l2sm.osm.fabric.FabricException;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -319,11 +319,11 @@ public final class VplsBook {
   }
 
   private void save() {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Netcfg.JSON.writeValue(
-          tmp.toFile(), new Stored(config.document(), lastUpdate, new LinkedHashMap<>(services)));
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.replace(
+          file,
+          Netcfg.JSON.writeValueAsBytes(
+              new Stored(config.document(), lastUpdate, new LinkedHashMap<>(services))));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the adapter state " + file, e);
     }

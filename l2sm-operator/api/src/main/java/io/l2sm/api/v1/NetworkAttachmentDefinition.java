@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class NetworkAttachmentDefinition
     extends CustomResource<NetworkAttachmentDefinitionSpec, Void> implements Namespaced {
   public static final String GROUP = "k8s.cni.cncf.io";
-  public static final String API_VERSION = GROUP + "/v1";
+  public static final String API_VERSION = NetworkAttachmentDefinitionSpec.API_VERSION;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

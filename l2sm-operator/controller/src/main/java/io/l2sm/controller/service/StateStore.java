@@ -8,13 +8,11 @@ import io.l2sm.controller.model.Link;
 import io.l2sm.controller.model.MirrorState;
 import io.l2sm.controller.model.NetworkState;
 import io.l2sm.controller.model.SwitchState;
+import io.l2sm.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -84,14 +82,12 @@ public final class StateStore {
             List.copyOf(s.switches().values()),
             new TreeSet<>(s.disabledLinks()).stream().map(Link::toString).toList(),
             List.copyOf(s.mirrors().values()));
-    Path tmp = file.resolveSibling(FILE + ".tmp");
     try {
-      Files.createDirectories(file.getParent());
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(snap));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.replace(
+          file,
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(snap),
+          null,
+          AtomicFiles.Durability.MACHINE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write controller state " + file + ": " + e, e);
     }
