@@ -72,7 +72,7 @@ public final class Renderer {
   public static SortedMap<String, String> render(Plan plan, ClusterMap clusterMap) {
     SortedMap<String, String> files = new TreeMap<>();
     ProviderSpec provider = clusterMap == null ? null : clusterMap.provider();
-    files.put(NETWORKS, networks(plan, provider));
+    files.put(NETWORKS, networks(plan, clusterMap));
     files.put(PLAN, json(plan) + "\n");
     Map<String, Map<String, String>> annotations = podAnnotations(plan);
     for (Map.Entry<String, Map<String, String>> pod : annotations.entrySet()) {
@@ -125,12 +125,15 @@ public final class Renderer {
     return seen.stream().map(l -> new String[] {l.get(0), l.get(1)}).toList();
   }
 
-  private static String networks(Plan plan, ProviderSpec provider) {
-    StringBuilder out =
-        new StringBuilder(
-            "# L2S-M networks of NS "
-                + plan.nsName()
-                + ", made by `l2sm translate`. Apply in each cluster that hosts its members.\n");
+  /**
+   * The L2S-M NetworkAttachmentDefinitions of a plan, one per network, as plain Kubernetes objects
+   * ({@value #NETWORKS} is their YAML): what an installer applies without reading that file back.
+   *
+   * @param clusterMap the cluster map used, or null; inter-cluster networks get its provider
+   */
+  public static List<GenericKubernetesResource> networkResources(Plan plan, ClusterMap clusterMap) {
+    ProviderSpec provider = clusterMap == null ? null : clusterMap.provider();
+    List<GenericKubernetesResource> out = new ArrayList<>();
     for (PlannedNetwork network : plan.networks()) {
       L2smNetConfig config = L2smNetConfig.of(network.name(), network.kind());
       Map<String, String> annotations = new TreeMap<>();
@@ -157,6 +160,18 @@ public final class Renderer {
               .withAnnotations(annotations)
               .build());
       nad.setAdditionalProperty("spec", new NetworkAttachmentDefinitionSpec(config.toJson()));
+      out.add(nad);
+    }
+    return out;
+  }
+
+  private static String networks(Plan plan, ClusterMap clusterMap) {
+    StringBuilder out =
+        new StringBuilder(
+            "# L2S-M networks of NS "
+                + plan.nsName()
+                + ", made by `l2sm translate`. Apply in each cluster that hosts its members.\n");
+    for (GenericKubernetesResource nad : networkResources(plan, clusterMap)) {
       out.append("---\n").append(yaml(nad));
     }
     return out.toString();

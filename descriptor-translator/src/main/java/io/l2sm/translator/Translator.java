@@ -125,6 +125,7 @@ public final class Translator {
         options.namespace(),
         networks,
         attachments,
+        buildKdus(),
         warnings.stream().map(Problem::message).toList());
   }
 
@@ -530,6 +531,29 @@ public final class Translator {
     return e.vld().networkName() != null
         && e.profile().vnfd() != null
         && e.profile().vnfd().isKnf();
+  }
+
+  /** Every KDU of the flavour's KNF profiles, in profile then VNFD order. */
+  private List<io.l2sm.translator.plan.PlannedKdu> buildKdus() {
+    List<io.l2sm.translator.plan.PlannedKdu> kdus = new ArrayList<>();
+    ClusterMap map = options.clusterMap();
+    for (Profile p : profiles.values()) {
+      if (p.vnfd() == null || !p.vnfd().isKnf()) {
+        continue;
+      }
+      String id = p.profile().getId();
+      ClusterMap.Placement placed = map == null ? null : map.placement().get(id);
+      for (Kdu kdu : p.vnfd().vnfd().getKdu()) {
+        kdus.add(
+            new io.l2sm.translator.plan.PlannedKdu(
+                id,
+                p.vnfd().vnfd().getId(),
+                kdu.getName(),
+                kdu.getHelmChart(),
+                placed == null ? null : placed.cluster()));
+      }
+    }
+    return kdus;
   }
 
   /** One attachment per (KDU, connection point) of the KNFs on data-plane links. */

@@ -12,20 +12,23 @@ import java.util.List;
  *     default
  * @param networks one per data-plane virtual link, in NSD order
  * @param attachments one per (KDU, connection point), in NSD order
+ * @param kdus every KDU of the flavour's KNF profiles, in NSD order, with or without networks
  * @param warnings what was translated with a compromise or not at all, in the order found
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"nsName", "namespace", "networks", "attachments", "warnings"})
+@JsonPropertyOrder({"nsName", "namespace", "networks", "attachments", "kdus", "warnings"})
 public record Plan(
     String nsName,
     String namespace,
     List<PlannedNetwork> networks,
     List<PlannedAttachment> attachments,
+    List<PlannedKdu> kdus,
     List<String> warnings) {
 
   public Plan {
     networks = List.copyOf(networks);
     attachments = List.copyOf(attachments);
+    kdus = kdus == null ? List.of() : List.copyOf(kdus); // absent from plans of older versions
     warnings = List.copyOf(warnings);
   }
 

@@ -1,6 +1,5 @@
 package io.l2sm.osm.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -9,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.osm.helm.HelmException;
 import io.l2sm.osm.render.Networks;
 import io.l2sm.osm.render.PlanSelection;
@@ -19,8 +19,8 @@ import io.l2sm.translator.Names;
 import io.l2sm.translator.Renderer;
 import io.l2sm.translator.TranslationOptions;
 import io.l2sm.translator.Translator;
-import io.l2sm.translator.VnfdInput;
 import io.l2sm.translator.plan.Plan;
+import io.l2sm.translator.plan.PlannedKdu;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -55,7 +55,16 @@ public final class NsDeployer {
   }
 
   /** A translated NS ready to deploy. */
-  public record Prepared(Plan plan, String networksYaml, String namespace, List<Kdu> kdus) {}
+  /**
+   * @param networks the NS's NADs, applied as they are
+   * @param networksYaml the same as the translator writes them, kept in the deployment's record
+   */
+  public record Prepared(
+      Plan plan,
+      List<NetworkAttachmentDefinition> networks,
+      String networksYaml,
+      String namespace,
+      List<Kdu> kdus) {}
 
   private NsDeployer() {}
 
@@ -69,54 +78,44 @@ public final class NsDeployer {
       throws InvalidInputException {
     DescriptorSet input = DescriptorResolver.resolve(nsd, vnfds);
     Plan plan = Translator.translate(input, options);
-    String networks = Renderer.render(plan, options.clusterMap()).get(Renderer.NETWORKS);
-    JsonNode nsdRoot = input.nsd().document().root().path("nsd").path("nsd").path(0);
-    JsonNode df = nsdRoot.path("df").path(0);
-    for (JsonNode d : nsdRoot.path("df")) {
-      if (d.path("id").asText().equals(options.deploymentFlavour())) {
-        df = d;
-      }
-    }
+    List<NetworkAttachmentDefinition> networks =
+        Networks.of(Renderer.networkResources(plan, options.clusterMap()));
+    String networksYaml = Renderer.render(plan, options.clusterMap()).get(Renderer.NETWORKS);
     List<Kdu> kdus = new ArrayList<>();
-    for (JsonNode profile : df.path("vnf-profile")) {
-      String id = profile.path("id").asText();
-      VnfdInput vnfd = input.vnfds().get(profile.path("vnfd-id").asText());
-      if (vnfd == null) {
-        continue; // the translator has reported it
+    for (PlannedKdu k : plan.kdus()) {
+      String id = k.vnfProfile();
+      String name = k.kdu();
+      if (k.helmChart() == null) {
+        throw new IllegalArgumentException(
+            "KDU " + name + " of " + id + " has no helm-chart (juju bundles are not deployed)");
       }
-      Path pkg = Path.of(vnfd.document().source()).toAbsolutePath().getParent();
-      for (JsonNode k : vnfd.document().root().path("vnfd").path("kdu")) {
-        String name = k.path("name").asText();
-        String chartRef = k.path("helm-chart").asText("");
-        if (chartRef.isEmpty()) {
-          throw new IllegalArgumentException(
-              "KDU " + name + " of " + id + " has no helm-chart (juju bundles are not deployed)");
-        }
-        String chartName = chartRef.substring(chartRef.lastIndexOf('/') + 1);
-        Path chart =
-            pkg == null ? Path.of(chartName) : pkg.resolve("helm-chart-v3s").resolve(chartName);
-        if (!Files.isRegularFile(chart.resolve("Chart.yaml"))) {
-          throw new IllegalArgumentException(
-              "KDU "
-                  + name
-                  + " of "
-                  + id
-                  + ": chart "
-                  + chartRef
-                  + " is not in its package ("
-                  + chart
-                  + "); give VNF packages as folders with helm-chart-v3s/ (repositories are not"
-                  + " fetched)");
-        }
-        String annotation = "";
-        if (!plan.attachmentsOf(id, name).isEmpty()) {
-          annotation = PlanSelection.annotation(plan, id + "/" + name);
-        }
-        kdus.add(new Kdu(id, name, chart, release(plan.nsName(), id, name), annotation));
+      Path pkg =
+          Path.of(input.vnfds().get(k.vnfd()).document().source()).toAbsolutePath().getParent();
+      String chartRef = k.helmChart();
+      String chartName = chartRef.substring(chartRef.lastIndexOf('/') + 1);
+      Path chart =
+          pkg == null ? Path.of(chartName) : pkg.resolve("helm-chart-v3s").resolve(chartName);
+      if (!Files.isRegularFile(chart.resolve("Chart.yaml"))) {
+        throw new IllegalArgumentException(
+            "KDU "
+                + name
+                + " of "
+                + id
+                + ": chart "
+                + chartRef
+                + " is not in its package ("
+                + chart
+                + "); give VNF packages as folders with helm-chart-v3s/ (repositories are not"
+                + " fetched)");
       }
+      String annotation = "";
+      if (!plan.attachmentsOf(id, name).isEmpty()) {
+        annotation = PlanSelection.annotation(plan, id + "/" + name);
+      }
+      kdus.add(new Kdu(id, name, chart, release(plan.nsName(), id, name), annotation));
     }
     String ns = plan.namespace() == null ? "default" : plan.namespace();
-    return new Prepared(plan, networks, ns, kdus);
+    return new Prepared(plan, networks, networksYaml, ns, kdus);
   }
 
   /** {@code <ns>-<profile>-<kdu>} as a DNS label of at most 53 characters (Helm's limit). */
@@ -146,7 +145,7 @@ public final class NsDeployer {
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
-    List<HasMetadata> networks = new ArrayList<>(Networks.parse(p.networksYaml()));
+    List<NetworkAttachmentDefinition> networks = p.networks();
     for (HasMetadata n : networks) {
       client.resource(n).inNamespace(ns).createOr(NonDeletingOperation::update);
     }

@@ -9,13 +9,24 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The translator's {@code networks.yaml}: L2S-M NetworkAttachmentDefinitions. */
+/**
+ * The translator's L2S-M NetworkAttachmentDefinitions as the custom resource the clients apply:
+ * from the plan's objects, or from a {@code networks.yaml} that was stored (a deployment's record).
+ */
 public final class Networks {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private Networks() {}
+
+  /** The plan's NADs ({@code Renderer.networkResources}) as the custom resource, in order. */
+  public static List<NetworkAttachmentDefinition> of(
+      List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> resources) {
+    return resources.stream()
+        .map(r -> YAML.convertValue(r, NetworkAttachmentDefinition.class))
+        .toList();
+  }
 
   public static List<NetworkAttachmentDefinition> parse(String yaml) {
     List<NetworkAttachmentDefinition> out = new ArrayList<>();

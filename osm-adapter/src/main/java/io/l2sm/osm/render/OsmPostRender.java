@@ -159,7 +159,13 @@ public final class OsmPostRender {
       plan.attachments().stream()
           .filter(a -> mine == null || mine.equals(a.cluster()))
           .forEach(a -> here.add(a.network()));
-      applyNetworks(cluster, t.files().get(Renderer.NETWORKS), namespace, here, created, found);
+      applyNetworks(
+          cluster,
+          Networks.of(Renderer.networkResources(plan, clusters)),
+          namespace,
+          here,
+          created,
+          found);
       PostRenderer.Result out =
           annotation.isEmpty()
               ? new PostRenderer.Result(manifests, 0, 0)
@@ -252,15 +258,11 @@ public final class OsmPostRender {
 
   private static void applyNetworks(
       KubernetesClient cluster,
-      String yaml,
+      List<? extends HasMetadata> networks,
       String ns,
       Set<String> wanted,
       List<String> created,
       List<String> found) {
-    if (yaml == null) {
-      return;
-    }
-    List<HasMetadata> networks = new ArrayList<>(Networks.parse(yaml));
     for (HasMetadata n : networks) {
       String name = n.getMetadata().getName();
       if (!wanted.contains(name)) {
