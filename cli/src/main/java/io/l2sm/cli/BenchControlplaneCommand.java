@@ -8,6 +8,7 @@ import io.l2sm.controller.model.AttachmentState;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.model.Kind;
 import io.l2sm.controller.model.NetworkState;
+import io.l2sm.controller.service.FileStateStore;
 import io.l2sm.controller.service.StateStore;
 import io.l2sm.lab.Testbed;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public class BenchControlplaneCommand implements Callable<Integer> {
     progress("Building a " + nodes + "-node ring testbed...");
     try (Testbed tb = new Testbed("l2c", 43, "100-16777215", nodes, ring)) {
       tb.killController();
-      StateStore store = new StateStore(tb.controllerStateDir());
+      StateStore store = new FileStateStore(tb.controllerStateDir());
       DesiredState state = populate(store.load());
       store.save(state);
       progress(

@@ -14,7 +14,7 @@ import io.l2sm.controller.northbound.GrpcApi;
 import io.l2sm.controller.northbound.RestApi;
 import io.l2sm.controller.openflow.OpenFlowServer;
 import io.l2sm.controller.service.ControllerService;
-import io.l2sm.controller.service.StateStore;
+import io.l2sm.controller.service.FileStateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ public final class ControllerDaemon implements AutoCloseable {
       throws IOException, InterruptedException {
     core =
         new ControllerService(
-            new StateStore(c.stateDir()),
+            new FileStateStore(c.stateDir()),
             c.vniMin(),
             c.vniMax(),
             c.pushTimeout(),

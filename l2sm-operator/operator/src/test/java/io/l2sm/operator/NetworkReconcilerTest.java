@@ -17,7 +17,7 @@ import io.l2sm.api.v1.NetworkAttachmentDefinition;
 import io.l2sm.api.v1.NetworkKind;
 import io.l2sm.controller.northbound.GrpcApi;
 import io.l2sm.controller.service.ControllerService;
-import io.l2sm.controller.service.StateStore;
+import io.l2sm.controller.service.FileStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +91,7 @@ class NetworkReconcilerTest {
   }
 
   void startController() throws Exception {
-    core = new ControllerService(new StateStore(dir), 100, 199, Duration.ofMillis(300));
+    core = new ControllerService(new FileStateStore(dir), 100, 199, Duration.ofMillis(300));
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(new GrpcApi(core)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -369,7 +369,7 @@ class NetworkReconcilerTest {
       Files.writeString(tokens, "operator-0123456789 write operators\n");
       core =
           new ControllerService(
-              new StateStore(dir.resolve("idco")), 16, 4095, Duration.ofSeconds(1));
+              new FileStateStore(dir.resolve("idco")), 16, 4095, Duration.ofSeconds(1));
       api =
           new io.l2sm.controller.idco.IdcoApi(
               new java.net.InetSocketAddress("127.0.0.1", 0),

@@ -1,23 +1,34 @@
 package io.l2sm.controller.openflow;
 
 import io.l2sm.controller.flow.FlowAction;
+import io.l2sm.controller.flow.FlowCompiler;
 import io.l2sm.controller.flow.FlowMatch;
 import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.flow.InstalledFlow;
+import io.l2sm.controller.flow.SwitchChange;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowDelete;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMeterFlags;
 import org.projectfloodlight.openflow.protocol.OFMeterMod;
 import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
+import org.projectfloodlight.openflow.protocol.action.OFActionSetField;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteMetadata;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxmTunnelId;
 import org.projectfloodlight.openflow.types.ArpOpcode;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -67,6 +78,58 @@ public final class OfMessages {
         .setFlags(Set.of(OFMeterFlags.KBPS, OFMeterFlags.BURST, OFMeterFlags.STATS))
         .setMeters(List.of(OF13.meterBands().drop(kbps, Math.max(kbps / 10, 64))))
         .build();
+  }
+
+  /** The message that makes a change on a switch. */
+  public static OFMessage message(SwitchChange change) {
+    if (change instanceof SwitchChange.AddFlow a) {
+      return flowAdd(a.rule());
+    } else if (change instanceof SwitchChange.DeleteFlows d) {
+      return flowDeleteByCookie(d.cookie());
+    } else if (change instanceof SwitchChange.AddMeter m) {
+      return meterMod(OFMeterModCommand.ADD, m.id(), m.kbps());
+    } else if (change instanceof SwitchChange.ModifyMeter m) {
+      return meterMod(OFMeterModCommand.MODIFY, m.id(), m.kbps());
+    } else if (change instanceof SwitchChange.DeleteMeter m) {
+      return meterDelete(m.id());
+    }
+    throw new IllegalArgumentException("unknown change " + change);
+  }
+
+  /** A flow the switch reported, in L2S-M's terms. */
+  public static InstalledFlow installed(OFFlowStatsEntry e) {
+    Match m = e.getMatch();
+    OFPort in = m.get(MatchField.IN_PORT);
+    Set<Integer> ports = new HashSet<>();
+    Set<Integer> vnis = new HashSet<>();
+    if (in != null) {
+      ports.add(in.getPortNumber());
+    }
+    U64 tun = m.get(MatchField.TUNNEL_ID);
+    if (tun != null) {
+      vnis.add((int) tun.getValue());
+    }
+    OFMetadata md = m.get(MatchField.METADATA);
+    if (md != null) {
+      vnis.add((int) md.getValue().getValue());
+    }
+    for (OFInstruction i : e.getInstructions()) {
+      if (i instanceof OFInstructionApplyActions apply) {
+        for (OFAction a : apply.getActions()) {
+          if (a instanceof OFActionOutput o) {
+            ports.add(o.getPort().getPortNumber());
+          } else if (a instanceof OFActionSetField f && f.getField() instanceof OFOxmTunnelId t) {
+            vnis.add((int) t.getValue().getValue());
+          }
+        }
+      } else if (i instanceof OFInstructionWriteMetadata w) {
+        vnis.add((int) w.getMetadata().getValue());
+      }
+    }
+    boolean classifies =
+        e.getTableId().getValue() == FlowCompiler.TABLE_CLASSIFY && in != null && tun == null;
+    return new InstalledFlow(
+        e.getCookie().getValue(), ports, classifies ? in.getPortNumber() : null, vnis);
   }
 
   public static OFMeterMod meterDelete(long id) {

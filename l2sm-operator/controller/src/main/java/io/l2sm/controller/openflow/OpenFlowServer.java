@@ -151,7 +151,9 @@ public final class OpenFlowServer implements AutoCloseable {
             OfMessages.OF13.buildEchoReply().setXid(e.getXid()).setData(e.getData()).build());
       } else if (m instanceof OFFeaturesReply f && sw == null) {
         sw = new SwitchConnection(ctx.channel(), f.getDatapathId().getLong(), peer(ctx));
-        LOG.info("switch {} connected from {}", sw.dpidHex(), ctx.channel().remoteAddress());
+        try (var named = sw.named()) {
+          LOG.info("switch {} connected from {}", sw.dpidHex(), ctx.channel().remoteAddress());
+        }
         listener.connected(sw);
       } else if (m instanceof OFPacketIn && sw != null) {
         listener.packetIn(sw);
@@ -175,7 +177,9 @@ public final class OpenFlowServer implements AutoCloseable {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (sw != null) {
-        LOG.info("switch {} disconnected", sw.dpidHex());
+        try (var named = sw.named()) {
+          LOG.info("switch {} disconnected", sw.dpidHex());
+        }
         sw.closed();
         listener.disconnected(sw);
       }

@@ -1,5 +1,7 @@
 package io.l2sm.controller.openflow;
 
+import io.l2sm.controller.flow.InstalledFlow;
+import io.l2sm.controller.flow.SwitchChange;
 import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +83,7 @@ public final class SwitchConnection {
    * Sends the messages, then a barrier. The future completes when the switch has processed them
    * all, or fails with the first error the switch reported for one of them.
    */
-  public CompletableFuture<Void> send(List<? extends OFMessage> messages) {
+  CompletableFuture<Void> send(List<? extends OFMessage> messages) {
     long barrierXid = nextXid();
     CompletableFuture<Void> done = new CompletableFuture<>();
     barriers.put(barrierXid, done);
@@ -100,8 +102,21 @@ public final class SwitchConnection {
     return done;
   }
 
+  /**
+   * Makes the changes, then a barrier. The future completes when the switch has made them all, or
+   * fails with the first error the switch reported for one of them.
+   */
+  public CompletableFuture<Void> apply(List<SwitchChange> changes) {
+    return send(changes.stream().map(OfMessages::message).toList());
+  }
+
+  /** Every flow of every table, as the switch reports them. */
+  public CompletableFuture<List<InstalledFlow>> installedFlows() {
+    return flowStats().thenApply(entries -> entries.stream().map(OfMessages::installed).toList());
+  }
+
   /** Reads every flow entry of every table. */
-  public CompletableFuture<List<OFFlowStatsEntry>> flowStats() {
+  CompletableFuture<List<OFFlowStatsEntry>> flowStats() {
     long xid = nextXid();
     CompletableFuture<List<OFFlowStatsEntry>> f = new CompletableFuture<>();
     stats.put(xid, f);
@@ -207,6 +222,14 @@ public final class SwitchConnection {
 
   public void close() {
     channel.close();
+  }
+
+  /**
+   * Names this switch ({@code switch}: its datapath id) in the log lines written until the result
+   * is closed: a field of the JSON log lines.
+   */
+  public org.slf4j.MDC.MDCCloseable named() {
+    return org.slf4j.MDC.putCloseable("switch", dpidHex());
   }
 
   public String dpidHex() {

@@ -1,17 +1,18 @@
 package io.l2sm.controller.service;
 
-import static io.l2sm.controller.service.ControllerException.Reason.ALREADY_EXISTS;
-import static io.l2sm.controller.service.ControllerException.Reason.DEADLINE_EXCEEDED;
-import static io.l2sm.controller.service.ControllerException.Reason.FAILED_PRECONDITION;
-import static io.l2sm.controller.service.ControllerException.Reason.INVALID_ARGUMENT;
-import static io.l2sm.controller.service.ControllerException.Reason.NOT_FOUND;
-import static io.l2sm.controller.service.ControllerException.Reason.RESOURCE_EXHAUSTED;
-import static io.l2sm.controller.service.ControllerException.Reason.UNAVAILABLE;
+import static io.l2sm.controller.model.ControllerException.Reason.ALREADY_EXISTS;
+import static io.l2sm.controller.model.ControllerException.Reason.DEADLINE_EXCEEDED;
+import static io.l2sm.controller.model.ControllerException.Reason.FAILED_PRECONDITION;
+import static io.l2sm.controller.model.ControllerException.Reason.INVALID_ARGUMENT;
+import static io.l2sm.controller.model.ControllerException.Reason.NOT_FOUND;
+import static io.l2sm.controller.model.ControllerException.Reason.UNAVAILABLE;
 
 import io.l2sm.api.grpc.Identity;
 import io.l2sm.controller.flow.FlowCompiler;
 import io.l2sm.controller.flow.SwitchProgram;
+import io.l2sm.controller.model.Allocation;
 import io.l2sm.controller.model.AttachmentState;
+import io.l2sm.controller.model.ControllerException;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.model.Ipv4Cidr;
 import io.l2sm.controller.model.Kind;
@@ -23,7 +24,6 @@ import io.l2sm.controller.openflow.SwitchConnection;
 import io.l2sm.controller.openflow.SwitchListener;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ public final class ControllerService implements SwitchListener {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9._/]{0,251}[a-z0-9])?");
   private static final Pattern NODE = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
-  public static final int VNI_MAX = (1 << 24) - 1;
+  public static final int VNI_MAX = Allocation.VNI_MAX;
   private static final long MAX_PORT = 0xffffff00L;
 
   /** A change, for watchers. */
@@ -141,7 +141,12 @@ public final class ControllerService implements SwitchListener {
               .whenComplete(
                   (v, e) -> {
                     if (e != null) {
-                      LOG.warn("ending the hold on {} failed: {}", sync.connection(), e.toString());
+                      sync.named(
+                          () ->
+                              LOG.warn(
+                                  "ending the hold on {} failed: {}",
+                                  sync.connection(),
+                                  e.toString()));
                     }
                   });
         }
@@ -254,7 +259,7 @@ public final class ControllerService implements SwitchListener {
                 throw new ControllerException(
                     INVALID_ARGUMENT, "network " + name + ": kind must be VNET or VLINK");
               }
-              checkAddressing(name, wantCidr, wantRange);
+              Allocation.checkAddressing(name, wantCidr, wantRange);
               NetworkState old = s.networks().get(name);
               if (old != null) {
                 if (old.kind() == kind
@@ -278,7 +283,7 @@ public final class ControllerService implements SwitchListener {
                             ? ""
                             : old.floodArp() ? ", flooding ARP" : ", answering ARP"));
               }
-              int v = vni == 0 ? freeVni(s) : checkVni(s, name, vni);
+              int v = vni == 0 ? freeVni(s) : Allocation.checkVni(s, name, vni);
               made[0] =
                   new NetworkState(name, kind, v, true, List.of(), wantCidr, wantRange)
                       .withFloodArp(floodArp);
@@ -288,145 +293,8 @@ public final class ControllerService implements SwitchListener {
         .thenApply(v -> made[0]);
   }
 
-  private static void checkAddressing(String name, String cidr, String range) {
-    if (cidr == null) {
-      if (range != null) {
-        throw new ControllerException(
-            INVALID_ARGUMENT, "network " + name + ": an address range needs a CIDR");
-      }
-      return;
-    }
-    Ipv4Cidr c = cidrOf(name, "CIDR", cidr);
-    if (c.prefix() < 8 || c.prefix() > 30 || c.network() != c.address()) {
-      throw new ControllerException(
-          INVALID_ARGUMENT,
-          "network " + name + ": CIDR " + cidr + " must be a subnet address with a prefix of 8-30");
-    }
-    if (range != null && !c.covers(cidrOf(name, "range", range))) {
-      throw new ControllerException(
-          INVALID_ARGUMENT,
-          "network " + name + ": range " + range + " is not inside its CIDR " + cidr);
-    }
-  }
-
-  private static Ipv4Cidr cidrOf(String name, String what, String text) {
-    try {
-      return Ipv4Cidr.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ControllerException(
-          INVALID_ARGUMENT, "network " + name + ": " + what + " " + e.getMessage());
-    }
-  }
-
-  /**
-   * The addresses an attachment gets: the requested ones, checked against the network's CIDR and
-   * the addresses in use; else, on a network with a CIDR, the lowest free one of its range.
-   */
-  private static List<String> addresses(
-      DesiredState s, NetworkState n, String id, List<String> requested) {
-    java.util.Set<Integer> used = new java.util.HashSet<>();
-    Map<Integer, String> owner = new HashMap<>();
-    for (AttachmentState o : s.attachments().values()) {
-      if (o.network().equals(n.name()) && !o.id().equals(id)) {
-        for (String ip : o.ips()) {
-          int a = Ipv4Cidr.parse(ip).address();
-          used.add(a);
-          owner.put(a, o.id());
-        }
-      }
-    }
-    Ipv4Cidr cidr = n.cidr() == null ? null : Ipv4Cidr.parse(n.cidr());
-    if (!requested.isEmpty()) {
-      List<String> out = new ArrayList<>();
-      for (String ip : requested) {
-        Ipv4Cidr a;
-        try {
-          a = Ipv4Cidr.parse(ip);
-        } catch (IllegalArgumentException e) {
-          throw new ControllerException(
-              INVALID_ARGUMENT, "attachment " + id + ": IP " + e.getMessage());
-        }
-        if (cidr != null && (!cidr.contains(a.address()) || a.prefix() != cidr.prefix())) {
-          throw new ControllerException(
-              INVALID_ARGUMENT,
-              "attachment "
-                  + id
-                  + ": IP "
-                  + ip
-                  + " is outside network "
-                  + n.name()
-                  + "'s "
-                  + n.cidr());
-        }
-        if (used.contains(a.address())) {
-          throw new ControllerException(
-              ALREADY_EXISTS,
-              "attachment "
-                  + id
-                  + ": IP "
-                  + Ipv4Cidr.format(a.address())
-                  + " is already used in"
-                  + " network "
-                  + n.name()
-                  + " by attachment "
-                  + owner.get(a.address()));
-        }
-        used.add(a.address());
-        out.add(a.toString());
-      }
-      return out;
-    }
-    if (cidr == null) {
-      return List.of();
-    }
-    Ipv4Cidr from = n.range() == null ? cidr : Ipv4Cidr.parse(n.range());
-    for (long a = Integer.toUnsignedLong(from.network());
-        a <= Integer.toUnsignedLong(from.last());
-        a++) {
-      int addr = (int) a;
-      if (addr == cidr.network() || addr == cidr.last() || used.contains(addr)) {
-        continue;
-      }
-      return List.of(Ipv4Cidr.format(addr) + "/" + cidr.prefix());
-    }
-    throw new ControllerException(
-        RESOURCE_EXHAUSTED,
-        "no free address in " + from + " of network " + n.name() + " (" + used.size() + " in use)");
-  }
-
-  private int checkVni(DesiredState s, String name, int vni) {
-    if (vni < 1 || vni > VNI_MAX) {
-      throw new ControllerException(
-          INVALID_ARGUMENT, "network " + name + ": VNI " + vni + " is outside 1-" + VNI_MAX);
-    }
-    for (NetworkState n : s.networks().values()) {
-      if (n.vni() == vni) {
-        throw new ControllerException(
-            ALREADY_EXISTS, "VNI " + vni + " is already used by network " + n.name());
-      }
-    }
-    return vni;
-  }
-
   private int freeVni(DesiredState s) {
-    BitSet used = new BitSet();
-    s.networks().values().forEach(n -> used.set(n.vni()));
-    if (holding()) {
-      heldVnis.forEach(used::set);
-    }
-    int v = used.nextClearBit(vniMin);
-    if (v > vniMax) {
-      throw new ControllerException(
-          RESOURCE_EXHAUSTED,
-          "no free VNI: all "
-              + (vniMax - vniMin + 1)
-              + " VNIs of the range "
-              + vniMin
-              + "-"
-              + vniMax
-              + " are in use");
-    }
-    return v;
+    return Allocation.freeVni(s, holding() ? heldVnis : Set.of(), vniMin, vniMax);
   }
 
   public CompletableFuture<Void> deleteNetwork(String name, boolean force) {
@@ -543,7 +411,7 @@ public final class ControllerService implements SwitchListener {
               List<String> given =
                   ips.isEmpty() && old != null && old.network().equals(network)
                       ? old.ips()
-                      : addresses(s, n, id, ips);
+                      : Allocation.addresses(s, n, id, ips);
               a = a.withIps(given);
               made[0] = old == null ? a : a.withRateKbps(old.rateKbps()).withEnabled(old.enabled());
               return with(s, null, attachments -> attachments.put(id, made[0]), null, null);
@@ -924,13 +792,15 @@ public final class ControllerService implements SwitchListener {
     emit(new Event("switch", node == null ? conn.dpidHex() : node, "connected"));
     if (node == null && holding()) {
       // A switch of the state that was lost: the VNIs its flows use stay out of new networks.
-      conn.flowStats().thenAccept(entries -> heldVnis.addAll(SwitchSync.vnis(entries)));
+      conn.installedFlows().thenAccept(flows -> heldVnis.addAll(SwitchSync.vnis(flows)));
     }
     if (reconciled != null) {
       reconciled.whenComplete(
           (v, e) -> {
             if (e != null) {
-              LOG.warn("switch {} could not be reconciled: {}", conn, e.toString());
+              try (var named = conn.named()) {
+                LOG.warn("switch {} could not be reconciled: {}", conn, e.toString());
+              }
             }
             wakeWaiters(node);
           });

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * restarted controller (even after {@code kill -9}) knows exactly what the switches should hold and
  * reconciles them by difference instead of wiping them.
  */
-public final class StateStore {
+public final class FileStateStore implements StateStore {
   static final String FILE = "controller-state.json";
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -40,7 +40,7 @@ public final class StateStore {
       List<String> disabledLinks,
       List<MirrorState> mirrors) {}
 
-  public StateStore(Path dir) {
+  public FileStateStore(Path dir) {
     this.file = dir.resolve(FILE);
   }
 
@@ -48,6 +48,7 @@ public final class StateStore {
     return file;
   }
 
+  @Override
   public DesiredState load() {
     if (!Files.exists(file)) {
       return DesiredState.empty();
@@ -73,6 +74,7 @@ public final class StateStore {
         : items.stream().collect(Collectors.toMap(key, Function.identity()));
   }
 
+  @Override
   public void save(DesiredState s) {
     Snapshot snap =
         new Snapshot(

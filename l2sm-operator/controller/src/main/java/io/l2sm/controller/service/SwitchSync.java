@@ -1,8 +1,9 @@
 package io.l2sm.controller.service;
 
 import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.flow.InstalledFlow;
+import io.l2sm.controller.flow.SwitchChange;
 import io.l2sm.controller.flow.SwitchProgram;
-import io.l2sm.controller.openflow.OfMessages;
 import io.l2sm.controller.openflow.SwitchConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,20 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
-import org.projectfloodlight.openflow.protocol.OFMessage;
-import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
-import org.projectfloodlight.openflow.protocol.action.OFAction;
-import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
-import org.projectfloodlight.openflow.protocol.action.OFActionSetField;
-import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
-import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
-import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteMetadata;
-import org.projectfloodlight.openflow.protocol.match.MatchField;
-import org.projectfloodlight.openflow.protocol.oxm.OFOxmTunnelId;
-import org.projectfloodlight.openflow.types.OFMetadata;
-import org.projectfloodlight.openflow.types.OFPort;
-import org.projectfloodlight.openflow.types.U64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +45,7 @@ final class SwitchSync {
   private Set<Long> installed;
 
   /** Inherited flows by cookie. */
-  private final Map<Long, Held> inheritedFlows = new HashMap<>();
+  private final Map<Long, InstalledFlow> inheritedFlows = new HashMap<>();
 
   private final Set<Long> inheritedMeters = new HashSet<>();
   private Map<Long, Long> meters;
@@ -86,65 +73,12 @@ final class SwitchSync {
     this.program = program;
   }
 
-  /**
-   * An inherited flow: the ports it names (in_port, outputs), and the attachment port it classifies
-   * frames of (table 0, from a port not a tunnel), or null.
-   */
-  record Held(Set<Integer> ports, Integer classifies) {
-    static Held of(OFFlowStatsEntry e) {
-      OFPort in = e.getMatch().get(MatchField.IN_PORT);
-      boolean classify =
-          e.getTableId().getValue() == io.l2sm.controller.flow.FlowCompiler.TABLE_CLASSIFY
-              && in != null
-              && e.getMatch().get(MatchField.TUNNEL_ID) == null;
-      return new Held(SwitchSync.ports(e), classify ? in.getPortNumber() : null);
-    }
-  }
-
-  /** The ports a flow names: its in_port and the ports it outputs to. */
-  static Set<Integer> ports(OFFlowStatsEntry e) {
+  /** The VNIs L2S-M's flows among {@code flows} name. */
+  static Set<Integer> vnis(List<InstalledFlow> flows) {
     Set<Integer> out = new HashSet<>();
-    OFPort in = e.getMatch().get(MatchField.IN_PORT);
-    if (in != null) {
-      out.add(in.getPortNumber());
-    }
-    for (OFInstruction i : e.getInstructions()) {
-      if (i instanceof OFInstructionApplyActions apply) {
-        for (OFAction a : apply.getActions()) {
-          if (a instanceof OFActionOutput o) {
-            out.add(o.getPort().getPortNumber());
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The VNIs flows name (tunnel ids matched or set, and the metadata, which holds the VNI). */
-  static Set<Integer> vnis(List<OFFlowStatsEntry> entries) {
-    Set<Integer> out = new HashSet<>();
-    for (OFFlowStatsEntry e : entries) {
-      if (!FlowRule.isOurs(e.getCookie().getValue())) {
-        continue;
-      }
-      U64 tun = e.getMatch().get(MatchField.TUNNEL_ID);
-      if (tun != null) {
-        out.add((int) tun.getValue());
-      }
-      OFMetadata md = e.getMatch().get(MatchField.METADATA);
-      if (md != null) {
-        out.add((int) md.getValue().getValue());
-      }
-      for (OFInstruction i : e.getInstructions()) {
-        if (i instanceof OFInstructionApplyActions apply) {
-          for (OFAction a : apply.getActions()) {
-            if (a instanceof OFActionSetField f && f.getField() instanceof OFOxmTunnelId t) {
-              out.add((int) t.getValue().getValue());
-            }
-          }
-        } else if (i instanceof OFInstructionWriteMetadata w) {
-          out.add((int) w.getMetadata().getValue());
-        }
+    for (InstalledFlow f : flows) {
+      if (FlowRule.isOurs(f.cookie())) {
+        out.addAll(f.vnis());
       }
     }
     return out;
@@ -161,6 +95,16 @@ final class SwitchSync {
       }
     }
     return out;
+  }
+
+  /**
+   * Runs {@code line} with the switch and its node named in the MDC ({@code switch}, {@code node}).
+   */
+  void named(Runnable line) {
+    try (var sw = conn.named();
+        var n = org.slf4j.MDC.putCloseable("node", node)) {
+      line.run();
+    }
   }
 
   SwitchConnection connection() {
@@ -226,21 +170,21 @@ final class SwitchSync {
       return diff(program, knownFlows, knownMeters);
     }
     long start = System.nanoTime();
-    return conn.flowStats()
+    return conn.installedFlows()
         .thenCombine(conn.meters(), (flows, m) -> new Object[] {flows, m})
         .thenCompose(
             read -> {
               @SuppressWarnings("unchecked")
-              List<OFFlowStatsEntry> entries = (List<OFFlowStatsEntry>) read[0];
+              List<InstalledFlow> entries = (List<InstalledFlow>) read[0];
               @SuppressWarnings("unchecked")
               Map<Long, Long> m = (Map<Long, Long>) read[1];
               Set<Long> cookies = new HashSet<>();
-              entries.forEach(e -> cookies.add(e.getCookie().getValue()));
+              entries.forEach(e -> cookies.add(e.cookie()));
               if (holding.getAsBoolean()) {
                 synchronized (this) {
-                  for (OFFlowStatsEntry e : entries) {
-                    if (FlowRule.isOurs(e.getCookie().getValue())) {
-                      inheritedFlows.put(e.getCookie().getValue(), Held.of(e));
+                  for (InstalledFlow e : entries) {
+                    if (FlowRule.isOurs(e.cookie())) {
+                      inheritedFlows.put(e.cookie(), e);
                     }
                   }
                   inheritedMeters.addAll(m.keySet());
@@ -249,16 +193,18 @@ final class SwitchSync {
               return diff(program, cookies, m)
                   .thenRun(
                       () ->
-                          LOG.info(
-                              "switch {} ({}) reconciled in {} ms: it held {} flows and {}"
-                                  + " meters, now {} and {}",
-                              conn.dpidHex(),
-                              node,
-                              (System.nanoTime() - start) / 1_000_000,
-                              entries.size(),
-                              m.size(),
-                              program.flows().size(),
-                              program.meters().size()));
+                          named(
+                              () ->
+                                  LOG.info(
+                                      "switch {} ({}) reconciled in {} ms: it held {} flows and {}"
+                                          + " meters, now {} and {}",
+                                      conn.dpidHex(),
+                                      node,
+                                      (System.nanoTime() - start) / 1_000_000,
+                                      entries.size(),
+                                      m.size(),
+                                      program.flows().size(),
+                                      program.meters().size())));
             });
   }
 
@@ -290,40 +236,43 @@ final class SwitchSync {
         keepFlows.addAll(inheritedFlows.keySet());
         keepMeters.addAll(inheritedMeters);
       } else if (!inheritedFlows.isEmpty() || !inheritedMeters.isEmpty()) {
-        LOG.info(
-            "switch {} ({}): the hold is over; the inherited flows nothing declared again go",
-            conn.dpidHex(),
-            node);
+        named(
+            () ->
+                LOG.info(
+                    "switch {} ({}): the hold is over; the inherited flows nothing declared again"
+                        + " go",
+                    conn.dpidHex(),
+                    node));
         inheritedFlows.clear();
         inheritedMeters.clear();
       }
     }
     keepFlows.retainAll(haveFlows);
     keepMeters.retainAll(haveMeters.keySet());
-    List<OFMessage> msgs = new ArrayList<>();
+    List<SwitchChange> msgs = new ArrayList<>();
     wantMeters.forEach(
         (id, kbps) -> {
           Long have = haveMeters.get(id);
           if (have == null) {
-            msgs.add(OfMessages.meterMod(OFMeterModCommand.ADD, id, kbps));
+            msgs.add(new SwitchChange.AddMeter(id, kbps));
           } else if (!have.equals(kbps)) {
-            msgs.add(OfMessages.meterMod(OFMeterModCommand.MODIFY, id, kbps));
+            msgs.add(new SwitchChange.ModifyMeter(id, kbps));
           }
         });
     want.forEach(
         (cookie, r) -> {
           if (!haveFlows.contains(cookie)) {
-            msgs.add(OfMessages.flowAdd(r));
+            msgs.add(new SwitchChange.AddFlow(r));
           }
         });
     for (long cookie : haveFlows) {
       if (!want.containsKey(cookie) && !keepFlows.contains(cookie)) {
-        msgs.add(OfMessages.flowDeleteByCookie(cookie));
+        msgs.add(new SwitchChange.DeleteFlows(cookie));
       }
     }
     for (long id : haveMeters.keySet()) {
       if (!wantMeters.containsKey(id) && !keepMeters.contains(id)) {
-        msgs.add(OfMessages.meterDelete(id));
+        msgs.add(new SwitchChange.DeleteMeter(id));
       }
     }
     Set<Long> nowFlows = new HashSet<>(want.keySet());
@@ -336,7 +285,7 @@ final class SwitchSync {
       return CompletableFuture.completedFuture(null);
     }
     flowMods.addAndGet(msgs.size());
-    return conn.send(msgs)
+    return conn.apply(msgs)
         .whenComplete(
             (v, e) -> {
               if (e == null) {

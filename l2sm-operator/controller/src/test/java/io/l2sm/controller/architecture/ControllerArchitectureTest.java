@@ -58,9 +58,24 @@ class ControllerArchitectureTest {
           .resideInAnyPackage(
               "io.grpc..",
               "io.netty..",
+              "org.projectfloodlight..",
+              "io.l2sm.controller.openflow..",
               "io.l2sm.controller.northbound..",
               "io.l2sm.controller.service..")
-          .as("the flow compiler uses no transport and no service");
+          .as("the flow compiler uses no transport, no OpenFlow wire types and no service");
+
+  /**
+   * The service works in the flow compiler's terms (rules, programs, changes, installed flows): the
+   * OpenFlow layer alone speaks the wire protocol (openflowj) and Netty.
+   */
+  static final ArchRule SERVICE_WITHOUT_WIRE_TYPES =
+      noClasses()
+          .that()
+          .resideInAPackage("io.l2sm.controller.service..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.projectfloodlight..", "io.netty..")
+          .as("the service uses no OpenFlow wire types (openflowj) and no Netty");
 
   @BeforeAll
   static void load() {
@@ -84,6 +99,7 @@ class ControllerArchitectureTest {
     NO_KUBERNETES.check(controller);
     PLAIN_MODEL.check(controller);
     PURE_FLOWS.check(controller);
+    SERVICE_WITHOUT_WIRE_TYPES.check(controller);
     slices()
         .matching("io.l2sm.controller.(*)..")
         .should()
@@ -99,12 +115,15 @@ class ControllerArchitectureTest {
             .importClasses(
                 io.l2sm.controller.model.ArchitectureFixtures.KnowsKubernetes.class,
                 io.l2sm.controller.model.ArchitectureFixtures.SpeaksGrpc.class,
-                io.l2sm.controller.flow.ArchitectureFixtures.UsesTheService.class);
+                io.l2sm.controller.flow.ArchitectureFixtures.UsesTheService.class,
+                io.l2sm.controller.service.ArchitectureFixtures.SpeaksOpenFlow.class);
     assertThat(NO_KUBERNETES.evaluate(bad).getFailureReport().getDetails())
         .anyMatch(l -> l.contains("KnowsKubernetes") && l.contains("io.fabric8"));
     assertThat(PLAIN_MODEL.evaluate(bad).getFailureReport().getDetails())
         .anyMatch(l -> l.contains("SpeaksGrpc") && l.contains("io.grpc"));
     assertThat(PURE_FLOWS.evaluate(bad).getFailureReport().getDetails())
         .anyMatch(l -> l.contains("UsesTheService") && l.contains("ControllerService"));
+    assertThat(SERVICE_WITHOUT_WIRE_TYPES.evaluate(bad).getFailureReport().getDetails())
+        .anyMatch(l -> l.contains("SpeaksOpenFlow") && l.contains("org.projectfloodlight"));
   }
 }

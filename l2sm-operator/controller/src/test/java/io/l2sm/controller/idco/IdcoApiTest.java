@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.l2sm.controller.service.ControllerService;
-import io.l2sm.controller.service.StateStore;
+import io.l2sm.controller.service.FileStateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,7 +45,7 @@ class IdcoApiTest {
         tokens, "# clients\n" + WRITER + " write cluster-ops\n" + READER + " read dashboard\n");
     core =
         new ControllerService(
-            new StateStore(dir.resolve("state")), 16, 4095, Duration.ofSeconds(2));
+            new FileStateStore(dir.resolve("state")), 16, 4095, Duration.ofSeconds(2));
     api = new IdcoApi(new InetSocketAddress("127.0.0.1", 0), core, Tokens.read(tokens));
   }
 

@@ -28,7 +28,7 @@ import io.l2sm.api.grpc.v1.SetRateLimitRequest;
 import io.l2sm.api.grpc.v1.UnregisterSwitchRequest;
 import io.l2sm.controller.model.DesiredState;
 import io.l2sm.controller.service.ControllerService;
-import io.l2sm.controller.service.StateStore;
+import io.l2sm.controller.service.FileStateStore;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
@@ -50,7 +50,7 @@ class GrpcMessagesFuzzTest {
     if (stub == null) {
       core =
           new ControllerService(
-              new StateStore(Files.createTempDirectory("l2sm-fuzz-grpc")),
+              new FileStateStore(Files.createTempDirectory("l2sm-fuzz-grpc")),
               100,
               163,
               Duration.ofMillis(5));

@@ -17,7 +17,7 @@ import io.l2sm.api.grpc.v1.SetAdminStateRequest;
 import io.l2sm.api.grpc.v1.WatchEvent;
 import io.l2sm.api.grpc.v1.WatchRequest;
 import io.l2sm.controller.service.ControllerService;
-import io.l2sm.controller.service.StateStore;
+import io.l2sm.controller.service.FileStateStore;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +43,7 @@ class NorthboundTest {
 
   @BeforeEach
   void start() throws Exception {
-    core = new ControllerService(new StateStore(dir), 100, 199, Duration.ofMillis(300));
+    core = new ControllerService(new FileStateStore(dir), 100, 199, Duration.ofMillis(300));
     GrpcApi api = new GrpcApi(core);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(api).build().start();

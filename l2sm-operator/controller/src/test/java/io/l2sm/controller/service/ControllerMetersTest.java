@@ -21,7 +21,7 @@ class ControllerMetersTest {
   @Test
   void metersFollowTheStateAndEveryRoundIsTimed() {
     ControllerService core =
-        new ControllerService(new StateStore(dir), 100, 103, Duration.ofMillis(500));
+        new ControllerService(new FileStateStore(dir), 100, 103, Duration.ofMillis(500));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     new ControllerMeters(core).bindTo(registry);
     Timer rounds = registry.get("l2sm.flow.push").timer();

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.l2sm.controller.flow.FlowRule;
+import io.l2sm.controller.model.ControllerException;
+import io.l2sm.controller.model.ControllerException.Reason;
 import io.l2sm.controller.model.Kind;
 import io.l2sm.controller.openflow.FakeSwitch;
-import io.l2sm.controller.service.ControllerException.Reason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ class ControllerServiceTest {
   }
 
   ControllerService service(int vniMin, int vniMax) {
-    return new ControllerService(new StateStore(dir), vniMin, vniMax, Duration.ofMillis(500));
+    return new ControllerService(new FileStateStore(dir), vniMin, vniMax, Duration.ofMillis(500));
   }
 
   static <T> T done(CompletableFuture<T> f) {
@@ -384,14 +385,15 @@ class ControllerServiceTest {
 
   /** The ports a flow on a fake switch names (in_port, outputs). */
   static java.util.Set<Integer> ports(OFFlowAdd f) {
-    return SwitchSync.ports(
-        io.l2sm.controller.openflow.OfMessages.OF13
-            .buildFlowStatsEntry()
-            .setCookie(f.getCookie())
-            .setTableId(f.getTableId())
-            .setMatch(f.getMatch())
-            .setInstructions(f.getInstructions())
-            .build());
+    return io.l2sm.controller.openflow.OfMessages.installed(
+            io.l2sm.controller.openflow.OfMessages.OF13
+                .buildFlowStatsEntry()
+                .setCookie(f.getCookie())
+                .setTableId(f.getTableId())
+                .setMatch(f.getMatch())
+                .setInstructions(f.getInstructions())
+                .build())
+        .ports();
   }
 
   /**
@@ -424,7 +426,7 @@ class ControllerServiceTest {
 
     ControllerService lost =
         new ControllerService(
-            new StateStore(empty),
+            new FileStateStore(empty),
             100,
             103,
             Duration.ofMillis(500),
@@ -472,7 +474,7 @@ class ControllerServiceTest {
     done(core.attach("b2", "b", "n2", 2, "02:00:00:00:00:04"));
     int had = s1.flows().size();
     ControllerService lost =
-        new ControllerService(new StateStore(empty), 100, 103, Duration.ofMillis(500));
+        new ControllerService(new FileStateStore(empty), 100, 103, Duration.ofMillis(500));
     lost.connected(s1.connect());
     done(lost.registerSwitch("n1", 0x11, Map.of("n2", 7L)));
     assertThat(s1.flows().size()).isLessThan(had);

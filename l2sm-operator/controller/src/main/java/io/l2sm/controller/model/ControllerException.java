@@ -1,6 +1,9 @@
-package io.l2sm.controller.service;
+package io.l2sm.controller.model;
 
-/** A request the controller refuses, with the gRPC status code it maps to. */
+/**
+ * A request the controller refuses, with the gRPC status code it maps to: thrown by the model's
+ * allocations and by the service alike.
+ */
 public class ControllerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
