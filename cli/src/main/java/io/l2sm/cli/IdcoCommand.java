@@ -112,13 +112,16 @@ public class IdcoCommand implements Callable<Integer> {
             Duration.ofSeconds(ControllerCommand.DEFAULT_HOLD_SECONDS),
             tls.dir,
             tls.allowUnauthenticated);
-    try (ControllerDaemon d = new ControllerDaemon(config);
+    // Ready (its /readyz) only once the REST API serves too: a client told the IDCO is ready
+    // (the lab after a restart, a Kubernetes probe) must find it.
+    try (ControllerDaemon d = new ControllerDaemon(config, false);
         IdcoApi api =
             new IdcoApi(
                 Daemons.address(spec, "--rest", rest),
                 d.core(),
                 clients,
                 d.credentials() == null ? null : d.credentials().serverContext())) {
+      d.ready();
       System.err.println(
           "l2sm idco: REST API on "
               + (d.credentials() == null ? "http://" : "https://")

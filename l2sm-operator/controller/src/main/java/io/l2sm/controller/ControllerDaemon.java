@@ -64,7 +64,22 @@ public final class ControllerDaemon implements AutoCloseable {
   private final Credentials credentials;
 
   public ControllerDaemon(Config c) throws IOException, InterruptedException {
-    this(c, new FlowCompiler()::compile);
+    this(c, new FlowCompiler()::compile, true);
+  }
+
+  /**
+   * As above; {@code readyWhenStarted} false leaves {@code /readyz} at 503 until {@link #ready()}:
+   * for a process that serves more than the controller (the IDCO's REST API), ready only once all
+   * of it is.
+   */
+  public ControllerDaemon(Config c, boolean readyWhenStarted)
+      throws IOException, InterruptedException {
+    this(c, new FlowCompiler()::compile, readyWhenStarted);
+  }
+
+  /** Marks the process ready ({@code /readyz} 200). */
+  public void ready() {
+    rest.ready();
   }
 
   /** As above, with another flow compiler: for tests only (see {@link ControllerService}). */
@@ -72,6 +87,15 @@ public final class ControllerDaemon implements AutoCloseable {
       Config c,
       java.util.function.Function<DesiredState, java.util.SortedMap<String, SwitchProgram>>
           compiler)
+      throws IOException, InterruptedException {
+    this(c, compiler, true);
+  }
+
+  private ControllerDaemon(
+      Config c,
+      java.util.function.Function<DesiredState, java.util.SortedMap<String, SwitchProgram>>
+          compiler,
+      boolean readyWhenStarted)
       throws IOException, InterruptedException {
     core =
         new ControllerService(
@@ -115,7 +139,9 @@ public final class ControllerDaemon implements AutoCloseable {
       openflow.useTls(credentials);
     }
     openflowAddress = openflow.start(c.openflow());
-    rest.ready();
+    if (readyWhenStarted) {
+      rest.ready();
+    }
     LOG.info(
         "controller up: OpenFlow {}, gRPC {}, HTTP {}, state {} ({} networks, {} attachments)",
         openflowAddress,
