@@ -72,7 +72,7 @@ public final class Renderer {
   public static SortedMap<String, String> render(Plan plan, ClusterMap clusterMap) {
     SortedMap<String, String> files = new TreeMap<>();
     ProviderSpec provider = clusterMap == null ? null : clusterMap.provider();
-    files.put(NETWORKS, networks(plan, clusterMap));
+    files.put(NETWORKS, networksFile(plan, clusterMap));
     files.put(PLAN, json(plan) + "\n");
     Map<String, Map<String, String>> annotations = podAnnotations(plan);
     for (Map.Entry<String, Map<String, String>> pod : annotations.entrySet()) {
@@ -165,7 +165,8 @@ public final class Renderer {
     return out;
   }
 
-  private static String networks(Plan plan, ClusterMap clusterMap) {
+  /** The content of {@value #NETWORKS}: {@link #networkResources} as YAML documents. */
+  public static String networksFile(Plan plan, ClusterMap clusterMap) {
     StringBuilder out =
         new StringBuilder(
             "# L2S-M networks of NS "

@@ -14,6 +14,7 @@ import io.l2sm.translator.model.VnfProfile;
 import io.l2sm.translator.model.Vnfd;
 import io.l2sm.translator.plan.Plan;
 import io.l2sm.translator.plan.PlannedAttachment;
+import io.l2sm.translator.plan.PlannedKdu;
 import io.l2sm.translator.plan.PlannedNetwork;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -534,8 +535,8 @@ public final class Translator {
   }
 
   /** Every KDU of the flavour's KNF profiles, in profile then VNFD order. */
-  private List<io.l2sm.translator.plan.PlannedKdu> buildKdus() {
-    List<io.l2sm.translator.plan.PlannedKdu> kdus = new ArrayList<>();
+  private List<PlannedKdu> buildKdus() {
+    List<PlannedKdu> kdus = new ArrayList<>();
     ClusterMap map = options.clusterMap();
     for (Profile p : profiles.values()) {
       if (p.vnfd() == null || !p.vnfd().isKnf()) {
@@ -545,7 +546,7 @@ public final class Translator {
       ClusterMap.Placement placed = map == null ? null : map.placement().get(id);
       for (Kdu kdu : p.vnfd().vnfd().getKdu()) {
         kdus.add(
-            new io.l2sm.translator.plan.PlannedKdu(
+            new PlannedKdu(
                 id,
                 p.vnfd().vnfd().getId(),
                 kdu.getName(),

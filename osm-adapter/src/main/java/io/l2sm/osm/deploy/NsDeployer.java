@@ -54,8 +54,9 @@ public final class NsDeployer {
     }
   }
 
-  /** A translated NS ready to deploy. */
   /**
+   * A translated NS ready to deploy.
+   *
    * @param networks the NS's NADs, applied as they are
    * @param networksYaml the same as the translator writes them, kept in the deployment's record
    */
@@ -80,7 +81,7 @@ public final class NsDeployer {
     Plan plan = Translator.translate(input, options);
     List<NetworkAttachmentDefinition> networks =
         Networks.of(Renderer.networkResources(plan, options.clusterMap()));
-    String networksYaml = Renderer.render(plan, options.clusterMap()).get(Renderer.NETWORKS);
+    String networksYaml = Renderer.networksFile(plan, options.clusterMap());
     List<Kdu> kdus = new ArrayList<>();
     for (PlannedKdu k : plan.kdus()) {
       String id = k.vnfProfile();
